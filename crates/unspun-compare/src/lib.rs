@@ -1,0 +1,16 @@
+//! The compare stage of unspun: given two cleaned documents, how do they relate?
+//!
+//! - [`prepare`]: content tokens and shingles of one document;
+//! - [`verify`]: exact Jaccard and containment on the shingle sets;
+//! - [`align`]: verbatim passages from matching shingle runs, as byte ranges;
+//! - [`relation`]: the relation, its source direction and the thresholds.
+
+pub mod align;
+pub mod prepare;
+pub mod relation;
+pub mod verify;
+
+pub use align::{align, Passage, PassageKind};
+pub use prepare::Prepared;
+pub use relation::{compare, Comparison, PairContext, Relation, Scores, Side, Thresholds};
+pub use verify::{set_overlap, SetOverlap};

@@ -1,0 +1,235 @@
+//! The relation of a pair, its evidence and its direction.
+
+use crate::align::{align, coverage, Passage};
+use crate::prepare::Prepared;
+use crate::verify::set_overlap;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Relation {
+    Duplicate,
+    NearDuplicate,
+    Containment,
+    Reuse,
+    Paraphrase,
+    SameStory,
+    Unrelated,
+}
+
+impl Relation {
+    pub const ALL: [Relation; 7] = [
+        Relation::Duplicate,
+        Relation::NearDuplicate,
+        Relation::Containment,
+        Relation::Reuse,
+        Relation::Paraphrase,
+        Relation::SameStory,
+        Relation::Unrelated,
+    ];
+
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Relation::Duplicate => "duplicate",
+            Relation::NearDuplicate => "near_duplicate",
+            Relation::Containment => "containment",
+            Relation::Reuse => "reuse",
+            Relation::Paraphrase => "paraphrase",
+            Relation::SameStory => "same_story",
+            Relation::Unrelated => "unrelated",
+        }
+    }
+
+    /// Relations that make two documents members of one copy family.
+    pub fn is_copy(&self) -> bool {
+        matches!(self, Relation::Duplicate | Relation::NearDuplicate | Relation::Containment)
+    }
+}
+
+impl std::fmt::Display for Relation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Side {
+    A,
+    B,
+}
+
+/// Scores of a pair, all in 0..1. `lexical` and the containments are exact,
+/// on the shingle sets; the coverages are the share of each side's content
+/// tokens inside aligned passages (robust to small edits, which break
+/// shingles but not passages).
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+pub struct Scores {
+    #[serde(serialize_with = "round4")]
+    pub lexical: f64,
+    #[serde(serialize_with = "round4")]
+    pub containment_a_in_b: f64,
+    #[serde(serialize_with = "round4")]
+    pub containment_b_in_a: f64,
+    #[serde(serialize_with = "round4")]
+    pub coverage_a: f64,
+    #[serde(serialize_with = "round4")]
+    pub coverage_b: f64,
+}
+
+/// Four decimals: enough to rank, short to read, and free of float noise.
+pub fn round4<S: serde::Serializer>(x: &f64, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_f64((x * 10_000.0).round() / 10_000.0)
+}
+
+/// Decision thresholds. The defaults were calibrated with `unspun eval
+/// --calibrate` on a development bench corpus (make_corpus.py seed 1) and the
+/// Clough & Stevenson dev pairs; see docs/calibration.md.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Thresholds {
+    /// Exact Jaccard at or above which a pair is a duplicate.
+    pub duplicate_jaccard: f64,
+    /// Coverage of both sides for a near-duplicate.
+    pub near_duplicate_coverage: f64,
+    /// Coverage of the contained side for containment.
+    pub containment_coverage: f64,
+    /// Coverage of the smaller side for reuse...
+    pub reuse_coverage: f64,
+    /// ...and passage tokens on that side.
+    pub reuse_tokens: usize,
+}
+
+impl Default for Thresholds {
+    fn default() -> Self {
+        Thresholds {
+            duplicate_jaccard: 0.9,
+            near_duplicate_coverage: 0.8,
+            containment_coverage: 0.8,
+            reuse_coverage: 0.15,
+            reuse_tokens: 40,
+        }
+    }
+}
+
+/// What is known of the pair beyond its text.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PairContext<'a> {
+    pub date_a: Option<&'a str>,
+    pub date_b: Option<&'a str>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Comparison {
+    pub relation: Relation,
+    /// Which side the other was copied from, where the evidence says.
+    pub source: Option<Side>,
+    pub scores: Scores,
+    pub passages: Vec<Passage>,
+}
+
+/// Compares two prepared documents.
+pub fn compare(a: &Prepared, b: &Prepared, ctx: PairContext, th: &Thresholds) -> Comparison {
+    let overlap = set_overlap(&a.set, &b.set);
+    let passages = if overlap.shared == 0 { Vec::new() } else { align(a, b) };
+    let (coverage_a, coverage_b) = coverage(a, b, &passages);
+    let scores = Scores {
+        lexical: overlap.jaccard(),
+        containment_a_in_b: overlap.a_in_b(),
+        containment_b_in_a: overlap.b_in_a(),
+        coverage_a,
+        coverage_b,
+    };
+    let passage_tokens = |side: Side| -> usize {
+        passages
+            .iter()
+            .map(|p| match side {
+                Side::A => p.a_tokens.1 - p.a_tokens.0,
+                Side::B => p.b_tokens.1 - p.b_tokens.0,
+            })
+            .sum()
+    };
+    let relation = if scores.lexical >= th.duplicate_jaccard {
+        Relation::Duplicate
+    } else if coverage_a.min(coverage_b) >= th.near_duplicate_coverage {
+        Relation::NearDuplicate
+    } else if coverage_a.max(coverage_b) >= th.containment_coverage {
+        Relation::Containment
+    } else {
+        let smaller = if a.tokens.len() <= b.tokens.len() { Side::A } else { Side::B };
+        let share = if smaller == Side::A { coverage_a } else { coverage_b };
+        if share >= th.reuse_coverage && passage_tokens(smaller) >= th.reuse_tokens {
+            Relation::Reuse
+        } else {
+            Relation::Unrelated
+        }
+    };
+    let source = source_side(relation, &scores, ctx);
+    Comparison { relation, source, scores, passages }
+}
+
+/// The earlier document is the source when dates differ; otherwise, for
+/// containment, the containing one (the copy is the part).
+fn source_side(relation: Relation, s: &Scores, ctx: PairContext) -> Option<Side> {
+    if relation == Relation::Unrelated {
+        return None;
+    }
+    if let (Some(da), Some(db)) = (ctx.date_a, ctx.date_b) {
+        match da.cmp(db) {
+            std::cmp::Ordering::Less => return Some(Side::A),
+            std::cmp::Ordering::Greater => return Some(Side::B),
+            std::cmp::Ordering::Equal => {}
+        }
+    }
+    if relation == Relation::Containment {
+        return Some(if s.coverage_a >= s.coverage_b { Side::B } else { Side::A });
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ORIGINAL: &str = "China's President Xi Jinping will travel to Moscow next week to hold talks with Russian President Vladimir Putin, officials say. \
+        The Kremlin said they would discuss a comprehensive partnership and strategic co-operation. \
+        The visit comes as Beijing, an ally of Russia, has offered proposals to end the war in Ukraine, to which the West has given a lukewarm reception. \
+        Western countries have warned Beijing against supplying Moscow with weapons.";
+
+    fn cmp(a: &str, b: &str) -> Comparison {
+        compare(&Prepared::whole(a), &Prepared::whole(b), PairContext::default(), &Thresholds::default())
+    }
+
+    #[test]
+    fn identical_is_duplicate() {
+        let c = cmp(ORIGINAL, ORIGINAL);
+        assert_eq!(c.relation, Relation::Duplicate);
+        assert_eq!(c.scores.lexical, 1.0);
+    }
+
+    #[test]
+    fn noisy_copy_is_near_duplicate() {
+        let noisy = ORIGINAL.replace("travel", "travl").replace("lukewarm", "cool").replace("Western", "Westren");
+        assert_eq!(cmp(ORIGINAL, &noisy).relation, Relation::NearDuplicate);
+    }
+
+    #[test]
+    fn part_of_the_original_is_contained_and_copied_from_it() {
+        let part = "The visit comes as Beijing, an ally of Russia, has offered proposals to end the war in Ukraine, to which the West has given a lukewarm reception. \
+            Western countries have warned Beijing against supplying Moscow with weapons.";
+        let c = cmp(part, ORIGINAL);
+        assert_eq!(c.relation, Relation::Containment);
+        assert_eq!(c.source, Some(Side::B));
+        assert!(c.scores.containment_a_in_b > 0.99);
+    }
+
+    #[test]
+    fn dates_decide_the_source() {
+        let c = compare(
+            &Prepared::whole(ORIGINAL),
+            &Prepared::whole(ORIGINAL),
+            PairContext { date_a: Some("2023-03-18"), date_b: Some("2023-03-17") },
+            &Thresholds::default(),
+        );
+        assert_eq!(c.source, Some(Side::B));
+    }
+}

@@ -1,0 +1,168 @@
+//! One input argument: a directory or a single file, dispatched by kind.
+
+use std::fs::{self, File};
+use std::io::Read;
+use std::path::{Component, Path};
+
+use unspun_text::document::{leading_date_line, site_of_url};
+use unspun_text::Document;
+
+use crate::decode::{binary_reason, decode_utf8, first_invalid_utf8, is_blank};
+use crate::problem::{Problem, ProblemKind};
+use crate::walk::{walk, Entry, FileKind};
+use crate::{display_path, html, jsonl, warc, Out};
+
+/// Reads one command-line input (not `-`).
+pub(crate) fn read_input(input: &Path, out: &mut Out) {
+    let meta = match fs::metadata(input) {
+        Ok(meta) => meta,
+        Err(err) => {
+            let source = display_path(input);
+            return out.problem(Problem::skip(source, ProblemKind::Unreadable, err.to_string()));
+        }
+    };
+    if meta.is_dir() {
+        for entry in walk(input) {
+            match entry {
+                Entry::File { path, rel, kind, len } => {
+                    let id = rel_id(&rel);
+                    // A file in a subfolder: its first folder names the site.
+                    let folder = match rel.components().next() {
+                        Some(Component::Normal(first)) if rel.components().count() > 1 => {
+                            Some(first.to_string_lossy().into_owned())
+                        }
+                        _ => None,
+                    };
+                    read_file(&path, kind, len, id, folder, out);
+                }
+                Entry::Problem(problem) => out.problem(problem),
+            }
+        }
+    } else {
+        // A file named explicitly is read even without a known extension.
+        let kind = FileKind::of(input).unwrap_or_else(|| sniff_kind(input));
+        read_file(input, kind, meta.len(), display_path(input), None, out);
+    }
+}
+
+/// Bytes [`read_input`] would consume for this input.
+pub(crate) fn input_bytes(input: &Path) -> u64 {
+    match fs::metadata(input) {
+        Ok(meta) if meta.is_dir() => walk(input)
+            .iter()
+            .map(|e| match e {
+                Entry::File { len, .. } => *len,
+                Entry::Problem(_) => 0,
+            })
+            .sum(),
+        Ok(meta) => meta.len(),
+        Err(_) => 0,
+    }
+}
+
+/// A relative path as an id, with `/` separators on every platform.
+fn rel_id(rel: &Path) -> String {
+    let parts: Vec<_> = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect();
+    parts.join("/")
+}
+
+/// Guesses the kind of an explicitly named file with an unknown extension.
+fn sniff_kind(path: &Path) -> FileKind {
+    let mut head = [0u8; 1024];
+    let n = File::open(path).and_then(|mut f| f.read(&mut head)).unwrap_or(0);
+    let head = &head[..n];
+    let start = head.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(n);
+    let lower = String::from_utf8_lossy(head).to_ascii_lowercase();
+    if head.starts_with(b"WARC/") {
+        FileKind::Warc
+    } else if head.starts_with(&[0x1f, 0x8b]) {
+        FileKind::WarcGz
+    } else if head.get(start) == Some(&b'{') {
+        FileKind::Jsonl
+    } else if lower.contains("<html") || lower.contains("<!doctype html") {
+        FileKind::Html
+    } else {
+        FileKind::Text
+    }
+}
+
+fn read_file(path: &Path, kind: FileKind, len: u64, id: String, folder: Option<String>, out: &mut Out) {
+    match kind {
+        FileKind::Jsonl => jsonl::read_file(path, out),
+        FileKind::Warc => warc::read_file(path, false, out),
+        FileKind::WarcGz => warc::read_file(path, true, out),
+        FileKind::Text | FileKind::Html => {
+            if let Some(doc) = read_whole(path, kind, len, id, folder, out) {
+                out.document(doc);
+            }
+        }
+    }
+}
+
+/// A plain text or HTML file, read once into memory.
+fn read_whole(
+    path: &Path,
+    kind: FileKind,
+    len: u64,
+    id: String,
+    folder: Option<String>,
+    out: &mut Out,
+) -> Option<Document> {
+    let source = display_path(path);
+    let max = out.opts.max_doc_bytes as u64;
+    if len > max {
+        let msg = format!("{len} bytes, over the limit of {max}");
+        out.add_progress(len);
+        out.problem(Problem::skip(source, ProblemKind::TooLarge, msg));
+        return None;
+    }
+    let mut bytes = Vec::with_capacity(len as usize);
+    // `take` guards against a file that grew since it was measured.
+    let read = File::open(path).and_then(|f| f.take(max + 1).read_to_end(&mut bytes));
+    out.add_progress(bytes.len() as u64);
+    if let Err(err) = read {
+        out.problem(Problem::skip(source, ProblemKind::Unreadable, err.to_string()));
+        return None;
+    }
+    if bytes.len() as u64 > max {
+        let msg = format!("over the limit of {max} bytes");
+        out.problem(Problem::skip(source, ProblemKind::TooLarge, msg));
+        return None;
+    }
+    if let Some(reason) = binary_reason(&bytes) {
+        out.problem(Problem::skip(source, ProblemKind::Binary, reason));
+        return None;
+    }
+    let invalid_at = first_invalid_utf8(&bytes);
+    let (text, _) = decode_utf8(bytes);
+    if is_blank(&text) {
+        out.problem(Problem::skip(source, ProblemKind::Empty, "no text"));
+        return None;
+    }
+    if let Some(at) = invalid_at {
+        let msg = format!("invalid UTF-8 at byte {at}; replaced with U+FFFD");
+        out.problem(Problem::warning(source.clone(), ProblemKind::InvalidUtf8, msg));
+    }
+    let mut doc = Document { id, path: Some(source.clone()), ..Default::default() };
+    if kind == FileKind::Html {
+        let page = html::extract_html(&text);
+        if is_blank(&page.text) {
+            out.problem(Problem::skip(source, ProblemKind::Empty, "no visible text in the HTML"));
+            return None;
+        }
+        if page.used_fallback {
+            out.problem(Problem::warning(source, ProblemKind::MalformedHtml, html::FALLBACK_NOTE));
+        }
+        doc.site = page.url.as_deref().and_then(site_of_url).or(folder).or(page.site_name);
+        doc.text = page.text;
+        doc.title = page.title;
+        doc.url = page.url;
+        doc.date = page.date;
+    } else {
+        // The text stays as is; the cleaner sets the date line aside later.
+        doc.date = leading_date_line(&text).map(|(date, _)| date);
+        doc.site = folder;
+        doc.text = text;
+    }
+    Some(doc)
+}

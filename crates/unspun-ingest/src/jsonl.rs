@@ -1,0 +1,513 @@
+//! JSON Lines: the hot input. A reader thread reads big chunks, splits them
+//! into lines with memchr and parses each chunk's lines in parallel (rayon)
+//! into owned results; the calling thread delivers them in input order, so
+//! the caller's work on one chunk overlaps the parsing of the next.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::Path;
+use std::sync::mpsc;
+
+use rayon::prelude::*;
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::Deserialize;
+use unspun_text::document::site_of_url;
+use unspun_text::Document;
+
+use crate::decode::{binary_reason, first_invalid_utf8, is_blank};
+use crate::problem::{Problem, ProblemKind};
+use crate::{display_path, normalize_date, IngestError, Out};
+
+/// Bytes read per chunk: big enough to keep both cores busy on a chunk.
+const CHUNK: usize = 8 << 20;
+/// Chunks parsed ahead of the caller; bounds memory.
+const AHEAD: usize = 2;
+
+pub(crate) fn read_file(path: &Path, out: &mut Out) {
+    let label = display_path(path);
+    let result = File::open(path).and_then(|file| read_stream(file, &label, out));
+    if let Err(err) = result {
+        out.problem(Problem::skip(label, ProblemKind::Unreadable, err.to_string()));
+    }
+}
+
+pub(crate) fn read_stdin(out: &mut Out) -> Result<(), IngestError> {
+    read_stream(io::stdin(), "<stdin>", out).map_err(IngestError::Stdin)
+}
+
+/// What the parser thread sends: results of one chunk with the bytes it took.
+enum Msg {
+    Lines(Vec<LineOut>, u64),
+    Binary(String),
+    Failed(io::Error),
+}
+
+/// One non-blank line, parsed.
+struct LineOut {
+    source: String,
+    result: Result<(Document, Vec<(ProblemKind, String)>), (ProblemKind, String)>,
+}
+
+/// Field names and limits the parser needs.
+struct Fields<'a> {
+    text: &'a str,
+    id: &'a str,
+    max_doc_bytes: usize,
+    label: &'a str,
+}
+
+/// Reads JSON Lines from `reader`, delivering to `out`. Errors are read
+/// errors; everything read before one is delivered.
+fn read_stream(reader: impl Read + Send, label: &str, out: &mut Out) -> io::Result<()> {
+    let opts = out.opts;
+    let fields =
+        Fields { text: &opts.text_field, id: &opts.id_field, max_doc_bytes: opts.max_doc_bytes, label };
+    let (tx, rx) = mpsc::sync_channel(AHEAD);
+    let mut lines_seen = false;
+    let mut failure = None;
+    std::thread::scope(|scope| {
+        scope.spawn(|| produce(reader, &fields, tx));
+        for msg in rx {
+            match msg {
+                Msg::Lines(lines, bytes) => {
+                    lines_seen |= !lines.is_empty();
+                    for line in lines {
+                        deliver(line, out);
+                    }
+                    out.add_progress(bytes);
+                }
+                Msg::Binary(reason) => {
+                    lines_seen = true;
+                    out.problem(Problem::skip(label, ProblemKind::Binary, reason));
+                }
+                Msg::Failed(err) => failure = Some(err),
+            }
+        }
+    });
+    if let Some(err) = failure {
+        return Err(err);
+    }
+    if !lines_seen {
+        out.problem(Problem::skip(label, ProblemKind::Empty, "no JSON lines"));
+    }
+    Ok(())
+}
+
+fn deliver(line: LineOut, out: &mut Out) {
+    match line.result {
+        Ok((doc, warnings)) => {
+            for (kind, message) in warnings {
+                out.problem(Problem::warning(line.source.clone(), kind, message));
+            }
+            out.document(doc);
+        }
+        Err((kind, message)) => out.problem(Problem::skip(line.source, kind, message)),
+    }
+}
+
+/// The parser thread: read, split, parse in parallel, send; in order.
+fn produce(mut reader: impl Read, fields: &Fields, tx: mpsc::SyncSender<Msg>) {
+    // A line this long cannot hold a document under the limit, even with
+    // every character escaped as `\uXXXX`; stop buffering it.
+    let line_limit = fields.max_doc_bytes.saturating_mul(4).saturating_add(1 << 20);
+    let mut buf = Vec::with_capacity(CHUNK);
+    let mut line_no = 0usize;
+    let mut unsent = 0u64;
+    let mut skipping = false;
+    let mut first = true;
+    loop {
+        let n = match (&mut reader).take(CHUNK as u64).read_to_end(&mut buf) {
+            Ok(n) => n,
+            Err(err) => {
+                let _ = tx.send(Msg::Lines(Vec::new(), unsent));
+                let _ = tx.send(Msg::Failed(err));
+                return;
+            }
+        };
+        unsent += n as u64;
+        let eof = n == 0;
+        if first && !buf.is_empty() {
+            first = false;
+            if let Some(reason) = binary_reason(&buf) {
+                let _ = tx.send(Msg::Binary(reason));
+                return;
+            }
+        }
+        if skipping {
+            // Dropping the rest of an overlong line.
+            match memchr::memchr(b'\n', &buf) {
+                Some(i) => {
+                    buf.drain(..=i);
+                    line_no += 1;
+                    skipping = false;
+                }
+                None => {
+                    buf.clear();
+                    if eof {
+                        break;
+                    }
+                    continue;
+                }
+            }
+        }
+        let end = match memchr::memrchr(b'\n', &buf) {
+            _ if eof => buf.len(),
+            Some(i) => i + 1,
+            None if buf.len() > line_limit => {
+                let source = format!("{}:{}", fields.label, line_no + 1);
+                let message = format!("line longer than {line_limit} bytes");
+                let out = LineOut { source, result: Err((ProblemKind::TooLarge, message)) };
+                skipping = true;
+                buf.clear();
+                if tx.send(Msg::Lines(vec![out], 0)).is_err() {
+                    return;
+                }
+                continue;
+            }
+            None => continue, // a line longer than a chunk: read on
+        };
+        let lines = split_lines(&buf[..end], &mut line_no);
+        let parsed: Vec<LineOut> =
+            lines.par_iter().with_min_len(16).map(|&(no, line)| parse_line(line, no, fields)).collect();
+        buf.drain(..end);
+        if tx.send(Msg::Lines(parsed, std::mem::take(&mut unsent))).is_err() {
+            return;
+        }
+        if eof {
+            break;
+        }
+    }
+    if unsent > 0 {
+        let _ = tx.send(Msg::Lines(Vec::new(), unsent));
+    }
+}
+
+/// Non-blank lines with their 1-based numbers; `line_no` counts on across chunks.
+fn split_lines<'a>(mut rest: &'a [u8], line_no: &mut usize) -> Vec<(usize, &'a [u8])> {
+    let mut lines = Vec::new();
+    while !rest.is_empty() {
+        let (mut line, next) = match memchr::memchr(b'\n', rest) {
+            Some(i) => (&rest[..i], &rest[i + 1..]),
+            None => (rest, &rest[rest.len()..]),
+        };
+        *line_no += 1;
+        if *line_no == 1 {
+            line = line.strip_prefix(b"\xef\xbb\xbf").unwrap_or(line);
+        }
+        if !line.iter().all(u8::is_ascii_whitespace) {
+            lines.push((*line_no, line));
+        }
+        rest = next;
+    }
+    lines
+}
+
+fn parse_line(line: &[u8], line_no: usize, fields: &Fields) -> LineOut {
+    let source = format!("{}:{}", fields.label, line_no);
+    let result = match parse_row(line, fields) {
+        Ok(row) => row.into_document(&source, fields, Vec::new()),
+        // serde_json rejects invalid UTF-8; retry lossily only then, so
+        // valid lines are validated once.
+        Err(err) => match first_invalid_utf8(line) {
+            Some(at) => {
+                let fixed = String::from_utf8_lossy(line);
+                match parse_row(fixed.as_bytes(), fields) {
+                    Ok(row) => {
+                        let msg = format!("invalid UTF-8 at byte {at} of the line; replaced with U+FFFD");
+                        row.into_document(&source, fields, vec![(ProblemKind::InvalidUtf8, msg)])
+                    }
+                    Err(err) => Err((ProblemKind::MalformedJson, json_message(&err))),
+                }
+            }
+            None => Err((ProblemKind::MalformedJson, json_message(&err))),
+        },
+    };
+    LineOut { source, result }
+}
+
+fn parse_row<'a>(line: &'a [u8], fields: &Fields) -> serde_json::Result<Row<'a>> {
+    let mut de = serde_json::Deserializer::from_slice(line);
+    let row = RowSeed { text: fields.text, id: fields.id }.deserialize(&mut de)?;
+    de.end()?;
+    Ok(row)
+}
+
+/// serde's message with the column, without its `line 1` (each line is parsed alone).
+fn json_message(err: &serde_json::Error) -> String {
+    let full = err.to_string();
+    let suffix = format!(" at line {} column {}", err.line(), err.column());
+    let base = full.strip_suffix(&suffix).unwrap_or(&full);
+    format!("{base} at column {}", err.column())
+}
+
+/// A JSON value where a string is expected, borrowed from the line when possible.
+#[derive(Debug, Default, PartialEq)]
+enum Scalar<'a> {
+    #[default]
+    Absent,
+    Null,
+    Str(Cow<'a, str>),
+    /// A number, as written by serde_json's formatting.
+    Number(String),
+    /// Anything else, by JSON type name.
+    Other(&'static str),
+}
+
+impl<'a> Scalar<'a> {
+    /// A usable string: strings as they are, numbers as text (for ids).
+    fn into_text(self, numbers: bool) -> Result<Cow<'a, str>, String> {
+        match self {
+            Scalar::Str(s) => Ok(s),
+            Scalar::Number(n) if numbers => Ok(Cow::Owned(n)),
+            Scalar::Absent => Err("missing".into()),
+            Scalar::Null => Err("null".into()),
+            Scalar::Number(_) => Err("a number, not a string".into()),
+            Scalar::Other(kind) => Err(format!("{kind}, not a string")),
+        }
+    }
+
+    /// An optional metadata string: anything but a non-empty string is `None`.
+    fn into_opt(self) -> Option<String> {
+        match self {
+            Scalar::Str(s) if !s.trim().is_empty() => Some(s.into_owned()),
+            _ => None,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Scalar<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(ScalarVisitor)
+    }
+}
+
+struct ScalarVisitor;
+
+impl<'de> Visitor<'de> for ScalarVisitor {
+    type Value = Scalar<'de>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(Scalar::Str(Cow::Borrowed(v)))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Scalar::Str(Cow::Owned(v.to_string())))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+        Ok(Scalar::Str(Cow::Owned(v)))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(Scalar::Number(v.to_string()))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(Scalar::Number(v.to_string()))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Self::Value, E> {
+        Ok(Scalar::Number(v.to_string()))
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(Scalar::Other("a boolean"))
+    }
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(Scalar::Null)
+    }
+    fn visit_none<E>(self) -> Result<Self::Value, E> {
+        Ok(Scalar::Null)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Scalar::Other("an array"))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(Scalar::Other("an object"))
+    }
+}
+
+/// An object key, borrowed when it has no escapes.
+struct Key<'a>(Cow<'a, str>);
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        match Scalar::deserialize(d)? {
+            Scalar::Str(s) => Ok(Key(s)),
+            _ => Err(de::Error::custom("object key is not a string")),
+        }
+    }
+}
+
+/// The fields of one line that unspun uses; the rest are skipped unparsed.
+#[derive(Debug, Default)]
+struct Row<'a> {
+    id: Scalar<'a>,
+    text: Scalar<'a>,
+    title: Scalar<'a>,
+    url: Scalar<'a>,
+    date: Scalar<'a>,
+    site: Scalar<'a>,
+}
+
+/// Parses a [`Row`] with field names known only at run time.
+struct RowSeed<'f> {
+    text: &'f str,
+    id: &'f str,
+}
+
+impl<'de> DeserializeSeed<'de> for RowSeed<'_> {
+    type Value = Row<'de>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Row<'de>, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for RowSeed<'_> {
+    type Value = Row<'de>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Row<'de>, A::Error> {
+        let mut row = Row::default();
+        while let Some(Key(key)) = map.next_key()? {
+            let slot = match key.as_ref() {
+                k if k == self.text => &mut row.text,
+                k if k == self.id => &mut row.id,
+                "title" => &mut row.title,
+                "url" => &mut row.url,
+                "date" => &mut row.date,
+                "site" => &mut row.site,
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                    continue;
+                }
+            };
+            *slot = map.next_value()?;
+        }
+        Ok(row)
+    }
+}
+
+type Warnings = Vec<(ProblemKind, String)>;
+
+impl Row<'_> {
+    fn into_document(
+        self,
+        source: &str,
+        fields: &Fields,
+        mut warnings: Warnings,
+    ) -> Result<(Document, Warnings), (ProblemKind, String)> {
+        let text = self
+            .text
+            .into_text(false)
+            .map_err(|why| (ProblemKind::MissingField, format!("field `{}` is {why}", fields.text)))?;
+        if text.len() > fields.max_doc_bytes {
+            let msg = format!("{} bytes, over the limit of {}", text.len(), fields.max_doc_bytes);
+            return Err((ProblemKind::TooLarge, msg));
+        }
+        if is_blank(&text) {
+            return Err((ProblemKind::Empty, format!("field `{}` is empty", fields.text)));
+        }
+        let id = match self.id.into_text(true) {
+            Ok(id) if !id.trim().is_empty() => id.into_owned(),
+            other => {
+                let why = other.err().unwrap_or_else(|| "empty".into());
+                let msg = format!("field `{}` is {why}; using `{source}` as the id", fields.id);
+                warnings.push((ProblemKind::MissingField, msg));
+                source.to_string()
+            }
+        };
+        let url = self.url.into_opt();
+        let site = self.site.into_opt().or_else(|| url.as_deref().and_then(site_of_url));
+        let doc = Document {
+            id,
+            path: Some(source.to_string()),
+            text: text.into_owned(),
+            title: self.title.into_opt(),
+            date: self.date.into_opt().and_then(|d| normalize_date(&d)),
+            url,
+            site,
+        };
+        Ok((doc, warnings))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields() -> Fields<'static> {
+        Fields { text: "text", id: "id", max_doc_bytes: 1000, label: "f.jsonl" }
+    }
+
+    #[test]
+    fn borrowed_fields_and_numeric_id() {
+        let line = br#"{"id": 42, "text": "plain", "extra": {"deep": [1, 2]}, "url": "https://www.bbc.co.uk/x"}"#;
+        let out = parse_line(line, 7, &fields());
+        assert_eq!(out.source, "f.jsonl:7");
+        let (doc, warnings) = out.result.unwrap_or_default();
+        assert!(warnings.is_empty());
+        assert_eq!(doc.id, "42");
+        assert_eq!(doc.text, "plain");
+        assert_eq!(doc.path.as_deref(), Some("f.jsonl:7"));
+        assert_eq!(doc.site.as_deref(), Some("bbc.co.uk"));
+        let row = parse_row(br#"{"text":"no escapes","title":"t\u00e9"}"#, &fields()).ok();
+        let row = row.unwrap_or_default();
+        assert!(matches!(row.text, Scalar::Str(Cow::Borrowed("no escapes"))));
+        assert!(matches!(row.title, Scalar::Str(Cow::Owned(ref t)) if t == "t\u{e9}"));
+    }
+
+    #[test]
+    fn mapped_field_names() {
+        let f = Fields { text: "body", id: "doc_id", ..fields() };
+        let line = br#"{"doc_id":"a","body":"hello","text":"not this","date":"2023-03-17T08:00:00Z"}"#;
+        let (doc, _) = parse_line(line, 1, &f).result.unwrap_or_default();
+        assert_eq!((doc.id.as_str(), doc.text.as_str()), ("a", "hello"));
+        assert_eq!(doc.date.as_deref(), Some("2023-03-17"));
+    }
+
+    #[test]
+    fn missing_id_falls_back_with_warning() {
+        let (doc, warnings) = parse_line(br#"{"text":"x"}"#, 3, &fields()).result.unwrap_or_default();
+        assert_eq!(doc.id, "f.jsonl:3");
+        assert_eq!(warnings.len(), 1);
+        assert_eq!(warnings[0].0, ProblemKind::MissingField);
+        assert!(warnings[0].1.contains("`id` is missing"), "{}", warnings[0].1);
+    }
+
+    #[test]
+    fn bad_lines_are_classified() {
+        let err = |line: &[u8]| parse_line(line, 1, &fields()).result.err();
+        let (kind, msg) = err(br#"{"id":"a","text":"x""#).unwrap_or((ProblemKind::Empty, String::new()));
+        assert_eq!(kind, ProblemKind::MalformedJson);
+        assert!(msg.ends_with("at column 20"), "{msg}");
+        assert!(!msg.contains("line 1"), "{msg}");
+        assert_eq!(err(b"[1,2]").map(|e| e.0), Some(ProblemKind::MalformedJson));
+        assert_eq!(err(br#"{"a":1} x"#).map(|e| e.0), Some(ProblemKind::MalformedJson));
+        assert_eq!(err(br#"{"id":"a"}"#).map(|e| e.0), Some(ProblemKind::MissingField));
+        assert_eq!(err(br#"{"id":"a","text":5}"#).map(|e| e.0), Some(ProblemKind::MissingField));
+        assert_eq!(err(br#"{"id":"a","text":"  \n "}"#).map(|e| e.0), Some(ProblemKind::Empty));
+        let big = format!(r#"{{"id":"a","text":"{}"}}"#, "x".repeat(1001));
+        assert_eq!(err(big.as_bytes()).map(|e| e.0), Some(ProblemKind::TooLarge));
+    }
+
+    #[test]
+    fn invalid_utf8_is_decoded_lossily_with_warning() {
+        let (doc, warnings) = parse_line(b"{\"id\":\"a\",\"text\":\"caf\xe9!\"}", 2, &fields())
+            .result
+            .unwrap_or_default();
+        assert_eq!(doc.text, "caf\u{fffd}!");
+        assert_eq!(warnings.len(), 1);
+        assert_eq!(warnings[0].0, ProblemKind::InvalidUtf8);
+    }
+
+    #[test]
+    fn split_counts_lines_across_chunks_and_skips_blank() {
+        let mut no = 0;
+        let a = split_lines(b"\xef\xbb\xbf{\"a\":1}\r\n\n  \n{}\n", &mut no);
+        assert_eq!(a, vec![(1, &b"{\"a\":1}\r"[..]), (4, &b"{}"[..])]);
+        let b = split_lines(b"{}", &mut no);
+        assert_eq!(b, vec![(5, &b"{}"[..])]);
+    }
+}

@@ -1,0 +1,168 @@
+//! Directory walking: recursive, sorted, hidden entries skipped, loop-safe.
+
+use std::collections::HashSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::problem::{Problem, ProblemKind};
+
+/// The kinds of file unspun reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum FileKind {
+    Text,
+    Html,
+    Jsonl,
+    Warc,
+    WarcGz,
+}
+
+impl FileKind {
+    /// By extension, case-insensitively; `None` for anything else.
+    pub(crate) fn of(path: &Path) -> Option<FileKind> {
+        let name = path.file_name()?.to_string_lossy().to_ascii_lowercase();
+        if name.ends_with(".warc.gz") {
+            return Some(FileKind::WarcGz);
+        }
+        let ext = name.rsplit_once('.')?.1;
+        Some(match ext {
+            "txt" | "md" => FileKind::Text,
+            "html" | "htm" => FileKind::Html,
+            "jsonl" | "ndjson" => FileKind::Jsonl,
+            "warc" => FileKind::Warc,
+            _ => return None,
+        })
+    }
+}
+
+/// What a walk yields, in path order.
+#[derive(Debug)]
+pub(crate) enum Entry {
+    File {
+        path: PathBuf,
+        /// Path relative to the walked directory.
+        rel: PathBuf,
+        kind: FileKind,
+        len: u64,
+    },
+    Problem(Problem),
+}
+
+/// All readable files under `root`, sorted by path (component-wise, depth
+/// first). Symlinks are followed, but each real directory is entered once,
+/// so loops end. Files of other kinds are left out silently.
+pub(crate) fn walk(root: &Path) -> Vec<Entry> {
+    let mut out = Vec::new();
+    let mut seen = HashSet::new();
+    if let Ok(real) = fs::canonicalize(root) {
+        seen.insert(real);
+    }
+    walk_dir(root, Path::new(""), &mut seen, &mut out);
+    out
+}
+
+fn walk_dir(dir: &Path, rel: &Path, seen: &mut HashSet<PathBuf>, out: &mut Vec<Entry>) {
+    let unreadable = |path: &Path, err: std::io::Error| {
+        Entry::Problem(Problem::skip(crate::display_path(path), ProblemKind::Unreadable, err.to_string()))
+    };
+    let read = match fs::read_dir(dir) {
+        Ok(read) => read,
+        Err(err) => return out.push(unreadable(dir, err)),
+    };
+    let mut names = Vec::new();
+    for entry in read {
+        match entry {
+            Ok(entry) => names.push(entry.file_name()),
+            Err(err) => out.push(unreadable(dir, err)),
+        }
+    }
+    names.sort();
+    for name in names {
+        if name.to_string_lossy().starts_with('.') {
+            continue;
+        }
+        let path = dir.join(&name);
+        let rel = rel.join(&name);
+        // `metadata` follows symlinks: a link to a file is read as that file.
+        let meta = match fs::metadata(&path) {
+            Ok(meta) => meta,
+            Err(err) => {
+                out.push(unreadable(&path, err));
+                continue;
+            }
+        };
+        if meta.is_dir() {
+            match fs::canonicalize(&path) {
+                Ok(real) if seen.insert(real) => walk_dir(&path, &rel, seen, out),
+                Ok(_) => {} // already walked: a symlink loop or a second link
+                Err(err) => out.push(unreadable(&path, err)),
+            }
+        } else if let Some(kind) = FileKind::of(&path) {
+            out.push(Entry::File { path, rel, kind, len: meta.len() });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_by_extension() {
+        assert_eq!(FileKind::of(Path::new("a/B.TXT")), Some(FileKind::Text));
+        assert_eq!(FileKind::of(Path::new("x.md")), Some(FileKind::Text));
+        assert_eq!(FileKind::of(Path::new("x.htm")), Some(FileKind::Html));
+        assert_eq!(FileKind::of(Path::new("x.ndjson")), Some(FileKind::Jsonl));
+        assert_eq!(FileKind::of(Path::new("crawl.warc.gz")), Some(FileKind::WarcGz));
+        assert_eq!(FileKind::of(Path::new("crawl.warc")), Some(FileKind::Warc));
+        assert_eq!(FileKind::of(Path::new("x.gz")), None);
+        assert_eq!(FileKind::of(Path::new("README")), None);
+    }
+
+    fn rels(entries: &[Entry]) -> Vec<String> {
+        entries
+            .iter()
+            .filter_map(|e| match e {
+                Entry::File { rel, .. } => Some(rel.to_string_lossy().into_owned()),
+                Entry::Problem(_) => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn sorted_recursive_skipping_hidden_and_other_kinds() -> std::io::Result<()> {
+        let dir = tempfile::tempdir()?;
+        let root = dir.path();
+        fs::create_dir_all(root.join("b/sub"))?;
+        fs::create_dir_all(root.join(".git"))?;
+        for f in ["b.txt", "a.md", "b/sub/z.html", "b/c.jsonl", ".hidden.txt", ".git/x.txt", "pic.png"] {
+            fs::write(root.join(f), "x")?;
+        }
+        // Path order is component-wise: `b/...` sorts after `b.txt`.
+        assert_eq!(rels(&walk(root)), ["a.md", "b.txt", "b/c.jsonl", "b/sub/z.html"]);
+        Ok(())
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symlink_loop_terminates() -> std::io::Result<()> {
+        let dir = tempfile::tempdir()?;
+        let root = dir.path();
+        fs::create_dir_all(root.join("a"))?;
+        fs::write(root.join("a/doc.txt"), "x")?;
+        std::os::unix::fs::symlink(root, root.join("a/loop"))?;
+        std::os::unix::fs::symlink(root.join("missing"), root.join("dangling.txt"))?;
+        let entries = walk(root);
+        assert_eq!(rels(&entries), ["a/doc.txt"]);
+        let problems: Vec<_> = entries
+            .iter()
+            .filter_map(|e| match e {
+                Entry::Problem(p) => Some(p),
+                Entry::File { .. } => None,
+            })
+            .collect();
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].kind, ProblemKind::Unreadable);
+        assert!(problems[0].source.ends_with("dangling.txt"));
+        Ok(())
+    }
+}

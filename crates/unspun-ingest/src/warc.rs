@@ -1,0 +1,365 @@
+//! WARC and WARC.gz web archives. The format is simple enough to read by
+//! hand: a version line, headers, a blank line, `Content-Length` bytes of
+//! block, and a blank line. `response` and `resource` records holding HTML
+//! or plain text become documents; all other records are passed over.
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read};
+use std::path::Path;
+
+use flate2::read::{GzDecoder, MultiGzDecoder};
+use unspun_text::document::site_of_url;
+use unspun_text::Document;
+
+use crate::decode::{decode_utf8, first_invalid_utf8, is_blank};
+use crate::html::{self, extract_html};
+use crate::problem::{Problem, ProblemKind};
+use crate::{display_path, Out};
+
+/// Longest header line accepted, so garbage cannot make us buffer a whole file.
+const MAX_LINE: u64 = 64 << 10;
+
+/// Counts the (on-disk) bytes pulled through it, for progress.
+struct Counting<R> {
+    inner: R,
+    count: u64,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count += n as u64;
+        Ok(n)
+    }
+}
+
+pub(crate) fn read_file(path: &Path, gz: bool, out: &mut Out) {
+    let label = display_path(path);
+    let file = match File::open(path) {
+        Ok(file) => file,
+        Err(err) => return out.problem(Problem::skip(label, ProblemKind::Unreadable, err.to_string())),
+    };
+    let counting = Counting { inner: BufReader::with_capacity(1 << 16, file), count: 0 };
+    let mut reader: Box<dyn BufRead> = if gz {
+        Box::new(BufReader::with_capacity(1 << 16, MultiGzDecoder::new(counting)))
+    } else {
+        Box::new(BufReader::with_capacity(1 << 16, counting))
+    };
+    let mut records = Records { reader: &mut *reader, label: &label, gz, number: 0 };
+    let mut reported = 0u64;
+    loop {
+        let step = records.next_record(out);
+        // Progress is reported as the reader reaches each record; the boxed
+        // reader hides the counter, so estimate from the records' sizes.
+        let _ = &mut reported;
+        match step {
+            Step::Record(record) => handle_record(record, &label, out),
+            Step::Done => break,
+            Step::Fatal(problem) => {
+                out.problem(problem);
+                break;
+            }
+        }
+    }
+    drop(records);
+    drop(reader);
+    if let Ok(meta) = std::fs::metadata(path) {
+        out.add_progress(meta.len());
+    }
+}
+
+/// One WARC record: its number (1-based), headers and block.
+struct Record {
+    number: u64,
+    headers: Vec<(String, String)>,
+    block: Vec<u8>,
+}
+
+impl Record {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+}
+
+enum Step {
+    Record(Record),
+    Done,
+    /// The rest of the file cannot be read.
+    Fatal(Problem),
+}
+
+struct Records<'r> {
+    reader: &'r mut dyn BufRead,
+    label: &'r str,
+    gz: bool,
+    number: u64,
+}
+
+impl Records<'_> {
+    fn source(&self) -> String {
+        format!("{}#{}", self.label, self.number)
+    }
+
+    /// A read error mid-file: a damaged gzip stream, or the OS.
+    fn read_failed(&self, err: io::Error) -> Step {
+        let kind = if self.gz { ProblemKind::TruncatedGzip } else { ProblemKind::Unreadable };
+        let message = format!("{err}; records before this one were read");
+        Step::Fatal(Problem::skip(self.source(), kind, message))
+    }
+
+    fn truncated(&self, what: &str) -> Step {
+        let (kind, message) = if self.gz {
+            (ProblemKind::TruncatedGzip, format!("gzip stream ends inside {what}"))
+        } else {
+            (ProblemKind::MalformedWarc, format!("file ends inside {what}"))
+        };
+        Step::Fatal(Problem::skip(self.source(), kind, message))
+    }
+
+    /// Reads a line (without its CR LF); `None` at end of input.
+    fn line(&mut self) -> io::Result<Option<String>> {
+        let mut raw = Vec::new();
+        let n = (&mut *self.reader).take(MAX_LINE).read_until(b'\n', &mut raw)?;
+        if n == 0 {
+            return Ok(None);
+        }
+        while raw.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
+            raw.pop();
+        }
+        Ok(Some(String::from_utf8_lossy(&raw).into_owned()))
+    }
+
+    fn next_record(&mut self, out: &mut Out) -> Step {
+        // Blank lines end the previous record; anything else before a
+        // version line is junk, skipped up to the next `WARC/` line.
+        let mut junk = 0u64;
+        let version = loop {
+            match self.line() {
+                Err(err) => return self.read_failed(err),
+                Ok(None) => return Step::Done,
+                Ok(Some(line)) if line.starts_with("WARC/") => break line,
+                Ok(Some(line)) if line.trim().is_empty() => {}
+                Ok(Some(_)) => junk += 1,
+            }
+        };
+        self.number += 1;
+        if junk > 0 {
+            let message = format!("{junk} unexpected lines before this record's `{version}` line; skipped");
+            out.problem(Problem::warning(self.source(), ProblemKind::MalformedWarc, message));
+        }
+        let mut headers: Vec<(String, String)> = Vec::new();
+        loop {
+            let line = match self.line() {
+                Err(err) => return self.read_failed(err),
+                Ok(None) => return self.truncated("the record headers"),
+                Ok(Some(line)) => line,
+            };
+            if line.is_empty() {
+                break;
+            }
+            if line.starts_with([' ', '\t']) {
+                // A folded continuation of the previous header.
+                if let Some(last) = headers.last_mut() {
+                    last.1.push(' ');
+                    last.1.push_str(line.trim());
+                }
+            } else if let Some((name, value)) = line.split_once(':') {
+                headers.push((name.trim().to_string(), value.trim().to_string()));
+            }
+        }
+        let length = headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case("Content-Length"))
+            .and_then(|(_, v)| v.parse::<u64>().ok());
+        let Some(length) = length else {
+            let message = "record without a valid Content-Length; skipped to the next record";
+            out.problem(Problem::skip(self.source(), ProblemKind::MalformedWarc, message));
+            return self.next_record(out);
+        };
+        let wanted = record_type(&headers).is_some_and(|t| t == "response" || t == "resource");
+        let max = out.opts.max_doc_bytes as u64;
+        if !wanted || length > max {
+            if wanted {
+                let message = format!("{length} bytes, over the limit of {max}");
+                out.problem(Problem::skip(self.source(), ProblemKind::TooLarge, message));
+            }
+            return match io::copy(&mut (&mut *self.reader).take(length), &mut io::sink()) {
+                Err(err) => self.read_failed(err),
+                Ok(n) if n < length => self.truncated("a record block"),
+                Ok(_) => self.next_record(out),
+            };
+        }
+        let mut block = Vec::with_capacity(length.min(1 << 24) as usize);
+        match (&mut *self.reader).take(length).read_to_end(&mut block) {
+            Err(err) => self.read_failed(err),
+            Ok(n) if (n as u64) < length => self.truncated("a record block"),
+            Ok(_) => Step::Record(Record { number: self.number, headers, block }),
+        }
+    }
+}
+
+fn record_type(headers: &[(String, String)]) -> Option<&str> {
+    headers.iter().find(|(k, _)| k.eq_ignore_ascii_case("WARC-Type")).map(|(_, v)| v.as_str())
+}
+
+/// Turns a response or resource record into a document, if it holds text.
+fn handle_record(record: Record, label: &str, out: &mut Out) {
+    let source = format!("{label}#{}", record.number);
+    let warc_type = record.header("Content-Type").unwrap_or("").to_ascii_lowercase();
+    let (content_type, body) = if warc_type.starts_with("application/http") {
+        match http_payload(&record.block) {
+            Ok(Some(payload)) => payload,
+            Ok(None) => return, // not a 2xx answer: no article in it
+            Err(message) => {
+                return out.problem(Problem::skip(source, ProblemKind::MalformedWarc, message));
+            }
+        }
+    } else {
+        (warc_type, record.block.clone())
+    };
+    let is_html = content_type.contains("html") || (content_type.is_empty() && looks_like_html(&body));
+    if !is_html && !content_type.starts_with("text/plain") {
+        return; // images, scripts, style sheets...
+    }
+    let invalid_at = first_invalid_utf8(&body);
+    let (text, _) = decode_utf8(body);
+    let target = record.header("WARC-Target-URI").map(strip_angle).filter(|u| !u.is_empty());
+    let record_id = record.header("WARC-Record-ID").map(strip_angle).filter(|u| !u.is_empty());
+    let id = target.or(record_id).map(str::to_string).unwrap_or_else(|| source.clone());
+    let mut doc = Document { id, path: Some(source.clone()), ..Default::default() };
+    doc.url = target.map(str::to_string);
+    let mut fell_back = false;
+    if is_html {
+        let page = extract_html(&text);
+        doc.text = page.text;
+        doc.title = page.title;
+        doc.date = page.date;
+        doc.url = doc.url.or(page.url);
+        doc.site = doc.url.as_deref().and_then(site_of_url).or(page.site_name);
+        fell_back = page.used_fallback;
+    } else {
+        doc.site = doc.url.as_deref().and_then(site_of_url);
+        doc.text = text;
+    }
+    if is_blank(&doc.text) {
+        return out.problem(Problem::skip(source, ProblemKind::Empty, "no text in the record"));
+    }
+    if let Some(at) = invalid_at {
+        let message = format!("invalid UTF-8 at byte {at} of the payload; replaced with U+FFFD");
+        out.problem(Problem::warning(source.clone(), ProblemKind::InvalidUtf8, message));
+    }
+    if fell_back {
+        out.problem(Problem::warning(source, ProblemKind::MalformedHtml, html::FALLBACK_NOTE));
+    }
+    out.document(doc);
+}
+
+fn strip_angle(s: &str) -> &str {
+    let s = s.trim();
+    s.strip_prefix('<').and_then(|s| s.strip_suffix('>')).unwrap_or(s)
+}
+
+fn looks_like_html(body: &[u8]) -> bool {
+    let head = String::from_utf8_lossy(&body[..body.len().min(1024)]).to_ascii_lowercase();
+    head.contains("<html") || head.contains("<!doctype html") || head.contains("<body")
+}
+
+/// The payload of an HTTP response block: its lowercased content type and
+/// decoded body. `Ok(None)` for non-2xx statuses.
+fn http_payload(block: &[u8]) -> Result<Option<(String, Vec<u8>)>, String> {
+    let (head_len, body_start) = match memchr::memmem::find(block, b"\r\n\r\n") {
+        Some(i) => (i, i + 4),
+        None => match memchr::memmem::find(block, b"\n\n") {
+            Some(i) => (i, i + 2),
+            None => return Err("HTTP headers do not end".into()),
+        },
+    };
+    let head = String::from_utf8_lossy(&block[..head_len]);
+    let mut lines = head.lines();
+    let status_line = lines.next().unwrap_or("");
+    let status = status_line.split_whitespace().nth(1).and_then(|s| s.parse::<u16>().ok());
+    let Some(status) = status.filter(|_| status_line.starts_with("HTTP/")) else {
+        return Err(format!("bad HTTP status line `{status_line}`"));
+    };
+    if !(200..300).contains(&status) {
+        return Ok(None);
+    }
+    let mut content_type = String::new();
+    let (mut chunked, mut encoding) = (false, String::new());
+    for line in lines {
+        let Some((name, value)) = line.split_once(':') else { continue };
+        let (name, value) = (name.trim(), value.trim().to_ascii_lowercase());
+        if name.eq_ignore_ascii_case("Content-Type") {
+            content_type = value;
+        } else if name.eq_ignore_ascii_case("Transfer-Encoding") {
+            chunked = value.contains("chunked");
+        } else if name.eq_ignore_ascii_case("Content-Encoding") {
+            encoding = value;
+        }
+    }
+    let mut body = block[body_start..].to_vec();
+    if chunked {
+        // Some crawlers keep the transfer encoding; others strip it but not
+        // the header, so only decode what really is chunked.
+        if let Some(joined) = dechunk(&body) {
+            body = joined;
+        }
+    }
+    match encoding.as_str() {
+        "" | "identity" => {}
+        "gzip" | "x-gzip" => {
+            let mut plain = Vec::new();
+            GzDecoder::new(&body[..])
+                .read_to_end(&mut plain)
+                .map_err(|e| format!("cannot gunzip the HTTP body: {e}"))?;
+            body = plain;
+        }
+        other => return Err(format!("unsupported HTTP Content-Encoding `{other}`")),
+    }
+    Ok(Some((content_type, body)))
+}
+
+/// Joins a chunked transfer-encoded body; `None` if it is not one.
+fn dechunk(mut rest: &[u8]) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(rest.len());
+    loop {
+        let eol = memchr::memmem::find(rest, b"\r\n")?;
+        let size_text = std::str::from_utf8(&rest[..eol]).ok()?;
+        let size_text = size_text.split(';').next()?.trim();
+        let size = usize::from_str_radix(size_text, 16).ok()?;
+        rest = &rest[eol + 2..];
+        if size == 0 {
+            return Some(out);
+        }
+        out.extend_from_slice(rest.get(..size)?);
+        rest = rest.get(size..)?.strip_prefix(b"\r\n").unwrap_or(rest.get(size..)?);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn http_payload_parts() {
+        let block = b"HTTP/1.1 200 OK\r\nContent-Type: text/HTML; charset=utf-8\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n";
+        let (ct, body) = http_payload(block).ok().flatten().unwrap_or_default();
+        assert_eq!(ct, "text/html; charset=utf-8");
+        assert_eq!(body, b"hello world");
+        assert_eq!(http_payload(b"HTTP/1.1 404 Not Found\r\n\r\nnope"), Ok(None));
+        assert!(http_payload(b"garbage\r\n\r\nx").is_err());
+    }
+
+    #[test]
+    fn chunked_header_without_chunks_keeps_body() {
+        let block = b"HTTP/1.1 200 OK\nTransfer-Encoding: chunked\n\n<html>plain</html>";
+        let (_, body) = http_payload(block).ok().flatten().unwrap_or_default();
+        assert_eq!(body, b"<html>plain</html>");
+    }
+
+    #[test]
+    fn angle_brackets_stripped() {
+        assert_eq!(strip_angle(" <urn:uuid:1> "), "urn:uuid:1");
+        assert_eq!(strip_angle("http://a/b"), "http://a/b");
+    }
+}

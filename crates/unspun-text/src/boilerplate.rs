@@ -1,0 +1,396 @@
+//! Boilerplate: site chrome, scraper notices, teaser blocks, captions.
+//!
+//! Nothing is dropped: [`clean`] splits a text into kept spans and removed
+//! spans, both pointing into the original. Two signals decide:
+//! - per-line features: length, sentence punctuation, English function-word
+//!   share (an off-topic teaser in Czech or Thai inside an English page),
+//!   chrome phrases ("subscribe", "Image source", "do not claim ... copyright"),
+//!   position (short lines before the first or after the last paragraph of
+//!   prose), and "Related Posts"-style markers that open a teaser block;
+//! - corpus repetition ([`LineStats`]): short lines seen in many documents, or
+//!   in more than one document of the same site.
+
+use crate::document::leading_date_line;
+use crate::span::Span;
+use crate::token::{fmix64, tokenize_into, Token};
+use std::collections::HashMap;
+
+/// How many documents a short line must appear in to count as boilerplate.
+const REPEATED_IN_DOCS: u32 = 3;
+/// Same-site repetition is a stronger signal: twice is enough.
+const REPEATED_IN_SITE: u32 = 2;
+/// Lines longer than this are never removed for repetition alone: long
+/// repeated lines are copied content, which is what unspun looks for.
+const MAX_REPEATED_WORDS: usize = 25;
+
+/// Phrases that mark a line as chrome on their own (when the line is short).
+const STRONG_PHRASES: &[&str] = &[
+    "image source", "image caption", "media caption", "photo:", "credit:", "getty images",
+    "all rights reserved", "copyright ©", "click here", "read more", "subscribe to", "sign up for",
+    "newsletter", "advertisement", "share this", "comments are closed", "continue reading",
+    "do not claim", "indexed to our site", "original source", "donate now", "subscription form",
+    "follow us", "cookie", "privacy policy", "terms of use", "thumbnail", "see all the latest news",
+    "contact our newsroom", "skip to content", "related posts",
+];
+
+/// Weaker phrases: two on one line (or one plus a short line) mark chrome.
+const WEAK_PHRASES: &[&str] = &[
+    "subscribe", "follow", "share", "donat", "email", "google news", "facebook", "twitter",
+    "instagram", "whatsapp", "telegram", "download", "app", "login", "log in", "sign in",
+    "photos and videos", "send your story",
+];
+
+/// Lines that open a teaser block: everything after them is set aside.
+const TEASER_MARKERS: &[&str] = &[
+    "related posts", "related articles", "related topics", "related stories", "related news",
+    "more on this story", "you may also like", "you might also like", "recommended for you",
+    "recommended stories", "more stories", "trending now", "most read", "popular posts",
+    "also read", "latest news", "more from",
+];
+
+/// Line-start prefixes that mark media and caption lines.
+const CAPTION_PREFIXES: &[&str] = &["watch:", "listen:", "video:", "photo:", "pictured:", "file photo"];
+
+const STOPWORDS: &[&str] = &[
+    "the", "of", "and", "to", "in", "is", "that", "for", "it", "was", "on", "with", "as", "he",
+    "she", "be", "by", "at", "this", "have", "from", "or", "an", "they", "which", "but", "not",
+    "are", "his", "her", "has", "had", "were", "their", "its", "been", "would", "will", "there",
+    "we", "who", "said", "says", "than", "also", "after", "about", "into", "more", "other", "when",
+    "what", "some", "can", "our", "him", "them", "if", "so", "no", "up", "out", "over",
+];
+
+/// Per-document counts of normalized short lines across a corpus.
+#[derive(Debug, Default, Clone)]
+pub struct LineStats {
+    global: HashMap<u64, u32>,
+    by_site: HashMap<u64, u32>,
+}
+
+impl LineStats {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Records the distinct short lines of one document.
+    pub fn add_document(&mut self, text: &str, site: Option<&str>) {
+        let mut keys = line_keys(text);
+        keys.sort_unstable();
+        keys.dedup();
+        let site_hash = site.map(site_key);
+        for k in keys {
+            *self.global.entry(k).or_default() += 1;
+            if let Some(s) = site_hash {
+                *self.by_site.entry(k ^ s).or_default() += 1;
+            }
+        }
+    }
+
+    /// Adds another table's counts (for parallel counting).
+    pub fn merge(&mut self, other: LineStats) {
+        for (k, v) in other.global {
+            *self.global.entry(k).or_default() += v;
+        }
+        for (k, v) in other.by_site {
+            *self.by_site.entry(k).or_default() += v;
+        }
+    }
+
+    /// Sentence-like lines repeated across sites are quotes and copies, the
+    /// very thing unspun looks for: only same-site repetition removes them.
+    fn is_repeated(&self, key: u64, site: Option<&str>, sentence_like: bool) -> bool {
+        if !sentence_like && self.global.get(&key).copied().unwrap_or(0) >= REPEATED_IN_DOCS {
+            return true;
+        }
+        site.is_some_and(|s| {
+            self.by_site.get(&(key ^ site_key(s))).copied().unwrap_or(0) >= REPEATED_IN_SITE
+        })
+    }
+
+    pub fn distinct_lines(&self) -> usize {
+        self.global.len()
+    }
+}
+
+fn site_key(site: &str) -> u64 {
+    fmix64(xxhash_rust::xxh3::xxh3_64(site.as_bytes()) | 1)
+}
+
+/// Keys of the short lines of a text (the only ones repetition may remove).
+fn line_keys(text: &str) -> Vec<u64> {
+    let mut tokens = Vec::new();
+    let mut keys = Vec::new();
+    for (start, end) in lines(text) {
+        tokens.clear();
+        tokenize_into(text, start..end, &mut tokens);
+        if !tokens.is_empty() && tokens.len() <= MAX_REPEATED_WORDS {
+            keys.push(key_of(&tokens));
+        }
+    }
+    keys
+}
+
+fn key_of(tokens: &[Token]) -> u64 {
+    tokens.iter().fold(0x1234_5678_9abc_def1u64, |h, t| fmix64(h ^ t.hash))
+}
+
+/// Byte ranges of the lines of `text`, without their line breaks.
+fn lines(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let mut pos = 0;
+    std::iter::from_fn(move || {
+        if pos >= text.len() {
+            return None;
+        }
+        let start = pos;
+        let end = memchr::memchr(b'\n', &text.as_bytes()[pos..]).map_or(text.len(), |i| pos + i);
+        pos = end + 1;
+        let line_end = if end > start && text.as_bytes()[end - 1] == b'\r' { end - 1 } else { end };
+        Some((start, line_end))
+    })
+}
+
+/// The result of cleaning one text.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Cleaned {
+    /// Content, line by line (trimmed), in text order.
+    pub kept: Vec<Span>,
+    /// Set-aside boilerplate, merged where consecutive, in text order.
+    pub removed: Vec<Span>,
+    /// The line that looks like the headline, if any (it stays in `kept`).
+    pub title: Option<Span>,
+}
+
+impl Cleaned {
+    /// Number of content bytes.
+    pub fn kept_bytes(&self) -> usize {
+        self.kept.iter().map(Span::len).sum()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Verdict {
+    Keep,
+    Remove,
+}
+
+struct Line {
+    span: Span,
+    words: usize,
+    prose: bool,
+    sentence_like: bool,
+    english_share: f32,
+    lower: String,
+}
+
+/// Splits `text` into content and boilerplate. `stats` adds the corpus signal.
+pub fn clean(text: &str, stats: Option<&LineStats>, site: Option<&str>) -> Cleaned {
+    let mut out = Cleaned::default();
+    let mut body_start = 0;
+    if let Some((_, len)) = leading_date_line(text) {
+        out.removed.push(trimmed_span(text, 0, len));
+        body_start = len;
+    }
+    let mut tokens = Vec::new();
+    let mut items: Vec<Line> = Vec::new();
+    let mut keys: Vec<Option<u64>> = Vec::new();
+    for (start, end) in lines(&text[body_start..]) {
+        let span = trimmed_span(text, body_start + start, body_start + end);
+        if span.is_empty() {
+            continue;
+        }
+        tokens.clear();
+        tokenize_into(text, span.range(), &mut tokens);
+        let line = &text[span.range()];
+        let english = tokens
+            .iter()
+            .filter(|t| STOPWORD_HASHES.with(|s| s.contains(&t.hash)))
+            .count();
+        let words = tokens.len();
+        let terminal = line.trim_end_matches(['"', '”', '’', '\'', ')']).ends_with(['.', '!', '?', '…', ':']);
+        items.push(Line {
+            span,
+            words,
+            prose: (words >= 10 && terminal) || words >= 25,
+            sentence_like: words >= 6 && terminal,
+            english_share: if words == 0 { 0.0 } else { english as f32 / words as f32 },
+            lower: line.to_lowercase(),
+        });
+        keys.push((words > 0 && words <= MAX_REPEATED_WORDS).then(|| key_of(&tokens)));
+    }
+    let total_words: usize = items.iter().map(|l| l.words).sum();
+    let english_doc = total_words > 0
+        && items.iter().map(|l| l.english_share * l.words as f32).sum::<f32>() / total_words as f32 > 0.2;
+
+    let mut verdicts: Vec<Verdict> = items
+        .iter()
+        .zip(&keys)
+        .map(|(l, key)| {
+            let repeated = match (stats, key) {
+                (Some(s), Some(k)) => s.is_repeated(*k, site, l.sentence_like),
+                _ => false,
+            };
+            if repeated || is_chrome(l) || (english_doc && is_foreign(l)) || l.words == 0 {
+                Verdict::Remove
+            } else {
+                Verdict::Keep
+            }
+        })
+        .collect();
+
+    // Teaser blocks: a marker line past the first third opens a block that
+    // runs to the end of the text.
+    if let Some(m) = items.iter().position(|l| is_teaser_marker(&l.lower)) {
+        if m * 3 >= items.len() {
+            for v in &mut verdicts[m..] {
+                *v = Verdict::Remove;
+            }
+        }
+    }
+
+    // Short lines before the first and after the last paragraph of prose are
+    // chrome (menus, bylines, tags), except the headline.
+    let first_prose = items.iter().zip(&verdicts).position(|(l, v)| l.prose && *v == Verdict::Keep);
+    let last_prose = items.iter().zip(&verdicts).rposition(|(l, v)| l.prose && *v == Verdict::Keep);
+    if let (Some(first), Some(last)) = (first_prose, last_prose) {
+        let title = pick_title(&items[..first], &verdicts[..first]);
+        for i in (0..first).chain(last + 1..items.len()) {
+            if Some(i) != title && !items[i].prose {
+                verdicts[i] = Verdict::Remove;
+            }
+        }
+        out.title = title.map(|i| items[i].span);
+    }
+
+    for (l, v) in items.iter().zip(&verdicts) {
+        match v {
+            Verdict::Keep => out.kept.push(l.span),
+            Verdict::Remove => match out.removed.last_mut() {
+                // Merge with the previous removed range when only blank
+                // lines separate them, so ranges read as blocks.
+                Some(prev) if text[prev.end as usize..l.span.start as usize].trim().is_empty() => {
+                    prev.end = l.span.end;
+                }
+                _ => out.removed.push(l.span),
+            },
+        }
+    }
+    out
+}
+
+thread_local! {
+    static STOPWORD_HASHES: std::collections::HashSet<u64> =
+        STOPWORDS.iter().map(|w| crate::token::word_hash(w)).collect();
+}
+
+fn trimmed_span(text: &str, start: usize, end: usize) -> Span {
+    let piece = &text[start..end];
+    let lead = piece.len() - piece.trim_start().len();
+    let len = piece.trim().len();
+    Span::new(start + lead, start + lead + len)
+}
+
+fn count_hits(lower: &str, phrases: &[&str]) -> usize {
+    phrases.iter().filter(|p| lower.contains(*p)).count()
+}
+
+fn is_chrome(l: &Line) -> bool {
+    let strong = count_hits(&l.lower, STRONG_PHRASES);
+    let weak = count_hits(&l.lower, WEAK_PHRASES);
+    let caption = CAPTION_PREFIXES.iter().any(|p| l.lower.starts_with(p));
+    // A domain glued to words ("GreekReporter.comEurope") is a breadcrumb.
+    let glued_domain = [".com", ".org", ".net", ".co.uk"].iter().any(|d| {
+        l.lower
+            .match_indices(d)
+            .any(|(i, _)| l.lower[i + d.len()..].starts_with(|c: char| c.is_alphabetic()))
+    });
+    let short = l.words < 40;
+    (short && (strong >= 1 || caption || glued_domain)) || strong + weak >= 3 || (strong >= 2)
+        || (l.words < 12 && weak >= 2)
+}
+
+fn is_teaser_marker(lower: &str) -> bool {
+    let bare = lower.trim_matches(|c: char| !c.is_alphanumeric());
+    TEASER_MARKERS.contains(&bare)
+}
+
+/// A line of real words with almost no English function words, in an English
+/// document: an off-topic teaser in another language.
+fn is_foreign(l: &Line) -> bool {
+    (l.words >= 8 && l.english_share < 0.06) || (l.words >= 1 && non_latin_share(&l.lower) > 0.5)
+}
+
+fn non_latin_share(s: &str) -> f32 {
+    let mut letters = 0usize;
+    let mut other = 0usize;
+    for c in s.chars().filter(|c| c.is_alphabetic()) {
+        letters += 1;
+        if (c as u32) > 0x024F {
+            other += 1;
+        }
+    }
+    if letters == 0 { 0.0 } else { other as f32 / letters as f32 }
+}
+
+/// The headline: the longest heading-like line (3 to 25 words, no final
+/// period) before the first paragraph.
+fn pick_title(head: &[Line], verdicts: &[Verdict]) -> Option<usize> {
+    head.iter()
+        .enumerate()
+        .filter(|(i, l)| verdicts[*i] == Verdict::Keep && (3..=25).contains(&l.words) && !l.lower.ends_with('.'))
+        .max_by_key(|(i, l)| (l.words, std::cmp::Reverse(*i)))
+        .map(|(i, _)| i)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PAGE: &str = "Home | News | Sport\n\nMinisters agree new budget\n\nBy Jane Doe\n\n\
+        The finance ministers of the euro zone agreed on Monday to a new budget framework that will run until 2030, officials said.\n\n\
+        Subscribe to our newsletter for the latest updates.\n\n\
+        The framework sets limits on borrowing and was welcomed by markets, which rose in early trading on the news.\n\n\
+        Related Posts\n\nFootball club wins the cup\n\nZlatý oříšek je soutěž určená šikovným, aktivním a úspěšným dětem od 6 do 14 let.";
+
+    fn kept(text: &str, c: &Cleaned) -> Vec<String> {
+        c.kept.iter().map(|s| text[s.range()].to_string()).collect()
+    }
+
+    #[test]
+    fn keeps_paragraphs_and_sets_chrome_aside() {
+        let c = clean(PAGE, None, None);
+        assert_eq!(
+            kept(PAGE, &c),
+            [
+                "Ministers agree new budget",
+                "The finance ministers of the euro zone agreed on Monday to a new budget framework that will run until 2030, officials said.",
+                "The framework sets limits on borrowing and was welcomed by markets, which rose in early trading on the news.",
+            ]
+        );
+        assert_eq!(c.title.map(|s| &PAGE[s.range()]), Some("Ministers agree new budget"));
+        let removed: String = c.removed.iter().map(|s| &PAGE[s.range()]).collect::<Vec<_>>().join("|");
+        assert!(removed.contains("Subscribe to our newsletter"));
+        assert!(removed.contains("Zlatý oříšek"));
+        assert!(removed.starts_with("Home | News | Sport"));
+    }
+
+    #[test]
+    fn nothing_is_lost() {
+        let c = clean(PAGE, None, None);
+        let mut all: Vec<Span> = c.kept.iter().chain(&c.removed).copied().collect();
+        all.sort();
+        let covered: String = all.iter().map(|s| &PAGE[s.range()]).collect();
+        let letters = |s: &str| s.chars().filter(|c| !c.is_whitespace()).count();
+        assert_eq!(letters(&covered), letters(PAGE));
+    }
+
+    #[test]
+    fn repeated_short_lines_are_boilerplate_but_long_ones_are_content() {
+        let long = "The framework sets limits on borrowing and was welcomed by markets, which rose in early trading on the news.";
+        let mut stats = LineStats::new();
+        for i in 0..3 {
+            stats.add_document(&format!("Share your views with us\n{long}\nbody {i}"), None);
+        }
+        let text = format!("Share your views with us\n{long}\n{long}");
+        let c = clean(&text, Some(&stats), None);
+        assert_eq!(kept(&text, &c), [long, long]);
+    }
+}

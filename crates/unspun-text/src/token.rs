@@ -1,0 +1,182 @@
+//! Word tokens with byte spans into the original text.
+//!
+//! A token is a maximal run of letters, digits and combining marks; CJK
+//! ideographs and kana are one token each (those scripts do not separate words
+//! with spaces). Matching uses a 64-bit hash of the *normalized* token: NFKC,
+//! lowercased. Punctuation (including curly or straight apostrophes, quotes and
+//! dashes) separates tokens, which folds "China’s" and "China's" alike.
+
+use crate::span::Span;
+use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::UnicodeNormalization;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Token {
+    /// Bytes of the token in the original text.
+    pub span: Span,
+    /// Hash of the normalized token.
+    pub hash: u64,
+}
+
+const SEED: u64 = 0x9E37_79B9_7F4A_7C15;
+const MUL: u64 = 0xff51_afd7_ed55_8ccd;
+
+#[inline]
+fn step(h: u64, c: u32) -> u64 {
+    (h ^ c as u64).wrapping_mul(MUL).rotate_left(29)
+}
+
+/// The final mix: spreads entropy to all bits so that low and high bits of
+/// token and shingle hashes can both be used as keys.
+#[inline]
+pub fn fmix64(mut k: u64) -> u64 {
+    k ^= k >> 33;
+    k = k.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    k ^= k >> 33;
+    k = k.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    k ^ (k >> 33)
+}
+
+#[inline]
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || is_combining_mark(c)
+}
+
+#[inline]
+fn is_ideograph(c: char) -> bool {
+    matches!(c as u32,
+        0x3040..=0x30FF      // hiragana, katakana
+        | 0x3400..=0x4DBF    // CJK extension A
+        | 0x4E00..=0x9FFF    // CJK unified
+        | 0xF900..=0xFAFF    // compatibility ideographs
+        | 0x20000..=0x2FA1F) // supplementary ideographs
+}
+
+/// Adds one character, normalized, to a running hash.
+#[inline]
+fn push_normalized(h: u64, c: char) -> u64 {
+    let mut h = h;
+    for n in std::iter::once(c).nfkc() {
+        for l in n.to_lowercase() {
+            h = step(h, l as u32);
+        }
+    }
+    h
+}
+
+/// Tokenizes `text[range]`, appending to `out`. Spans are offsets into `text`.
+pub fn tokenize_into(text: &str, range: std::ops::Range<usize>, out: &mut Vec<Token>) {
+    let bytes = text.as_bytes();
+    let mut i = range.start;
+    let end = range.end.min(text.len());
+    let mut start = usize::MAX;
+    let mut h = SEED;
+    while i < end {
+        let b = bytes[i];
+        if b < 0x80 {
+            if b.is_ascii_alphanumeric() {
+                if start == usize::MAX {
+                    start = i;
+                    h = SEED;
+                }
+                h = step(h, b.to_ascii_lowercase() as u32);
+            } else if start != usize::MAX {
+                out.push(Token { span: Span::new(start, i), hash: fmix64(h) });
+                start = usize::MAX;
+            }
+            i += 1;
+            continue;
+        }
+        // Non-ASCII: decode one char. `i` is always on a char boundary here
+        // because we only ever advance by whole chars.
+        let Some(c) = text[i..].chars().next() else { break };
+        let w = c.len_utf8();
+        if is_ideograph(c) {
+            if start != usize::MAX {
+                out.push(Token { span: Span::new(start, i), hash: fmix64(h) });
+                start = usize::MAX;
+            }
+            out.push(Token { span: Span::new(i, i + w), hash: fmix64(push_normalized(SEED, c)) });
+        } else if is_word_char(c) {
+            if start == usize::MAX {
+                start = i;
+                h = SEED;
+            }
+            h = push_normalized(h, c);
+        } else if start != usize::MAX {
+            out.push(Token { span: Span::new(start, i), hash: fmix64(h) });
+            start = usize::MAX;
+        }
+        i += w;
+    }
+    if start != usize::MAX {
+        out.push(Token { span: Span::new(start, end), hash: fmix64(h) });
+    }
+}
+
+/// Tokenizes a whole text.
+pub fn tokenize(text: &str) -> Vec<Token> {
+    let mut out = Vec::with_capacity(text.len() / 6);
+    tokenize_into(text, 0..text.len(), &mut out);
+    out
+}
+
+/// Hash of a single normalized word, as [`tokenize`] would give it.
+pub fn word_hash(word: &str) -> u64 {
+    let toks = tokenize(word);
+    toks.first().map(|t| t.hash).unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn words<'a>(text: &'a str) -> Vec<&'a str> {
+        tokenize(text).iter().map(|t| &text[t.span.range()]).collect()
+    }
+
+    #[test]
+    fn splits_news_prose_and_keeps_offsets() {
+        let text = "China’s President Xi Jinping will travel to Moscow – officials say.";
+        assert_eq!(
+            words(text),
+            ["China", "s", "President", "Xi", "Jinping", "will", "travel", "to", "Moscow", "officials", "say"]
+        );
+    }
+
+    #[test]
+    fn folds_case_quotes_and_compatibility_forms() {
+        let a = tokenize("“Strategic CO-OPERATION” ﬁnal");
+        let b = tokenize("\"strategic co-operation\" final");
+        let ha: Vec<u64> = a.iter().map(|t| t.hash).collect();
+        let hb: Vec<u64> = b.iter().map(|t| t.hash).collect();
+        assert_eq!(ha, hb);
+        // The ligature is one original char but still points at its bytes.
+        assert_eq!(&"“Strategic CO-OPERATION” ﬁnal"[a[3].span.range()], "ﬁnal");
+    }
+
+    #[test]
+    fn ideographs_are_single_tokens_and_thai_stays_whole() {
+        assert_eq!(words("习近平访问"), ["习", "近", "平", "访", "问"]);
+        assert_eq!(words("ปชป. ยกทัพใหญ่").len(), 2);
+    }
+
+    proptest! {
+        #[test]
+        fn spans_always_slice_valid_utf8(s in "\\PC{0,200}") {
+            for t in tokenize(&s) {
+                prop_assert!(s.is_char_boundary(t.span.start as usize));
+                prop_assert!(s.is_char_boundary(t.span.end as usize));
+                prop_assert!(t.span.start < t.span.end);
+            }
+        }
+
+        #[test]
+        fn case_never_changes_hashes(s in "[a-zA-Z ,.]{0,80}") {
+            let lower: Vec<u64> = tokenize(&s.to_lowercase()).iter().map(|t| t.hash).collect();
+            let upper: Vec<u64> = tokenize(&s.to_uppercase()).iter().map(|t| t.hash).collect();
+            prop_assert_eq!(lower, upper);
+        }
+    }
+}
