@@ -58,8 +58,7 @@ pub fn align(a: &Prepared, b: &Prepared) -> Vec<Passage> {
 }
 
 fn matching_runs(a: &Prepared, b: &Prepared) -> Vec<Run> {
-    let mut index: Vec<(u64, u32)> = a.shingles.iter().enumerate().map(|(i, &h)| (h, i as u32)).collect();
-    index.sort_unstable();
+    let index = a.index();
     // (diagonal, i) for every match; sorting groups runs together.
     let mut matches: Vec<(i64, u32)> = Vec::new();
     for (j, h) in b.shingles.iter().enumerate() {

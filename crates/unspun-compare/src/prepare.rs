@@ -11,6 +11,9 @@ pub struct Prepared<'a> {
     pub shingles: Vec<u64>,
     /// Sorted distinct shingles.
     pub set: Vec<u64>,
+    /// `(shingle, position)` sorted, built on first use as the indexed side
+    /// of an alignment and reused for every later pair.
+    index: std::sync::OnceLock<Vec<(u64, u32)>>,
 }
 
 impl<'a> Prepared<'a> {
@@ -20,14 +23,28 @@ impl<'a> Prepared<'a> {
         for span in kept {
             tokenize_into(text, span.range(), &mut tokens);
         }
+        Self::from_tokens(text, tokens)
+    }
+
+    /// Prepares already tokenized content (e.g. `Cleaned::tokens`).
+    pub fn from_tokens(text: &'a str, tokens: Vec<Token>) -> Self {
         let shingles = shingles(&tokens);
         let set = shingle_set(&shingles);
-        Prepared { text, tokens, shingles, set }
+        Prepared { text, tokens, shingles, set, index: std::sync::OnceLock::new() }
     }
 
     /// Prepares a whole text, with no boilerplate removed.
     pub fn whole(text: &'a str) -> Self {
         Self::new(text, &[Span::new(0, text.len())])
+    }
+
+    /// Shingle positions sorted by shingle, for lookups.
+    pub fn index(&self) -> &[(u64, u32)] {
+        self.index.get_or_init(|| {
+            let mut index: Vec<(u64, u32)> = self.shingles.iter().enumerate().map(|(i, &h)| (h, i as u32)).collect();
+            index.sort_unstable();
+            index
+        })
     }
 
     /// Byte span of tokens `start..end`.

@@ -111,6 +111,9 @@ impl Default for Thresholds {
     }
 }
 
+/// Shared shingles below which no alignment is tried: reuse needs far more.
+const MIN_SHARED_TO_ALIGN: usize = 8;
+
 /// What is known of the pair beyond its text.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct PairContext<'a> {
@@ -130,7 +133,10 @@ pub struct Comparison {
 /// Compares two prepared documents.
 pub fn compare(a: &Prepared, b: &Prepared, ctx: PairContext, th: &Thresholds) -> Comparison {
     let overlap = set_overlap(&a.set, &b.set);
-    let passages = if overlap.shared == 0 { Vec::new() } else { align(a, b) };
+    // Too few shared shingles for any passage that could change the
+    // relation: skip the alignment (most candidates of a large corpus).
+    let worth_aligning = overlap.shared >= MIN_SHARED_TO_ALIGN || overlap.a_in_b().max(overlap.b_in_a()) >= 0.5;
+    let passages = if worth_aligning { align(a, b) } else { Vec::new() };
     let (coverage_a, coverage_b) = coverage(a, b, &passages);
     let scores = Scores {
         lexical: overlap.jaccard(),
@@ -148,6 +154,7 @@ pub fn compare(a: &Prepared, b: &Prepared, ctx: PairContext, th: &Thresholds) ->
             })
             .sum()
     };
+    let smaller = if a.tokens.len() <= b.tokens.len() { Side::A } else { Side::B };
     let relation = if scores.lexical >= th.duplicate_jaccard {
         Relation::Duplicate
     } else if coverage_a.min(coverage_b) >= th.near_duplicate_coverage {
@@ -155,7 +162,6 @@ pub fn compare(a: &Prepared, b: &Prepared, ctx: PairContext, th: &Thresholds) ->
     } else if coverage_a.max(coverage_b) >= th.containment_coverage {
         Relation::Containment
     } else {
-        let smaller = if a.tokens.len() <= b.tokens.len() { Side::A } else { Side::B };
         let share = if smaller == Side::A { coverage_a } else { coverage_b };
         if share >= th.reuse_coverage && passage_tokens(smaller) >= th.reuse_tokens {
             Relation::Reuse

@@ -15,7 +15,10 @@ pub(crate) fn binary_reason(bytes: &[u8]) -> Option<String> {
         .filter(|&&b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c | 0x1b)) || b == 0x7f)
         .count();
     if control * 10 > head.len() {
-        return Some(format!("{control} control bytes in the first {} bytes", head.len()));
+        return Some(format!(
+            "{control} control bytes in the first {} bytes",
+            head.len()
+        ));
     }
     None
 }
@@ -49,8 +52,13 @@ mod tests {
 
     #[test]
     fn nul_and_control_bytes_are_binary() {
-        assert_eq!(binary_reason(b"abc\0def").as_deref(), Some("NUL byte at offset 3"));
-        let noisy: Vec<u8> = (0..100u8).map(|i| if i % 5 == 0 { 0x01 } else { b'a' }).collect();
+        assert_eq!(
+            binary_reason(b"abc\0def").as_deref(),
+            Some("NUL byte at offset 3")
+        );
+        let noisy: Vec<u8> = (0..100u8)
+            .map(|i| if i % 5 == 0 { 0x01 } else { b'a' })
+            .collect();
         assert!(binary_reason(&noisy).is_some());
         assert!(binary_reason("naïve café\r\n\tok".as_bytes()).is_none());
         // Latin-1 bytes are broken UTF-8, not binary.
@@ -59,7 +67,10 @@ mod tests {
 
     #[test]
     fn lossy_decode_marks_replacements_and_drops_bom() {
-        assert_eq!(decode_utf8(b"\xef\xbb\xbfhello".to_vec()), ("hello".to_string(), false));
+        assert_eq!(
+            decode_utf8(b"\xef\xbb\xbfhello".to_vec()),
+            ("hello".to_string(), false)
+        );
         let (text, replaced) = decode_utf8(b"caf\xe9".to_vec());
         assert_eq!(text, "caf\u{fffd}");
         assert!(replaced);

@@ -18,13 +18,22 @@ pub(crate) fn read_input(input: &Path, out: &mut Out) {
         Ok(meta) => meta,
         Err(err) => {
             let source = display_path(input);
-            return out.problem(Problem::skip(source, ProblemKind::Unreadable, err.to_string()));
+            return out.problem(Problem::skip(
+                source,
+                ProblemKind::Unreadable,
+                err.to_string(),
+            ));
         }
     };
     if meta.is_dir() {
         for entry in walk(input) {
             match entry {
-                Entry::File { path, rel, kind, len } => {
+                Entry::File {
+                    path,
+                    rel,
+                    kind,
+                    len,
+                } => {
                     let id = rel_id(&rel);
                     // A file in a subfolder: its first folder names the site.
                     let folder = match rel.components().next() {
@@ -62,16 +71,24 @@ pub(crate) fn input_bytes(input: &Path) -> u64 {
 
 /// A relative path as an id, with `/` separators on every platform.
 fn rel_id(rel: &Path) -> String {
-    let parts: Vec<_> = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect();
+    let parts: Vec<_> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect();
     parts.join("/")
 }
 
 /// Guesses the kind of an explicitly named file with an unknown extension.
 fn sniff_kind(path: &Path) -> FileKind {
     let mut head = [0u8; 1024];
-    let n = File::open(path).and_then(|mut f| f.read(&mut head)).unwrap_or(0);
+    let n = File::open(path)
+        .and_then(|mut f| f.read(&mut head))
+        .unwrap_or(0);
     let head = &head[..n];
-    let start = head.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(n);
+    let start = head
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(n);
     let lower = String::from_utf8_lossy(head).to_ascii_lowercase();
     if head.starts_with(b"WARC/") {
         FileKind::Warc
@@ -86,11 +103,17 @@ fn sniff_kind(path: &Path) -> FileKind {
     }
 }
 
-fn read_file(path: &Path, kind: FileKind, len: u64, id: String, folder: Option<String>, out: &mut Out) {
+fn read_file(
+    path: &Path,
+    kind: FileKind,
+    len: u64,
+    id: String,
+    folder: Option<String>,
+    out: &mut Out,
+) {
     match kind {
-        FileKind::Jsonl => jsonl::read_file(path, out),
-        FileKind::Warc => warc::read_file(path, false, out),
-        FileKind::WarcGz => warc::read_file(path, true, out),
+        FileKind::Jsonl => jsonl::read_file(path, &id, out),
+        FileKind::Warc | FileKind::WarcGz => warc::read_file(path, &id, out),
         FileKind::Text | FileKind::Html => {
             if let Some(doc) = read_whole(path, kind, len, id, folder, out) {
                 out.document(doc);
@@ -121,7 +144,11 @@ fn read_whole(
     let read = File::open(path).and_then(|f| f.take(max + 1).read_to_end(&mut bytes));
     out.add_progress(bytes.len() as u64);
     if let Err(err) = read {
-        out.problem(Problem::skip(source, ProblemKind::Unreadable, err.to_string()));
+        out.problem(Problem::skip(
+            source,
+            ProblemKind::Unreadable,
+            err.to_string(),
+        ));
         return None;
     }
     if bytes.len() as u64 > max {
@@ -141,19 +168,40 @@ fn read_whole(
     }
     if let Some(at) = invalid_at {
         let msg = format!("invalid UTF-8 at byte {at}; replaced with U+FFFD");
-        out.problem(Problem::warning(source.clone(), ProblemKind::InvalidUtf8, msg));
+        out.problem(Problem::warning(
+            source.clone(),
+            ProblemKind::InvalidUtf8,
+            msg,
+        ));
     }
-    let mut doc = Document { id, path: Some(source.clone()), ..Default::default() };
+    let mut doc = Document {
+        id,
+        path: Some(source.clone()),
+        ..Default::default()
+    };
     if kind == FileKind::Html {
         let page = html::extract_html(&text);
         if is_blank(&page.text) {
-            out.problem(Problem::skip(source, ProblemKind::Empty, "no visible text in the HTML"));
+            out.problem(Problem::skip(
+                source,
+                ProblemKind::Empty,
+                "no visible text in the HTML",
+            ));
             return None;
         }
         if page.used_fallback {
-            out.problem(Problem::warning(source, ProblemKind::MalformedHtml, html::FALLBACK_NOTE));
+            out.problem(Problem::warning(
+                source,
+                ProblemKind::MalformedHtml,
+                html::FALLBACK_NOTE,
+            ));
         }
-        doc.site = page.url.as_deref().and_then(site_of_url).or(folder).or(page.site_name);
+        doc.site = page
+            .url
+            .as_deref()
+            .and_then(site_of_url)
+            .or(folder)
+            .or(page.site_name);
         doc.text = page.text;
         doc.title = page.title;
         doc.url = page.url;

@@ -32,9 +32,14 @@ pub struct HtmlPage {
 pub fn extract_html(html: &str) -> HtmlPage {
     let dom = Dom::from(html);
     let mut page = metadata(&dom);
-    let config = Config { text_mode: TextMode::Formatted, ..Config::default() };
+    let config = Config {
+        text_mode: TextMode::Formatted,
+        ..Config::default()
+    };
     // No document URL: it only serves to rewrite links, which we drop.
-    if let Ok(article) = Readability::with_document(dom, None, Some(config)).and_then(|mut r| r.parse()) {
+    if let Ok(article) =
+        Readability::with_document(dom, None, Some(config)).and_then(|mut r| r.parse())
+    {
         page.text = tidy(&article.text_content);
         if page.title.is_none() && !article.title.trim().is_empty() {
             page.title = Some(collapse_ws(&article.title));
@@ -50,7 +55,8 @@ pub fn extract_html(html: &str) -> HtmlPage {
 /// All visible text of `<body>`, for pages Readability gives up on.
 fn body_text(html: &str) -> String {
     let dom = Dom::from(html);
-    dom.select("script, style, noscript, template, head").remove();
+    dom.select("script, style, noscript, template, head")
+        .remove();
     match dom.body() {
         Some(body) => tidy(&body.formatted_text()),
         None => tidy(&dom.formatted_text()),
@@ -65,7 +71,10 @@ fn metadata(dom: &Dom) -> HtmlPage {
         .or_else(|| non_empty(&dom.select("title").text()))
         .map(|t| collapse_ws(&t));
 
-    let canonical = dom.select("link[rel~=canonical]").attr("href").map(|h| h.trim().to_string());
+    let canonical = dom
+        .select("link[rel~=canonical]")
+        .attr("href")
+        .map(|h| h.trim().to_string());
     let url = canonical
         .into_iter()
         .chain(meta(&["og:url"]))
@@ -87,7 +96,13 @@ fn metadata(dom: &Dom) -> HtmlPage {
     .or_else(|| json_ld_date(dom))
     .or_else(|| time_date(dom));
 
-    HtmlPage { title, url, date, site_name: meta(&["og:site_name"]), ..HtmlPage::default() }
+    HtmlPage {
+        title,
+        url,
+        date,
+        site_name: meta(&["og:site_name"]),
+        ..HtmlPage::default()
+    }
 }
 
 /// `<meta>` contents by lowercased `property`, `name` or `itemprop`; the first wins.
@@ -99,7 +114,8 @@ fn meta_map(dom: &Dom) -> HashMap<String, String> {
         };
         for attr in ["property", "name", "itemprop"] {
             if let Some(key) = node.attr(attr) {
-                map.entry(key.trim().to_ascii_lowercase()).or_insert_with(|| content.clone());
+                map.entry(key.trim().to_ascii_lowercase())
+                    .or_insert_with(|| content.clone());
             }
         }
     }
@@ -108,10 +124,13 @@ fn meta_map(dom: &Dom) -> HashMap<String, String> {
 
 /// `datePublished` anywhere in a JSON-LD block (also inside `@graph` or arrays).
 fn json_ld_date(dom: &Dom) -> Option<String> {
-    dom.select("script[type='application/ld+json']").nodes().iter().find_map(|node| {
-        let value: serde_json::Value = serde_json::from_str(node.text().trim()).ok()?;
-        find_key(&value, "datePublished").and_then(normalize_date)
-    })
+    dom.select("script[type='application/ld+json']")
+        .nodes()
+        .iter()
+        .find_map(|node| {
+            let value: serde_json::Value = serde_json::from_str(node.text().trim()).ok()?;
+            find_key(&value, "datePublished").and_then(normalize_date)
+        })
 }
 
 fn find_key<'a>(value: &'a serde_json::Value, key: &str) -> Option<&'a str> {
@@ -129,9 +148,11 @@ fn find_key<'a>(value: &'a serde_json::Value, key: &str) -> Option<&'a str> {
 fn time_date(dom: &Dom) -> Option<String> {
     let marked = dom.select("time[pubdate][datetime], time[itemprop=datePublished][datetime]");
     let any = dom.select("time[datetime]");
-    [marked, any]
-        .iter()
-        .find_map(|sel| sel.nodes().iter().find_map(|n| normalize_date(&n.attr("datetime")?)))
+    [marked, any].iter().find_map(|sel| {
+        sel.nodes()
+            .iter()
+            .find_map(|n| normalize_date(&n.attr("datetime")?))
+    })
 }
 
 /// Normalizes a date to `YYYY-MM-DD`: ISO 8601 dates and date-times,
@@ -156,17 +177,25 @@ pub fn normalize_date(raw: &str) -> Option<String> {
 }
 
 fn english_date(s: &str) -> Option<String> {
-    const MONTHS: [&str; 12] =
-        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+    const MONTHS: [&str; 12] = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
     let (mut year, mut month, mut day) = (None, None, None);
-    for word in s.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).take(6) {
+    for word in s
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(6)
+    {
         let lower = word.to_ascii_lowercase();
         let digits = lower.trim_end_matches(['s', 't', 'n', 'd', 'r', 'h']);
         if digits.len() == 4 && digits.bytes().all(|b| b.is_ascii_digit()) {
             year = year.or(Some(digits.to_string()));
         } else if (1..=2).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()) {
             day = day.or(Some(format!("{digits:0>2}")));
-        } else if let Some(m) = MONTHS.iter().position(|m| lower.len() >= 3 && lower.starts_with(m)) {
+        } else if let Some(m) = MONTHS
+            .iter()
+            .position(|m| lower.len() >= 3 && lower.starts_with(m))
+        {
             month = month.or(Some(m + 1));
         }
     }
@@ -209,11 +238,23 @@ mod tests {
 
     #[test]
     fn dates_normalize() {
-        assert_eq!(normalize_date("2023-03-17T10:01:00+00:00").as_deref(), Some("2023-03-17"));
-        assert_eq!(normalize_date(" 2023/03/17 ").as_deref(), Some("2023-03-17"));
+        assert_eq!(
+            normalize_date("2023-03-17T10:01:00+00:00").as_deref(),
+            Some("2023-03-17")
+        );
+        assert_eq!(
+            normalize_date(" 2023/03/17 ").as_deref(),
+            Some("2023-03-17")
+        );
         assert_eq!(normalize_date("20230317").as_deref(), Some("2023-03-17"));
-        assert_eq!(normalize_date("March 17, 2023").as_deref(), Some("2023-03-17"));
-        assert_eq!(normalize_date("Fri 17th Mar 2023 09:00").as_deref(), Some("2023-03-17"));
+        assert_eq!(
+            normalize_date("March 17, 2023").as_deref(),
+            Some("2023-03-17")
+        );
+        assert_eq!(
+            normalize_date("Fri 17th Mar 2023 09:00").as_deref(),
+            Some("2023-03-17")
+        );
         assert_eq!(normalize_date("2023-13-45"), None);
         assert_eq!(normalize_date("yesterday"), None);
         assert_eq!(normalize_date(""), None);
@@ -254,7 +295,8 @@ mod tests {
 
     #[test]
     fn tiny_page_falls_back_to_body_text_without_scripts() {
-        let page = extract_html("<html><body><script>var x=1;</script><p>Only line.</p></body></html>");
+        let page =
+            extract_html("<html><body><script>var x=1;</script><p>Only line.</p></body></html>");
         assert_eq!(page.text, "Only line.");
         assert!(!page.text.contains("var x"));
     }

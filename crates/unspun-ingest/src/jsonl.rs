@@ -25,16 +25,21 @@ const CHUNK: usize = 8 << 20;
 /// Chunks parsed ahead of the caller; bounds memory.
 const AHEAD: usize = 2;
 
-pub(crate) fn read_file(path: &Path, out: &mut Out) {
+/// Reads a JSONL file; `id_base` names it in fallback ids (`id_base:LINE`).
+pub(crate) fn read_file(path: &Path, id_base: &str, out: &mut Out) {
     let label = display_path(path);
-    let result = File::open(path).and_then(|file| read_stream(file, &label, out));
+    let result = File::open(path).and_then(|file| read_stream(file, &label, id_base, out));
     if let Err(err) = result {
-        out.problem(Problem::skip(label, ProblemKind::Unreadable, err.to_string()));
+        out.problem(Problem::skip(
+            label,
+            ProblemKind::Unreadable,
+            err.to_string(),
+        ));
     }
 }
 
 pub(crate) fn read_stdin(out: &mut Out) -> Result<(), IngestError> {
-    read_stream(io::stdin(), "<stdin>", out).map_err(IngestError::Stdin)
+    read_stream(io::stdin(), "<stdin>", "<stdin>", out).map_err(IngestError::Stdin)
 }
 
 /// What the parser thread sends: results of one chunk with the bytes it took.
@@ -44,10 +49,10 @@ enum Msg {
     Failed(io::Error),
 }
 
-/// One non-blank line, parsed.
+/// One non-blank line, parsed. A document carries its source as its `path`.
 struct LineOut {
-    source: String,
-    result: Result<(Document, Vec<(ProblemKind, String)>), (ProblemKind, String)>,
+    line_no: usize,
+    result: Result<(Document, Warnings), (ProblemKind, String)>,
 }
 
 /// Field names and limits the parser needs.
@@ -55,15 +60,28 @@ struct Fields<'a> {
     text: &'a str,
     id: &'a str,
     max_doc_bytes: usize,
+    /// Names the input in problem sources and `path`s.
     label: &'a str,
+    /// Names the input in fallback ids.
+    id_base: &'a str,
 }
 
 /// Reads JSON Lines from `reader`, delivering to `out`. Errors are read
 /// errors; everything read before one is delivered.
-fn read_stream(reader: impl Read + Send, label: &str, out: &mut Out) -> io::Result<()> {
+fn read_stream(
+    reader: impl Read + Send,
+    label: &str,
+    id_base: &str,
+    out: &mut Out,
+) -> io::Result<()> {
     let opts = out.opts;
-    let fields =
-        Fields { text: &opts.text_field, id: &opts.id_field, max_doc_bytes: opts.max_doc_bytes, label };
+    let fields = Fields {
+        text: &opts.text_field,
+        id: &opts.id_field,
+        max_doc_bytes: opts.max_doc_bytes,
+        label,
+        id_base,
+    };
     let (tx, rx) = mpsc::sync_channel(AHEAD);
     let mut lines_seen = false;
     let mut failure = None;
@@ -74,7 +92,7 @@ fn read_stream(reader: impl Read + Send, label: &str, out: &mut Out) -> io::Resu
                 Msg::Lines(lines, bytes) => {
                     lines_seen |= !lines.is_empty();
                     for line in lines {
-                        deliver(line, out);
+                        deliver(line, label, out);
                     }
                     out.add_progress(bytes);
                 }
@@ -95,15 +113,16 @@ fn read_stream(reader: impl Read + Send, label: &str, out: &mut Out) -> io::Resu
     Ok(())
 }
 
-fn deliver(line: LineOut, out: &mut Out) {
+fn deliver(line: LineOut, label: &str, out: &mut Out) {
+    let source = || format!("{label}:{}", line.line_no);
     match line.result {
         Ok((doc, warnings)) => {
             for (kind, message) in warnings {
-                out.problem(Problem::warning(line.source.clone(), kind, message));
+                out.problem(Problem::warning(source(), kind, message));
             }
             out.document(doc);
         }
-        Err((kind, message)) => out.problem(Problem::skip(line.source, kind, message)),
+        Err((kind, message)) => out.problem(Problem::skip(source(), kind, message)),
     }
 }
 
@@ -111,7 +130,10 @@ fn deliver(line: LineOut, out: &mut Out) {
 fn produce(mut reader: impl Read, fields: &Fields, tx: mpsc::SyncSender<Msg>) {
     // A line this long cannot hold a document under the limit, even with
     // every character escaped as `\uXXXX`; stop buffering it.
-    let line_limit = fields.max_doc_bytes.saturating_mul(4).saturating_add(1 << 20);
+    let line_limit = fields
+        .max_doc_bytes
+        .saturating_mul(4)
+        .saturating_add(1 << 20);
     let mut buf = Vec::with_capacity(CHUNK);
     let mut line_no = 0usize;
     let mut unsent = 0u64;
@@ -156,9 +178,11 @@ fn produce(mut reader: impl Read, fields: &Fields, tx: mpsc::SyncSender<Msg>) {
             _ if eof => buf.len(),
             Some(i) => i + 1,
             None if buf.len() > line_limit => {
-                let source = format!("{}:{}", fields.label, line_no + 1);
                 let message = format!("line longer than {line_limit} bytes");
-                let out = LineOut { source, result: Err((ProblemKind::TooLarge, message)) };
+                let out = LineOut {
+                    line_no: line_no + 1,
+                    result: Err((ProblemKind::TooLarge, message)),
+                };
                 skipping = true;
                 buf.clear();
                 if tx.send(Msg::Lines(vec![out], 0)).is_err() {
@@ -169,10 +193,16 @@ fn produce(mut reader: impl Read, fields: &Fields, tx: mpsc::SyncSender<Msg>) {
             None => continue, // a line longer than a chunk: read on
         };
         let lines = split_lines(&buf[..end], &mut line_no);
-        let parsed: Vec<LineOut> =
-            lines.par_iter().with_min_len(16).map(|&(no, line)| parse_line(line, no, fields)).collect();
+        let parsed: Vec<LineOut> = lines
+            .par_iter()
+            .with_min_len(16)
+            .map(|&(no, line)| parse_line(line, no, fields))
+            .collect();
         buf.drain(..end);
-        if tx.send(Msg::Lines(parsed, std::mem::take(&mut unsent))).is_err() {
+        if tx
+            .send(Msg::Lines(parsed, std::mem::take(&mut unsent)))
+            .is_err()
+        {
             return;
         }
         if eof {
@@ -205,9 +235,8 @@ fn split_lines<'a>(mut rest: &'a [u8], line_no: &mut usize) -> Vec<(usize, &'a [
 }
 
 fn parse_line(line: &[u8], line_no: usize, fields: &Fields) -> LineOut {
-    let source = format!("{}:{}", fields.label, line_no);
     let result = match parse_row(line, fields) {
-        Ok(row) => row.into_document(&source, fields, Vec::new()),
+        Ok(row) => row.into_document(line_no, fields, Vec::new()),
         // serde_json rejects invalid UTF-8; retry lossily only then, so
         // valid lines are validated once.
         Err(err) => match first_invalid_utf8(line) {
@@ -215,8 +244,9 @@ fn parse_line(line: &[u8], line_no: usize, fields: &Fields) -> LineOut {
                 let fixed = String::from_utf8_lossy(line);
                 match parse_row(fixed.as_bytes(), fields) {
                     Ok(row) => {
-                        let msg = format!("invalid UTF-8 at byte {at} of the line; replaced with U+FFFD");
-                        row.into_document(&source, fields, vec![(ProblemKind::InvalidUtf8, msg)])
+                        let msg =
+                            format!("invalid UTF-8 at byte {at} of the line; replaced with U+FFFD");
+                        row.into_document(line_no, fields, vec![(ProblemKind::InvalidUtf8, msg)])
                     }
                     Err(err) => Err((ProblemKind::MalformedJson, json_message(&err))),
                 }
@@ -224,12 +254,16 @@ fn parse_line(line: &[u8], line_no: usize, fields: &Fields) -> LineOut {
             None => Err((ProblemKind::MalformedJson, json_message(&err))),
         },
     };
-    LineOut { source, result }
+    LineOut { line_no, result }
 }
 
 fn parse_row<'a>(line: &'a [u8], fields: &Fields) -> serde_json::Result<Row<'a>> {
     let mut de = serde_json::Deserializer::from_slice(line);
-    let row = RowSeed { text: fields.text, id: fields.id }.deserialize(&mut de)?;
+    let row = RowSeed {
+        text: fields.text,
+        id: fields.id,
+    }
+    .deserialize(&mut de)?;
     de.end()?;
     Ok(row)
 }
@@ -394,35 +428,51 @@ type Warnings = Vec<(ProblemKind, String)>;
 impl Row<'_> {
     fn into_document(
         self,
-        source: &str,
+        line_no: usize,
         fields: &Fields,
         mut warnings: Warnings,
     ) -> Result<(Document, Warnings), (ProblemKind, String)> {
-        let text = self
-            .text
-            .into_text(false)
-            .map_err(|why| (ProblemKind::MissingField, format!("field `{}` is {why}", fields.text)))?;
+        let text = self.text.into_text(false).map_err(|why| {
+            (
+                ProblemKind::MissingField,
+                format!("field `{}` is {why}", fields.text),
+            )
+        })?;
         if text.len() > fields.max_doc_bytes {
-            let msg = format!("{} bytes, over the limit of {}", text.len(), fields.max_doc_bytes);
+            let msg = format!(
+                "{} bytes, over the limit of {}",
+                text.len(),
+                fields.max_doc_bytes
+            );
             return Err((ProblemKind::TooLarge, msg));
         }
         if is_blank(&text) {
-            return Err((ProblemKind::Empty, format!("field `{}` is empty", fields.text)));
+            return Err((
+                ProblemKind::Empty,
+                format!("field `{}` is empty", fields.text),
+            ));
         }
         let id = match self.id.into_text(true) {
             Ok(id) if !id.trim().is_empty() => id.into_owned(),
             other => {
                 let why = other.err().unwrap_or_else(|| "empty".into());
-                let msg = format!("field `{}` is {why}; using `{source}` as the id", fields.id);
+                let fallback = format!("{}:{line_no}", fields.id_base);
+                let msg = format!(
+                    "field `{}` is {why}; using `{fallback}` as the id",
+                    fields.id
+                );
                 warnings.push((ProblemKind::MissingField, msg));
-                source.to_string()
+                fallback
             }
         };
         let url = self.url.into_opt();
-        let site = self.site.into_opt().or_else(|| url.as_deref().and_then(site_of_url));
+        let site = self
+            .site
+            .into_opt()
+            .or_else(|| url.as_deref().and_then(site_of_url));
         let doc = Document {
             id,
-            path: Some(source.to_string()),
+            path: Some(format!("{}:{line_no}", fields.label)),
             text: text.into_owned(),
             title: self.title.into_opt(),
             date: self.date.into_opt().and_then(|d| normalize_date(&d)),
@@ -438,19 +488,25 @@ mod tests {
     use super::*;
 
     fn fields() -> Fields<'static> {
-        Fields { text: "text", id: "id", max_doc_bytes: 1000, label: "f.jsonl" }
+        Fields {
+            text: "text",
+            id: "id",
+            max_doc_bytes: 1000,
+            label: "dir/f.jsonl",
+            id_base: "f.jsonl",
+        }
     }
 
     #[test]
     fn borrowed_fields_and_numeric_id() {
         let line = br#"{"id": 42, "text": "plain", "extra": {"deep": [1, 2]}, "url": "https://www.bbc.co.uk/x"}"#;
         let out = parse_line(line, 7, &fields());
-        assert_eq!(out.source, "f.jsonl:7");
+        assert_eq!(out.line_no, 7);
         let (doc, warnings) = out.result.unwrap_or_default();
         assert!(warnings.is_empty());
         assert_eq!(doc.id, "42");
         assert_eq!(doc.text, "plain");
-        assert_eq!(doc.path.as_deref(), Some("f.jsonl:7"));
+        assert_eq!(doc.path.as_deref(), Some("dir/f.jsonl:7"));
         assert_eq!(doc.site.as_deref(), Some("bbc.co.uk"));
         let row = parse_row(br#"{"text":"no escapes","title":"t\u00e9"}"#, &fields()).ok();
         let row = row.unwrap_or_default();
@@ -460,8 +516,13 @@ mod tests {
 
     #[test]
     fn mapped_field_names() {
-        let f = Fields { text: "body", id: "doc_id", ..fields() };
-        let line = br#"{"doc_id":"a","body":"hello","text":"not this","date":"2023-03-17T08:00:00Z"}"#;
+        let f = Fields {
+            text: "body",
+            id: "doc_id",
+            ..fields()
+        };
+        let line =
+            br#"{"doc_id":"a","body":"hello","text":"not this","date":"2023-03-17T08:00:00Z"}"#;
         let (doc, _) = parse_line(line, 1, &f).result.unwrap_or_default();
         assert_eq!((doc.id.as_str(), doc.text.as_str()), ("a", "hello"));
         assert_eq!(doc.date.as_deref(), Some("2023-03-17"));
@@ -469,27 +530,49 @@ mod tests {
 
     #[test]
     fn missing_id_falls_back_with_warning() {
-        let (doc, warnings) = parse_line(br#"{"text":"x"}"#, 3, &fields()).result.unwrap_or_default();
+        let (doc, warnings) = parse_line(br#"{"text":"x"}"#, 3, &fields())
+            .result
+            .unwrap_or_default();
         assert_eq!(doc.id, "f.jsonl:3");
         assert_eq!(warnings.len(), 1);
         assert_eq!(warnings[0].0, ProblemKind::MissingField);
-        assert!(warnings[0].1.contains("`id` is missing"), "{}", warnings[0].1);
+        assert!(
+            warnings[0].1.contains("`id` is missing"),
+            "{}",
+            warnings[0].1
+        );
     }
 
     #[test]
     fn bad_lines_are_classified() {
         let err = |line: &[u8]| parse_line(line, 1, &fields()).result.err();
-        let (kind, msg) = err(br#"{"id":"a","text":"x""#).unwrap_or((ProblemKind::Empty, String::new()));
+        let (kind, msg) =
+            err(br#"{"id":"a","text":"x""#).unwrap_or((ProblemKind::Empty, String::new()));
         assert_eq!(kind, ProblemKind::MalformedJson);
         assert!(msg.ends_with("at column 20"), "{msg}");
         assert!(!msg.contains("line 1"), "{msg}");
         assert_eq!(err(b"[1,2]").map(|e| e.0), Some(ProblemKind::MalformedJson));
-        assert_eq!(err(br#"{"a":1} x"#).map(|e| e.0), Some(ProblemKind::MalformedJson));
-        assert_eq!(err(br#"{"id":"a"}"#).map(|e| e.0), Some(ProblemKind::MissingField));
-        assert_eq!(err(br#"{"id":"a","text":5}"#).map(|e| e.0), Some(ProblemKind::MissingField));
-        assert_eq!(err(br#"{"id":"a","text":"  \n "}"#).map(|e| e.0), Some(ProblemKind::Empty));
+        assert_eq!(
+            err(br#"{"a":1} x"#).map(|e| e.0),
+            Some(ProblemKind::MalformedJson)
+        );
+        assert_eq!(
+            err(br#"{"id":"a"}"#).map(|e| e.0),
+            Some(ProblemKind::MissingField)
+        );
+        assert_eq!(
+            err(br#"{"id":"a","text":5}"#).map(|e| e.0),
+            Some(ProblemKind::MissingField)
+        );
+        assert_eq!(
+            err(br#"{"id":"a","text":"  \n "}"#).map(|e| e.0),
+            Some(ProblemKind::Empty)
+        );
         let big = format!(r#"{{"id":"a","text":"{}"}}"#, "x".repeat(1001));
-        assert_eq!(err(big.as_bytes()).map(|e| e.0), Some(ProblemKind::TooLarge));
+        assert_eq!(
+            err(big.as_bytes()).map(|e| e.0),
+            Some(ProblemKind::TooLarge)
+        );
     }
 
     #[test]
@@ -500,6 +583,42 @@ mod tests {
         assert_eq!(doc.text, "caf\u{fffd}!");
         assert_eq!(warnings.len(), 1);
         assert_eq!(warnings[0].0, ProblemKind::InvalidUtf8);
+    }
+
+    #[test]
+    fn stream_as_from_stdin() {
+        let input = "{\"id\":\"a\",\"text\":\"one\"}\n{\"text\":\"two\"}\n{oops}\n";
+        let opts = crate::InputOptions::default();
+        let mut items = Vec::new();
+        let mut sink = |item| items.push(item);
+        let mut out = Out {
+            sink: &mut sink,
+            ids: Default::default(),
+            opts: &opts,
+        };
+        read_stream(io::Cursor::new(input), "<stdin>", "<stdin>", &mut out).unwrap();
+        let trace: Vec<String> = items
+            .iter()
+            .map(|item| match item {
+                crate::Item::Document(d) => {
+                    format!("doc {} {}", d.id, d.path.as_deref().unwrap_or(""))
+                }
+                crate::Item::Problem(p) => format!("{} {}", p.kind, p.source),
+            })
+            .collect();
+        assert_eq!(
+            trace,
+            [
+                "doc a <stdin>:1",
+                "missing_field <stdin>:2",
+                "doc <stdin>:2 <stdin>:2",
+                "malformed_json <stdin>:3"
+            ]
+        );
+        assert_eq!(
+            opts.bytes_read.load(std::sync::atomic::Ordering::Relaxed),
+            input.len() as u64
+        );
     }
 
     #[test]

@@ -11,10 +11,21 @@
 //! `.jsonl`/`.ndjson` (one JSON object per line, parsed in parallel),
 //! `.warc` and `.warc.gz` web archives, and `-` for JSON Lines on stdin.
 //!
+//! Ids: a file inside a directory argument is named by its path relative to
+//! that argument (`demo/seeds/000_x.txt` → `000_x.txt`), a file argument by
+//! the path as given; a JSONL line by its id field (else `file:LINE`); a WARC
+//! record by its `WARC-Target-URI` (else `WARC-Record-ID`, else `file#N`).
+//! A later duplicate id becomes `id#2`, `id#3`, ... with a
+//! [`ProblemKind::DuplicateId`] warning. `Document::path` says where the text
+//! is: the file path, `path:LINE` or `path#N` (records counted from 1, all
+//! record types included).
+//!
 //! Progress: [`InputOptions::bytes_read`] is a shared counter of the input
 //! bytes consumed so far (on-disk bytes, so compressed bytes for `.warc.gz`),
 //! comparable to [`total_input_bytes`]. Clone the `Arc` before calling
 //! [`read_inputs`] and poll it from a progress-bar thread.
+
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
 mod decode;
 mod files;
@@ -25,11 +36,13 @@ mod walk;
 mod warc;
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use unspun_text::Document;
+use xxhash_rust::xxh3::xxh3_128;
 
 pub use html::{extract_html, normalize_date, HtmlPage};
 pub use problem::{Problem, ProblemKind};
@@ -83,7 +96,11 @@ pub fn read_inputs(
     opts: &InputOptions,
     sink: &mut dyn FnMut(Item),
 ) -> Result<(), IngestError> {
-    let mut out = Out { sink, ids: HashMap::new(), opts };
+    let mut out = Out {
+        sink,
+        ids: HashMap::default(),
+        opts,
+    };
     for input in inputs {
         if input.as_os_str() == "-" {
             jsonl::read_stdin(&mut out)?;
@@ -109,8 +126,10 @@ pub fn total_input_bytes(inputs: &[PathBuf]) -> Option<u64> {
 /// The delivery end: renames duplicate ids and forwards to the caller's sink.
 pub(crate) struct Out<'a> {
     sink: &'a mut dyn FnMut(Item),
-    /// Every id delivered so far, with the last suffix number handed out for it.
-    ids: HashMap<String, u32>,
+    /// Every id delivered so far (by 128-bit hash: no copy of the id is
+    /// kept, and a false match is out of reach), with the last suffix number
+    /// handed out for it.
+    ids: HashMap<u128, u32, BuildHasherDefault<IdHasher>>,
     pub(crate) opts: &'a InputOptions,
 }
 
@@ -120,35 +139,51 @@ impl Out<'_> {
     }
 
     pub(crate) fn document(&mut self, mut doc: Document) {
-        if let Some(&last) = self.ids.get(&doc.id) {
+        let key = xxh3_128(doc.id.as_bytes());
+        if let Some(&last) = self.ids.get(&key) {
             // Later duplicates get `#2`, `#3`, ... skipping any suffix that is
             // itself an id already seen.
-            let base = doc.id.clone();
             let mut k = last;
-            let renamed = loop {
+            let (renamed, renamed_key) = loop {
                 k += 1;
-                let candidate = format!("{base}#{k}");
-                if !self.ids.contains_key(&candidate) {
-                    break candidate;
+                let candidate = format!("{}#{k}", doc.id);
+                let candidate_key = xxh3_128(candidate.as_bytes());
+                if !self.ids.contains_key(&candidate_key) {
+                    break (candidate, candidate_key);
                 }
             };
-            if let Some(n) = self.ids.get_mut(&base) {
-                *n = k;
-            }
-            let source = doc.path.clone().unwrap_or_else(|| base.clone());
-            self.problem(Problem::warning(
-                source,
-                ProblemKind::DuplicateId,
-                format!("id `{base}` was already used; renamed to `{renamed}`"),
-            ));
+            self.ids.insert(key, k);
+            let source = doc.path.clone().unwrap_or_else(|| doc.id.clone());
+            let message = format!("id `{}` was already used; renamed to `{renamed}`", doc.id);
+            self.problem(Problem::warning(source, ProblemKind::DuplicateId, message));
             doc.id = renamed;
+            self.ids.insert(renamed_key, 1);
+        } else {
+            self.ids.insert(key, 1);
         }
-        self.ids.insert(doc.id.clone(), 1);
         (self.sink)(Item::Document(doc));
     }
 
     pub(crate) fn add_progress(&self, bytes: u64) {
         self.opts.bytes_read.fetch_add(bytes, Ordering::Relaxed);
+    }
+}
+
+/// Keys are already uniform hashes: use their low bits as they are.
+#[derive(Default)]
+pub(crate) struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+    fn write_u128(&mut self, n: u128) {
+        self.0 = n as u64;
     }
 }
 

@@ -16,7 +16,12 @@ pub struct Problem {
 impl Problem {
     /// The input was not delivered.
     pub fn skip(source: impl Into<String>, kind: ProblemKind, message: impl Into<String>) -> Self {
-        Problem { source: source.into(), kind, message: message.into(), skipped: true }
+        Problem {
+            source: source.into(),
+            kind,
+            message: message.into(),
+            skipped: true,
+        }
     }
 
     /// The input is delivered anyway.
@@ -25,14 +30,23 @@ impl Problem {
         kind: ProblemKind,
         message: impl Into<String>,
     ) -> Self {
-        Problem { source: source.into(), kind, message: message.into(), skipped: false }
+        Problem {
+            source: source.into(),
+            kind,
+            message: message.into(),
+            skipped: false,
+        }
     }
 }
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let what = if self.skipped { "skipped" } else { "warning" };
-        write!(f, "{}: {} ({}): {}", self.source, self.kind, what, self.message)
+        write!(
+            f,
+            "{}: {} ({}): {}",
+            self.source, self.kind, what, self.message
+        )
     }
 }
 
@@ -105,6 +119,9 @@ mod tests {
     #[test]
     fn problem_display_names_source_kind_and_outcome() {
         let p = Problem::skip("a.jsonl:3", ProblemKind::MalformedJson, "EOF at column 7");
-        assert_eq!(p.to_string(), "a.jsonl:3: malformed_json (skipped): EOF at column 7");
+        assert_eq!(
+            p.to_string(),
+            "a.jsonl:3: malformed_json (skipped): EOF at column 7"
+        );
     }
 }

@@ -62,7 +62,11 @@ pub(crate) fn walk(root: &Path) -> Vec<Entry> {
 
 fn walk_dir(dir: &Path, rel: &Path, seen: &mut HashSet<PathBuf>, out: &mut Vec<Entry>) {
     let unreadable = |path: &Path, err: std::io::Error| {
-        Entry::Problem(Problem::skip(crate::display_path(path), ProblemKind::Unreadable, err.to_string()))
+        Entry::Problem(Problem::skip(
+            crate::display_path(path),
+            ProblemKind::Unreadable,
+            err.to_string(),
+        ))
     };
     let read = match fs::read_dir(dir) {
         Ok(read) => read,
@@ -92,12 +96,21 @@ fn walk_dir(dir: &Path, rel: &Path, seen: &mut HashSet<PathBuf>, out: &mut Vec<E
         };
         if meta.is_dir() {
             match fs::canonicalize(&path) {
-                Ok(real) if seen.insert(real) => walk_dir(&path, &rel, seen, out),
-                Ok(_) => {} // already walked: a symlink loop or a second link
+                // Already walked: a symlink loop or a second link to one folder.
+                Ok(real) if seen.contains(&real) => {}
+                Ok(real) => {
+                    seen.insert(real);
+                    walk_dir(&path, &rel, seen, out);
+                }
                 Err(err) => out.push(unreadable(&path, err)),
             }
         } else if let Some(kind) = FileKind::of(&path) {
-            out.push(Entry::File { path, rel, kind, len: meta.len() });
+            out.push(Entry::File {
+                path,
+                rel,
+                kind,
+                len: meta.len(),
+            });
         }
     }
 }
@@ -112,7 +125,10 @@ mod tests {
         assert_eq!(FileKind::of(Path::new("x.md")), Some(FileKind::Text));
         assert_eq!(FileKind::of(Path::new("x.htm")), Some(FileKind::Html));
         assert_eq!(FileKind::of(Path::new("x.ndjson")), Some(FileKind::Jsonl));
-        assert_eq!(FileKind::of(Path::new("crawl.warc.gz")), Some(FileKind::WarcGz));
+        assert_eq!(
+            FileKind::of(Path::new("crawl.warc.gz")),
+            Some(FileKind::WarcGz)
+        );
         assert_eq!(FileKind::of(Path::new("crawl.warc")), Some(FileKind::Warc));
         assert_eq!(FileKind::of(Path::new("x.gz")), None);
         assert_eq!(FileKind::of(Path::new("README")), None);
@@ -134,11 +150,23 @@ mod tests {
         let root = dir.path();
         fs::create_dir_all(root.join("b/sub"))?;
         fs::create_dir_all(root.join(".git"))?;
-        for f in ["b.txt", "a.md", "b/sub/z.html", "b/c.jsonl", ".hidden.txt", ".git/x.txt", "pic.png"] {
+        for f in [
+            "b.txt",
+            "a.md",
+            "b/sub/z.html",
+            "b/c.jsonl",
+            ".hidden.txt",
+            ".git/x.txt",
+            "pic.png",
+        ] {
             fs::write(root.join(f), "x")?;
         }
-        // Path order is component-wise: `b/...` sorts after `b.txt`.
-        assert_eq!(rels(&walk(root)), ["a.md", "b.txt", "b/c.jsonl", "b/sub/z.html"]);
+        // Path order is component-wise: `b/...` sorts before `b.txt`.
+        let got = rels(&walk(root));
+        assert_eq!(got, ["a.md", "b/c.jsonl", "b/sub/z.html", "b.txt"]);
+        let mut sorted: Vec<PathBuf> = got.iter().map(PathBuf::from).collect();
+        sorted.sort();
+        assert_eq!(sorted, got.iter().map(PathBuf::from).collect::<Vec<_>>());
         Ok(())
     }
 

@@ -3,9 +3,11 @@
 //! block, and a blank line. `response` and `resource` records holding HTML
 //! or plain text become documents; all other records are passed over.
 
+use std::cell::Cell;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use flate2::read::{GzDecoder, MultiGzDecoder};
 use unspun_text::document::site_of_url;
@@ -19,41 +21,63 @@ use crate::{display_path, Out};
 /// Longest header line accepted, so garbage cannot make us buffer a whole file.
 const MAX_LINE: u64 = 64 << 10;
 
-/// Counts the (on-disk) bytes pulled through it, for progress.
-struct Counting<R> {
+/// Counts the on-disk bytes pulled through it, for progress.
+struct Counting<'a, R> {
     inner: R,
-    count: u64,
+    global: &'a AtomicU64,
+    local: &'a Cell<u64>,
 }
 
-impl<R: Read> Read for Counting<R> {
+impl<R: Read> Read for Counting<'_, R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
-        self.count += n as u64;
+        self.global.fetch_add(n as u64, Ordering::Relaxed);
+        self.local.set(self.local.get() + n as u64);
         Ok(n)
     }
 }
 
-pub(crate) fn read_file(path: &Path, gz: bool, out: &mut Out) {
+/// Reads a WARC file, gzipped or not; `id_base` names it in fallback ids (`id_base#N`).
+pub(crate) fn read_file(path: &Path, id_base: &str, out: &mut Out) {
     let label = display_path(path);
     let file = match File::open(path) {
         Ok(file) => file,
-        Err(err) => return out.problem(Problem::skip(label, ProblemKind::Unreadable, err.to_string())),
+        Err(err) => {
+            return out.problem(Problem::skip(
+                label,
+                ProblemKind::Unreadable,
+                err.to_string(),
+            ))
+        }
     };
-    let counting = Counting { inner: BufReader::with_capacity(1 << 16, file), count: 0 };
+    let file_len = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let counted = Cell::new(0);
+    let counting = Counting {
+        inner: file,
+        global: &out.opts.bytes_read,
+        local: &counted,
+    };
+    // Compression is told by the gzip magic bytes, not the file name.
+    let mut raw = BufReader::with_capacity(1 << 16, counting);
+    let gz = raw
+        .fill_buf()
+        .is_ok_and(|head| head.starts_with(&[0x1f, 0x8b]));
     let mut reader: Box<dyn BufRead> = if gz {
-        Box::new(BufReader::with_capacity(1 << 16, MultiGzDecoder::new(counting)))
+        Box::new(BufReader::with_capacity(1 << 16, MultiGzDecoder::new(raw)))
     } else {
-        Box::new(BufReader::with_capacity(1 << 16, counting))
+        Box::new(raw)
     };
-    let mut records = Records { reader: &mut *reader, label: &label, gz, number: 0 };
-    let mut reported = 0u64;
+    let mut records = Records {
+        reader: &mut *reader,
+        label: &label,
+        gz,
+        number: 0,
+        resyncing: false,
+    };
     loop {
-        let step = records.next_record(out);
-        // Progress is reported as the reader reaches each record; the boxed
-        // reader hides the counter, so estimate from the records' sizes.
-        let _ = &mut reported;
-        match step {
-            Step::Record(record) => handle_record(record, &label, out),
+        match records.next_record(out) {
+            Step::Record(record) => handle_record(record, &label, id_base, out),
+            Step::Skipped => {}
             Step::Done => break,
             Step::Fatal(problem) => {
                 out.problem(problem);
@@ -61,11 +85,8 @@ pub(crate) fn read_file(path: &Path, gz: bool, out: &mut Out) {
             }
         }
     }
-    drop(records);
-    drop(reader);
-    if let Ok(meta) = std::fs::metadata(path) {
-        out.add_progress(meta.len());
-    }
+    // After a fatal error the rest of the file is given up: count it as done.
+    out.add_progress(file_len.saturating_sub(counted.get()));
 }
 
 /// One WARC record: its number (1-based), headers and block.
@@ -75,14 +96,17 @@ struct Record {
     block: Vec<u8>,
 }
 
-impl Record {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
-    }
+fn header<'h>(headers: &'h [(String, String)], name: &str) -> Option<&'h str> {
+    headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
 }
 
 enum Step {
     Record(Record),
+    /// A record passed over (not wanted, too large, or malformed).
+    Skipped,
     Done,
     /// The rest of the file cannot be read.
     Fatal(Problem),
@@ -93,6 +117,8 @@ struct Records<'r> {
     label: &'r str,
     gz: bool,
     number: u64,
+    /// Set after a record whose end is unknown: the junk that follows is expected.
+    resyncing: bool,
 }
 
 impl Records<'_> {
@@ -102,16 +128,26 @@ impl Records<'_> {
 
     /// A read error mid-file: a damaged gzip stream, or the OS.
     fn read_failed(&self, err: io::Error) -> Step {
-        let kind = if self.gz { ProblemKind::TruncatedGzip } else { ProblemKind::Unreadable };
+        let kind = if self.gz {
+            ProblemKind::TruncatedGzip
+        } else {
+            ProblemKind::Unreadable
+        };
         let message = format!("{err}; records before this one were read");
         Step::Fatal(Problem::skip(self.source(), kind, message))
     }
 
     fn truncated(&self, what: &str) -> Step {
         let (kind, message) = if self.gz {
-            (ProblemKind::TruncatedGzip, format!("gzip stream ends inside {what}"))
+            (
+                ProblemKind::TruncatedGzip,
+                format!("gzip stream ends inside {what}"),
+            )
         } else {
-            (ProblemKind::MalformedWarc, format!("file ends inside {what}"))
+            (
+                ProblemKind::MalformedWarc,
+                format!("file ends inside {what}"),
+            )
         };
         Step::Fatal(Problem::skip(self.source(), kind, message))
     }
@@ -119,7 +155,9 @@ impl Records<'_> {
     /// Reads a line (without its CR LF); `None` at end of input.
     fn line(&mut self) -> io::Result<Option<String>> {
         let mut raw = Vec::new();
-        let n = (&mut *self.reader).take(MAX_LINE).read_until(b'\n', &mut raw)?;
+        let n = (&mut *self.reader)
+            .take(MAX_LINE)
+            .read_until(b'\n', &mut raw)?;
         if n == 0 {
             return Ok(None);
         }
@@ -133,19 +171,35 @@ impl Records<'_> {
         // Blank lines end the previous record; anything else before a
         // version line is junk, skipped up to the next `WARC/` line.
         let mut junk = 0u64;
+        // Numbered up front so that a failure while looking for the record
+        // names the record that was expected.
+        self.number += 1;
         let version = loop {
             match self.line() {
                 Err(err) => return self.read_failed(err),
-                Ok(None) => return Step::Done,
+                Ok(None) if junk == 0 => return Step::Done,
+                Ok(None) => {
+                    let message = if self.number == 1 {
+                        "no `WARC/` version line: not a WARC file".to_string()
+                    } else {
+                        format!("{junk} lines after the last record are not WARC data")
+                    };
+                    let kind = ProblemKind::MalformedWarc;
+                    return Step::Fatal(Problem::skip(self.source(), kind, message));
+                }
                 Ok(Some(line)) if line.starts_with("WARC/") => break line,
                 Ok(Some(line)) if line.trim().is_empty() => {}
                 Ok(Some(_)) => junk += 1,
             }
         };
-        self.number += 1;
-        if junk > 0 {
-            let message = format!("{junk} unexpected lines before this record's `{version}` line; skipped");
-            out.problem(Problem::warning(self.source(), ProblemKind::MalformedWarc, message));
+        if junk > 0 && !std::mem::take(&mut self.resyncing) {
+            let message =
+                format!("{junk} unexpected lines before this record's `{version}` line; skipped");
+            out.problem(Problem::warning(
+                self.source(),
+                ProblemKind::MalformedWarc,
+                message,
+            ));
         }
         let mut headers: Vec<(String, String)> = Vec::new();
         loop {
@@ -167,16 +221,19 @@ impl Records<'_> {
                 headers.push((name.trim().to_string(), value.trim().to_string()));
             }
         }
-        let length = headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case("Content-Length"))
-            .and_then(|(_, v)| v.parse::<u64>().ok());
+        let length = header(&headers, "Content-Length").and_then(|v| v.parse::<u64>().ok());
         let Some(length) = length else {
             let message = "record without a valid Content-Length; skipped to the next record";
-            out.problem(Problem::skip(self.source(), ProblemKind::MalformedWarc, message));
-            return self.next_record(out);
+            out.problem(Problem::skip(
+                self.source(),
+                ProblemKind::MalformedWarc,
+                message,
+            ));
+            self.resyncing = true;
+            return Step::Skipped;
         };
-        let wanted = record_type(&headers).is_some_and(|t| t == "response" || t == "resource");
+        let wanted =
+            header(&headers, "WARC-Type").is_some_and(|t| t == "response" || t == "resource");
         let max = out.opts.max_doc_bytes as u64;
         if !wanted || length > max {
             if wanted {
@@ -186,28 +243,35 @@ impl Records<'_> {
             return match io::copy(&mut (&mut *self.reader).take(length), &mut io::sink()) {
                 Err(err) => self.read_failed(err),
                 Ok(n) if n < length => self.truncated("a record block"),
-                Ok(_) => self.next_record(out),
+                Ok(_) => Step::Skipped,
             };
         }
         let mut block = Vec::with_capacity(length.min(1 << 24) as usize);
         match (&mut *self.reader).take(length).read_to_end(&mut block) {
             Err(err) => self.read_failed(err),
             Ok(n) if (n as u64) < length => self.truncated("a record block"),
-            Ok(_) => Step::Record(Record { number: self.number, headers, block }),
+            Ok(_) => Step::Record(Record {
+                number: self.number,
+                headers,
+                block,
+            }),
         }
     }
 }
 
-fn record_type(headers: &[(String, String)]) -> Option<&str> {
-    headers.iter().find(|(k, _)| k.eq_ignore_ascii_case("WARC-Type")).map(|(_, v)| v.as_str())
-}
-
 /// Turns a response or resource record into a document, if it holds text.
-fn handle_record(record: Record, label: &str, out: &mut Out) {
-    let source = format!("{label}#{}", record.number);
-    let warc_type = record.header("Content-Type").unwrap_or("").to_ascii_lowercase();
+fn handle_record(record: Record, label: &str, id_base: &str, out: &mut Out) {
+    let Record {
+        number,
+        headers,
+        block,
+    } = record;
+    let source = format!("{label}#{number}");
+    let warc_type = header(&headers, "Content-Type")
+        .unwrap_or("")
+        .to_ascii_lowercase();
     let (content_type, body) = if warc_type.starts_with("application/http") {
-        match http_payload(&record.block) {
+        match http_payload(&block) {
             Ok(Some(payload)) => payload,
             Ok(None) => return, // not a 2xx answer: no article in it
             Err(message) => {
@@ -215,18 +279,28 @@ fn handle_record(record: Record, label: &str, out: &mut Out) {
             }
         }
     } else {
-        (warc_type, record.block.clone())
+        (warc_type, block)
     };
-    let is_html = content_type.contains("html") || (content_type.is_empty() && looks_like_html(&body));
+    let is_html =
+        content_type.contains("html") || (content_type.is_empty() && looks_like_html(&body));
     if !is_html && !content_type.starts_with("text/plain") {
         return; // images, scripts, style sheets...
     }
     let invalid_at = first_invalid_utf8(&body);
     let (text, _) = decode_utf8(body);
-    let target = record.header("WARC-Target-URI").map(strip_angle).filter(|u| !u.is_empty());
-    let record_id = record.header("WARC-Record-ID").map(strip_angle).filter(|u| !u.is_empty());
-    let id = target.or(record_id).map(str::to_string).unwrap_or_else(|| source.clone());
-    let mut doc = Document { id, path: Some(source.clone()), ..Default::default() };
+    let target = header(&headers, "WARC-Target-URI")
+        .map(strip_angle)
+        .filter(|u| !u.is_empty());
+    let record_id = header(&headers, "WARC-Record-ID")
+        .map(strip_angle)
+        .filter(|u| !u.is_empty());
+    let id = target.or(record_id).map(str::to_string);
+    let id = id.unwrap_or_else(|| format!("{id_base}#{number}"));
+    let mut doc = Document {
+        id,
+        path: Some(source.clone()),
+        ..Default::default()
+    };
     doc.url = target.map(str::to_string);
     let mut fell_back = false;
     if is_html {
@@ -242,21 +316,35 @@ fn handle_record(record: Record, label: &str, out: &mut Out) {
         doc.text = text;
     }
     if is_blank(&doc.text) {
-        return out.problem(Problem::skip(source, ProblemKind::Empty, "no text in the record"));
+        return out.problem(Problem::skip(
+            source,
+            ProblemKind::Empty,
+            "no text in the record",
+        ));
     }
     if let Some(at) = invalid_at {
         let message = format!("invalid UTF-8 at byte {at} of the payload; replaced with U+FFFD");
-        out.problem(Problem::warning(source.clone(), ProblemKind::InvalidUtf8, message));
+        out.problem(Problem::warning(
+            source.clone(),
+            ProblemKind::InvalidUtf8,
+            message,
+        ));
     }
     if fell_back {
-        out.problem(Problem::warning(source, ProblemKind::MalformedHtml, html::FALLBACK_NOTE));
+        out.problem(Problem::warning(
+            source,
+            ProblemKind::MalformedHtml,
+            html::FALLBACK_NOTE,
+        ));
     }
     out.document(doc);
 }
 
 fn strip_angle(s: &str) -> &str {
     let s = s.trim();
-    s.strip_prefix('<').and_then(|s| s.strip_suffix('>')).unwrap_or(s)
+    s.strip_prefix('<')
+        .and_then(|s| s.strip_suffix('>'))
+        .unwrap_or(s)
 }
 
 fn looks_like_html(body: &[u8]) -> bool {
@@ -277,7 +365,10 @@ fn http_payload(block: &[u8]) -> Result<Option<(String, Vec<u8>)>, String> {
     let head = String::from_utf8_lossy(&block[..head_len]);
     let mut lines = head.lines();
     let status_line = lines.next().unwrap_or("");
-    let status = status_line.split_whitespace().nth(1).and_then(|s| s.parse::<u16>().ok());
+    let status = status_line
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse::<u16>().ok());
     let Some(status) = status.filter(|_| status_line.starts_with("HTTP/")) else {
         return Err(format!("bad HTTP status line `{status_line}`"));
     };
@@ -287,7 +378,9 @@ fn http_payload(block: &[u8]) -> Result<Option<(String, Vec<u8>)>, String> {
     let mut content_type = String::new();
     let (mut chunked, mut encoding) = (false, String::new());
     for line in lines {
-        let Some((name, value)) = line.split_once(':') else { continue };
+        let Some((name, value)) = line.split_once(':') else {
+            continue;
+        };
         let (name, value) = (name.trim(), value.trim().to_ascii_lowercase());
         if name.eq_ignore_ascii_case("Content-Type") {
             content_type = value;
@@ -332,7 +425,10 @@ fn dechunk(mut rest: &[u8]) -> Option<Vec<u8>> {
             return Some(out);
         }
         out.extend_from_slice(rest.get(..size)?);
-        rest = rest.get(size..)?.strip_prefix(b"\r\n").unwrap_or(rest.get(size..)?);
+        rest = rest
+            .get(size..)?
+            .strip_prefix(b"\r\n")
+            .unwrap_or(rest.get(size..)?);
     }
 }
 
@@ -346,7 +442,10 @@ mod tests {
         let (ct, body) = http_payload(block).ok().flatten().unwrap_or_default();
         assert_eq!(ct, "text/html; charset=utf-8");
         assert_eq!(body, b"hello world");
-        assert_eq!(http_payload(b"HTTP/1.1 404 Not Found\r\n\r\nnope"), Ok(None));
+        assert_eq!(
+            http_payload(b"HTTP/1.1 404 Not Found\r\n\r\nnope"),
+            Ok(None)
+        );
         assert!(http_payload(b"garbage\r\n\r\nx").is_err());
     }
 

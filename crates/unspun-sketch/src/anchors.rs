@@ -5,7 +5,8 @@
 //! number of shared anchors divided by the smaller document's anchors estimates
 //! how much of the smaller one lies inside the larger: a partial copy, a page
 //! quoted inside another, which whole-document Jaccard (and so MinHash LSH)
-//! misses when the sizes differ.
+//! misses when the sizes differ. A large absolute overlap (a long quoted
+//! passage inside a long article) is a candidate too.
 
 use rayon::prelude::*;
 use std::collections::HashMap;
@@ -19,8 +20,10 @@ pub struct AnchorParams {
     pub sample_bits: u32,
     /// Candidates share at least this many anchors...
     pub min_shared: u32,
-    /// ...and at least this share of the smaller document's anchors.
+    /// ...and at least this share of the smaller document's anchors,
     pub min_containment: f32,
+    /// ...or at least this many anchors whatever the sizes (long reuse).
+    pub min_shared_reuse: u32,
     /// Anchors in more documents than this are stock phrases or chrome,
     /// not evidence of copying; they are skipped.
     pub max_posting: usize,
@@ -28,7 +31,7 @@ pub struct AnchorParams {
 
 impl Default for AnchorParams {
     fn default() -> Self {
-        AnchorParams { sample_bits: 3, min_shared: 3, min_containment: 0.2, max_posting: 1000 }
+        AnchorParams { sample_bits: 3, min_shared: 3, min_containment: 0.4, min_shared_reuse: 12, max_posting: 1000 }
     }
 }
 
@@ -47,48 +50,102 @@ pub fn anchors(shingles: &[u64], params: &AnchorParams) -> Vec<u32> {
     out
 }
 
+/// Hashes that are already uniformly mixed need no further hashing.
+#[derive(Default, Clone, Copy)]
+struct Identity(u64);
+
+impl std::hash::Hasher for Identity {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8) | b as u64;
+        }
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.0 = fmix64(n as u64);
+    }
+}
+
+type Postings = HashMap<u32, (u32, u32), std::hash::BuildHasherDefault<Identity>>;
+
 /// Candidate pairs `(i, j)`, `i < j`, whose anchor overlap passes `params`.
 pub fn anchor_candidates(docs: &[Vec<u32>], params: &AnchorParams) -> Vec<(u32, u32)> {
-    // Inverted index as two flat arrays (sorted by anchor): cheap in memory.
-    let mut postings: Vec<(u32, u32)> = docs
-        .iter()
-        .enumerate()
-        .flat_map(|(d, a)| a.iter().map(move |&x| (x, d as u32)))
-        .collect();
-    postings.par_sort_unstable();
-    let keys: Vec<u32> = postings.iter().map(|p| p.0).collect();
-    let ids: Vec<u32> = postings.iter().map(|p| p.1).collect();
-    drop(postings);
+    // Inverted index: anchor -> range of `ids` (documents in ascending order).
+    let mut flat: Vec<(u32, u32)> =
+        docs.iter().enumerate().flat_map(|(d, a)| a.iter().map(move |&x| (x, d as u32))).collect();
+    flat.par_sort_unstable();
+    let ids: Vec<u32> = flat.iter().map(|p| p.1).collect();
+    let mut postings = Postings::default();
+    for (start, run) in runs(&flat) {
+        postings.insert(flat[start].0, (start as u32, (start + run) as u32));
+    }
+    drop(flat);
+    // Anchor counts in one compact array: read for every touched document.
+    let sizes: Vec<u16> = docs.iter().map(|a| a.len().min(u16::MAX as usize) as u16).collect();
 
     let mut pairs: Vec<(u32, u32)> = (0..docs.len())
         .into_par_iter()
-        .flat_map_iter(|doc| {
-            let mut counts: HashMap<u32, u32> = HashMap::new();
-            for &anchor in &docs[doc] {
-                let lo = keys.partition_point(|&k| k < anchor);
-                let hi = keys.partition_point(|&k| k <= anchor);
-                if hi - lo > params.max_posting {
-                    continue;
-                }
-                // Only earlier documents: each pair is found once, by its later member.
-                for &other in &ids[lo..hi] {
-                    if (other as usize) < doc {
-                        *counts.entry(other).or_default() += 1;
+        // A dense counter per worker: increments are array writes, and only
+        // the touched slots are visited and reset.
+        .map_init(
+            || (vec![0u16; docs.len()], Vec::<u32>::new()),
+            |(counts, touched), doc| {
+                for anchor in &docs[doc] {
+                    let Some(&(lo, hi)) = postings.get(anchor) else { continue };
+                    if (hi - lo) as usize > params.max_posting {
+                        continue;
+                    }
+                    // Only earlier documents: each pair is found once, by its later member.
+                    for &other in &ids[lo as usize..hi as usize] {
+                        if other as usize >= doc {
+                            break;
+                        }
+                        let c = &mut counts[other as usize];
+                        if *c == 0 {
+                            touched.push(other);
+                        }
+                        *c = c.saturating_add(1);
                     }
                 }
-            }
-            let mine = docs[doc].len();
-            counts
-                .into_iter()
-                .filter(move |&(other, shared)| {
-                    let smaller = mine.min(docs[other as usize].len()).max(1);
-                    shared >= params.min_shared && shared as f32 >= params.min_containment * smaller as f32
-                })
-                .map(move |(other, _)| (other, doc as u32))
-        })
+                let mine = docs[doc].len();
+                let mut found = Vec::new();
+                for &other in touched.iter() {
+                    let shared = counts[other as usize] as u32;
+                    counts[other as usize] = 0;
+                    if shared < params.min_shared {
+                        continue;
+                    }
+                    let smaller = mine.min(sizes[other as usize] as usize).max(1);
+                    let contained = shared >= params.min_shared && shared as f32 >= params.min_containment * smaller as f32;
+                    if contained || shared >= params.min_shared_reuse {
+                        found.push((other, doc as u32));
+                    }
+                }
+                touched.clear();
+                found
+            },
+        )
+        .flatten_iter()
         .collect();
     pairs.par_sort_unstable();
     pairs
+}
+
+/// `(start, length)` of each run of equal anchors in a sorted list.
+fn runs(flat: &[(u32, u32)]) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        if i >= flat.len() {
+            return None;
+        }
+        let start = i;
+        while i < flat.len() && flat[i].0 == flat[start].0 {
+            i += 1;
+        }
+        Some((start, i - start))
+    })
 }
 
 #[cfg(test)]
@@ -107,6 +164,16 @@ mod tests {
         let mut unrelated = shingles(5000..5400);
         unrelated.extend(shingles(300..320)); // one shared sentence
         let docs = vec![anchors(&original, &p), anchors(&part, &p), anchors(&unrelated, &p)];
+        assert_eq!(anchor_candidates(&docs, &p), vec![(0, 1)]);
+    }
+
+    #[test]
+    fn a_long_quote_in_a_long_article_is_found() {
+        let p = AnchorParams::default();
+        let a = shingles(0..1000);
+        let mut b = shingles(9000..10000);
+        b.extend(shingles(400..600)); // 200 shingles quoted: ~25 anchors
+        let docs = vec![anchors(&a, &p), anchors(&b, &p)];
         assert_eq!(anchor_candidates(&docs, &p), vec![(0, 1)]);
     }
 }

@@ -13,7 +13,9 @@
 use crate::document::leading_date_line;
 use crate::span::Span;
 use crate::token::{fmix64, tokenize_into, Token};
+use aho_corasick::AhoCorasick;
 use std::collections::HashMap;
+use std::sync::LazyLock;
 
 /// How many documents a short line must appear in to count as boilerplate.
 const REPEATED_IN_DOCS: u32 = 3;
@@ -120,6 +122,10 @@ fn line_keys(text: &str) -> Vec<u64> {
     let mut tokens = Vec::new();
     let mut keys = Vec::new();
     for (start, end) in lines(text) {
+        // No line of 25 words or fewer is this long; skip tokenizing it.
+        if end - start > MAX_REPEATED_WORDS * 16 {
+            continue;
+        }
         tokens.clear();
         tokenize_into(text, start..end, &mut tokens);
         if !tokens.is_empty() && tokens.len() <= MAX_REPEATED_WORDS {
@@ -157,6 +163,8 @@ pub struct Cleaned {
     pub removed: Vec<Span>,
     /// The line that looks like the headline, if any (it stays in `kept`).
     pub title: Option<Span>,
+    /// Tokens of the kept spans, in order (so callers need not tokenize again).
+    pub tokens: Vec<Token>,
 }
 
 impl Cleaned {
@@ -174,11 +182,15 @@ enum Verdict {
 
 struct Line {
     span: Span,
+    /// Range of this line's tokens in the document's token list.
+    tokens: (usize, usize),
     words: usize,
     prose: bool,
     sentence_like: bool,
     english_share: f32,
-    lower: String,
+    hits: Hits,
+    non_latin: bool,
+    ends_with_period: bool,
 }
 
 /// Splits `text` into content and boilerplate. `stats` adds the corpus signal.
@@ -197,24 +209,25 @@ pub fn clean(text: &str, stats: Option<&LineStats>, site: Option<&str>) -> Clean
         if span.is_empty() {
             continue;
         }
-        tokens.clear();
+        let first = tokens.len();
         tokenize_into(text, span.range(), &mut tokens);
+        let line_tokens = &tokens[first..];
         let line = &text[span.range()];
-        let english = tokens
-            .iter()
-            .filter(|t| STOPWORD_HASHES.with(|s| s.contains(&t.hash)))
-            .count();
-        let words = tokens.len();
+        let english = line_tokens.iter().filter(|t| is_stopword(t.hash)).count();
+        let words = line_tokens.len();
         let terminal = line.trim_end_matches(['"', '”', '’', '\'', ')']).ends_with(['.', '!', '?', '…', ':']);
         items.push(Line {
             span,
+            tokens: (first, tokens.len()),
             words,
             prose: (words >= 10 && terminal) || words >= 25,
             sentence_like: words >= 6 && terminal,
             english_share: if words == 0 { 0.0 } else { english as f32 / words as f32 },
-            lower: line.to_lowercase(),
+            hits: phrase_hits(line),
+            non_latin: !line.is_ascii() && non_latin_share(line) > 0.5,
+            ends_with_period: line.ends_with('.'),
         });
-        keys.push((words > 0 && words <= MAX_REPEATED_WORDS).then(|| key_of(&tokens)));
+        keys.push((words > 0 && words <= MAX_REPEATED_WORDS).then(|| key_of(line_tokens)));
     }
     let total_words: usize = items.iter().map(|l| l.words).sum();
     let english_doc = total_words > 0
@@ -238,7 +251,7 @@ pub fn clean(text: &str, stats: Option<&LineStats>, site: Option<&str>) -> Clean
 
     // Teaser blocks: a marker line past the first third opens a block that
     // runs to the end of the text.
-    if let Some(m) = items.iter().position(|l| is_teaser_marker(&l.lower)) {
+    if let Some(m) = items.iter().position(|l| l.hits.teaser_marker) {
         if m * 3 >= items.len() {
             for v in &mut verdicts[m..] {
                 *v = Verdict::Remove;
@@ -260,9 +273,13 @@ pub fn clean(text: &str, stats: Option<&LineStats>, site: Option<&str>) -> Clean
         out.title = title.map(|i| items[i].span);
     }
 
+    let mut kept_tokens = Vec::with_capacity(tokens.len());
     for (l, v) in items.iter().zip(&verdicts) {
         match v {
-            Verdict::Keep => out.kept.push(l.span),
+            Verdict::Keep => {
+                out.kept.push(l.span);
+                kept_tokens.extend_from_slice(&tokens[l.tokens.0..l.tokens.1]);
+            }
             Verdict::Remove => match out.removed.last_mut() {
                 // Merge with the previous removed range when only blank
                 // lines separate them, so ranges read as blocks.
@@ -273,12 +290,78 @@ pub fn clean(text: &str, stats: Option<&LineStats>, site: Option<&str>) -> Clean
             },
         }
     }
+    out.tokens = kept_tokens;
     out
 }
 
-thread_local! {
-    static STOPWORD_HASHES: std::collections::HashSet<u64> =
-        STOPWORDS.iter().map(|w| crate::token::word_hash(w)).collect();
+static STOPWORD_HASHES: LazyLock<Vec<u64>> = LazyLock::new(|| {
+    let mut v: Vec<u64> = STOPWORDS.iter().map(|w| crate::token::word_hash(w)).collect();
+    v.sort_unstable();
+    v
+});
+
+fn is_stopword(hash: u64) -> bool {
+    STOPWORD_HASHES.binary_search(&hash).is_ok()
+}
+
+/// Phrase and marker matches of one line, found in a single pass.
+#[derive(Debug, Clone, Copy, Default)]
+struct Hits {
+    strong: usize,
+    weak: usize,
+    caption: bool,
+    glued_domain: bool,
+    teaser_marker: bool,
+}
+
+#[derive(Clone, Copy)]
+enum PhraseKind {
+    Strong,
+    Weak,
+    Domain,
+}
+
+static PHRASES: LazyLock<Option<(AhoCorasick, Vec<PhraseKind>)>> = LazyLock::new(|| {
+    let mut patterns: Vec<&str> = Vec::new();
+    let mut kinds = Vec::new();
+    for (list, kind) in [(STRONG_PHRASES, PhraseKind::Strong), (WEAK_PHRASES, PhraseKind::Weak), (DOMAINS, PhraseKind::Domain)] {
+        patterns.extend_from_slice(list);
+        kinds.extend(std::iter::repeat_n(kind, list.len()));
+    }
+    let ac = AhoCorasick::builder().ascii_case_insensitive(true).build(&patterns).ok()?;
+    Some((ac, kinds))
+});
+
+const DOMAINS: &[&str] = &[".com", ".org", ".net", ".co.uk"];
+
+fn phrase_hits(line: &str) -> Hits {
+    let mut h = Hits::default();
+    if let Some((ac, kinds)) = PHRASES.as_ref() {
+        let mut seen = [false; 64];
+        for m in ac.find_overlapping_iter(line) {
+            let id = m.pattern().as_usize();
+            // Count each phrase once per line.
+            if id < seen.len() && std::mem::replace(&mut seen[id], true) {
+                continue;
+            }
+            match kinds[id] {
+                PhraseKind::Strong => h.strong += 1,
+                PhraseKind::Weak => h.weak += 1,
+                // A domain glued to words ("GreekReporter.comEurope") is a breadcrumb.
+                PhraseKind::Domain => {
+                    h.glued_domain |= line[m.end()..].starts_with(|c: char| c.is_alphabetic());
+                }
+            }
+        }
+    }
+    let head: String = line.chars().take(24).collect::<String>().to_lowercase();
+    h.caption = CAPTION_PREFIXES.iter().any(|p| head.starts_with(p));
+    if line.len() <= 40 {
+        let lower = line.to_lowercase();
+        let bare = lower.trim_matches(|c: char| !c.is_alphanumeric());
+        h.teaser_marker = TEASER_MARKERS.contains(&bare);
+    }
+    h
 }
 
 fn trimmed_span(text: &str, start: usize, end: usize) -> Span {
@@ -288,34 +371,17 @@ fn trimmed_span(text: &str, start: usize, end: usize) -> Span {
     Span::new(start + lead, start + lead + len)
 }
 
-fn count_hits(lower: &str, phrases: &[&str]) -> usize {
-    phrases.iter().filter(|p| lower.contains(*p)).count()
-}
-
 fn is_chrome(l: &Line) -> bool {
-    let strong = count_hits(&l.lower, STRONG_PHRASES);
-    let weak = count_hits(&l.lower, WEAK_PHRASES);
-    let caption = CAPTION_PREFIXES.iter().any(|p| l.lower.starts_with(p));
-    // A domain glued to words ("GreekReporter.comEurope") is a breadcrumb.
-    let glued_domain = [".com", ".org", ".net", ".co.uk"].iter().any(|d| {
-        l.lower
-            .match_indices(d)
-            .any(|(i, _)| l.lower[i + d.len()..].starts_with(|c: char| c.is_alphabetic()))
-    });
+    let Hits { strong, weak, caption, glued_domain, .. } = l.hits;
     let short = l.words < 40;
     (short && (strong >= 1 || caption || glued_domain)) || strong + weak >= 3 || (strong >= 2)
         || (l.words < 12 && weak >= 2)
 }
 
-fn is_teaser_marker(lower: &str) -> bool {
-    let bare = lower.trim_matches(|c: char| !c.is_alphanumeric());
-    TEASER_MARKERS.contains(&bare)
-}
-
 /// A line of real words with almost no English function words, in an English
 /// document: an off-topic teaser in another language.
 fn is_foreign(l: &Line) -> bool {
-    (l.words >= 8 && l.english_share < 0.06) || (l.words >= 1 && non_latin_share(&l.lower) > 0.5)
+    (l.words >= 8 && l.english_share < 0.06) || (l.words >= 1 && l.non_latin)
 }
 
 fn non_latin_share(s: &str) -> f32 {
@@ -335,7 +401,7 @@ fn non_latin_share(s: &str) -> f32 {
 fn pick_title(head: &[Line], verdicts: &[Verdict]) -> Option<usize> {
     head.iter()
         .enumerate()
-        .filter(|(i, l)| verdicts[*i] == Verdict::Keep && (3..=25).contains(&l.words) && !l.lower.ends_with('.'))
+        .filter(|(i, l)| verdicts[*i] == Verdict::Keep && (3..=25).contains(&l.words) && !l.ends_with_period)
         .max_by_key(|(i, l)| (l.words, std::cmp::Reverse(*i)))
         .map(|(i, _)| i)
 }

@@ -18,14 +18,6 @@ pub struct Token {
     pub hash: u64,
 }
 
-const SEED: u64 = 0x9E37_79B9_7F4A_7C15;
-const MUL: u64 = 0xff51_afd7_ed55_8ccd;
-
-#[inline]
-fn step(h: u64, c: u32) -> u64 {
-    (h ^ c as u64).wrapping_mul(MUL).rotate_left(29)
-}
-
 /// The final mix: spreads entropy to all bits so that low and high bits of
 /// token and shingle hashes can both be used as keys.
 #[inline]
@@ -36,6 +28,32 @@ pub fn fmix64(mut k: u64) -> u64 {
     k = k.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
     k ^ (k >> 33)
 }
+
+/// Hash of a token's normalized (lowercase) bytes, eight at a time.
+/// `lower` maps each loaded word to lowercase; it is a no-op for bytes that
+/// are already normalized.
+#[inline]
+fn hash_bytes(bytes: &[u8], lower: u64) -> u64 {
+    let mut h = (bytes.len() as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    let mut chunks = bytes.chunks_exact(8);
+    for c in &mut chunks {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(c);
+        h = fmix64(h ^ (u64::from_le_bytes(w) | lower));
+    }
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        let mut w = [0u8; 8];
+        w[..rest.len()].copy_from_slice(rest);
+        // Only the loaded bytes get the lowercase bit.
+        let mask = if rest.len() == 8 { u64::MAX } else { (1u64 << (rest.len() * 8)) - 1 };
+        h = fmix64(h ^ (u64::from_le_bytes(w) | (lower & mask)));
+    }
+    h
+}
+
+/// Setting bit 5 lowercases ASCII letters and leaves digits unchanged.
+const ASCII_LOWER: u64 = 0x2020_2020_2020_2020;
 
 #[inline]
 fn is_word_char(c: char) -> bool {
@@ -52,65 +70,66 @@ fn is_ideograph(c: char) -> bool {
         | 0x20000..=0x2FA1F) // supplementary ideographs
 }
 
-/// Adds one character, normalized, to a running hash.
-#[inline]
-fn push_normalized(h: u64, c: char) -> u64 {
-    let mut h = h;
-    for n in std::iter::once(c).nfkc() {
-        for l in n.to_lowercase() {
-            h = step(h, l as u32);
-        }
+/// Hash of a token that contains non-ASCII characters: NFKC, lowercased,
+/// then the same byte hash as ASCII tokens (so "ﬁnal" equals "final").
+fn hash_normalized(token: &str, buf: &mut String) -> u64 {
+    buf.clear();
+    for c in token.nfkc() {
+        buf.extend(c.to_lowercase());
     }
-    h
+    hash_bytes(buf.as_bytes(), 0)
 }
 
 /// Tokenizes `text[range]`, appending to `out`. Spans are offsets into `text`.
 pub fn tokenize_into(text: &str, range: std::ops::Range<usize>, out: &mut Vec<Token>) {
     let bytes = text.as_bytes();
-    let mut i = range.start;
     let end = range.end.min(text.len());
-    let mut start = usize::MAX;
-    let mut h = SEED;
+    let mut i = range.start;
+    let mut buf = String::new();
     while i < end {
-        let b = bytes[i];
-        if b < 0x80 {
-            if b.is_ascii_alphanumeric() {
-                if start == usize::MAX {
-                    start = i;
-                    h = SEED;
-                }
-                h = step(h, b.to_ascii_lowercase() as u32);
-            } else if start != usize::MAX {
-                out.push(Token { span: Span::new(start, i), hash: fmix64(h) });
-                start = usize::MAX;
-            }
+        // Skip ASCII separators quickly.
+        while i < end && bytes[i] < 0x80 && !bytes[i].is_ascii_alphanumeric() {
             i += 1;
+        }
+        if i >= end {
+            break;
+        }
+        let start = i;
+        let mut ascii = true;
+        while i < end {
+            let b = bytes[i];
+            if b < 0x80 {
+                if !b.is_ascii_alphanumeric() {
+                    break;
+                }
+                i += 1;
+                continue;
+            }
+            // `i` is on a char boundary: we only advance by whole chars.
+            let Some(c) = text[i..].chars().next() else { break };
+            if is_ideograph(c) || !is_word_char(c) {
+                break;
+            }
+            ascii = false;
+            i += c.len_utf8();
+        }
+        if i > start {
+            let hash = if ascii {
+                hash_bytes(&bytes[start..i], ASCII_LOWER)
+            } else {
+                hash_normalized(&text[start..i], &mut buf)
+            };
+            out.push(Token { span: Span::new(start, i), hash });
             continue;
         }
-        // Non-ASCII: decode one char. `i` is always on a char boundary here
-        // because we only ever advance by whole chars.
+        // A non-ASCII char that is not part of a word: an ideograph (a token
+        // of its own) or punctuation.
         let Some(c) = text[i..].chars().next() else { break };
         let w = c.len_utf8();
         if is_ideograph(c) {
-            if start != usize::MAX {
-                out.push(Token { span: Span::new(start, i), hash: fmix64(h) });
-                start = usize::MAX;
-            }
-            out.push(Token { span: Span::new(i, i + w), hash: fmix64(push_normalized(SEED, c)) });
-        } else if is_word_char(c) {
-            if start == usize::MAX {
-                start = i;
-                h = SEED;
-            }
-            h = push_normalized(h, c);
-        } else if start != usize::MAX {
-            out.push(Token { span: Span::new(start, i), hash: fmix64(h) });
-            start = usize::MAX;
+            out.push(Token { span: Span::new(i, i + w), hash: hash_normalized(&text[i..i + w], &mut buf) });
         }
         i += w;
-    }
-    if start != usize::MAX {
-        out.push(Token { span: Span::new(start, end), hash: fmix64(h) });
     }
 }
 

@@ -1,0 +1,79 @@
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Parser)]
+#[command(name = "unspun", version, about = "Find where news text came from: duplicates, copies, reuse and rewrites across articles.")]
+#[command(after_help = "Exit codes: 0 all input used, 1 some input skipped (see the summary), 2 usage or fatal error.")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Find every related pair in a corpus and group copies into families.
+    #[command(after_help = "Examples:\n  \
+        unspun scan demo/seeds --out results/\n  \
+        unspun scan crawl.warc.gz articles.jsonl --out results/ --threads 2\n  \
+        cat feed.jsonl | unspun scan - --out results/ --text-field body\n\n\
+        Inputs: directories (recursive) of .txt/.md/.html files, single files, JSON Lines\n\
+        (.jsonl/.ndjson: fields id, text, optional title, url, date, site), WARC and WARC.gz.\n\
+        Outputs in --out: documents.jsonl, pairs.jsonl, families.jsonl, summary.json\n\
+        (the format is described in docs/output.md).")]
+    Scan(ScanArgs),
+    /// Compare two articles, or a batch of pairs, and show what they share.
+    #[command(after_help = "Examples:\n  \
+        unspun compare demo/seeds/001_5b3ff33e69876255.txt demo/seeds/002_4156b6fe17ca2892.txt\n  \
+        unspun compare a.html b.txt --json\n  \
+        unspun compare --pairs pairs.jsonl > relations.jsonl\n\n\
+        --pairs reads JSON Lines {\"id\", \"a\", \"b\"} where a and b are texts, and writes one line\n\
+        per pair: id, relation, source, scores, passages (byte offsets into the given texts).")]
+    Compare(CompareArgs),
+}
+
+#[derive(Args)]
+pub struct ScanArgs {
+    /// Files, directories, JSONL, WARC; '-' reads JSONL on stdin.
+    #[arg(required = true)]
+    pub inputs: Vec<PathBuf>,
+    /// Directory for the results.
+    #[arg(long, short, default_value = "results")]
+    pub out: PathBuf,
+    /// Worker threads (default: all cores).
+    #[arg(long, short = 'j')]
+    pub threads: Option<usize>,
+    /// Jaccard similarity the near-duplicate index is tuned to.
+    #[arg(long, default_value_t = 0.5)]
+    pub threshold: f64,
+    #[command(flatten)]
+    pub fields: FieldArgs,
+    /// Print no progress and no pair listing, only the summary line.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Args)]
+pub struct FieldArgs {
+    /// JSONL field holding the text.
+    #[arg(long, default_value = "text")]
+    pub text_field: String,
+    /// JSONL field holding the document id.
+    #[arg(long, default_value = "id")]
+    pub id_field: String,
+}
+
+#[derive(Args)]
+pub struct CompareArgs {
+    /// Two articles (any input format unspun reads).
+    #[arg(num_args = 0..=2, required_unless_present = "pairs")]
+    pub files: Vec<PathBuf>,
+    /// Batch mode: JSON Lines of {"id", "a", "b"} with texts.
+    #[arg(long, conflicts_with = "files")]
+    pub pairs: Option<PathBuf>,
+    /// Machine-readable output for a single pair.
+    #[arg(long)]
+    pub json: bool,
+    /// Compare the texts as given, without setting boilerplate aside.
+    #[arg(long)]
+    pub keep_boilerplate: bool,
+}

@@ -1,0 +1,149 @@
+use crate::args::CompareArgs;
+use crate::Outcome;
+use anyhow::{anyhow, bail, Context, Result};
+use serde::{Deserialize, Serialize};
+use std::io::{BufRead, Write};
+use std::path::Path;
+use unspun_compare::{compare, Comparison, PairContext, Passage, Prepared, Relation, Scores, Side, Thresholds};
+use unspun_ingest::{read_inputs, InputOptions, Item};
+use unspun_text::{clean, Document, Span};
+
+pub fn run(args: CompareArgs) -> Result<Outcome> {
+    if let Some(path) = &args.pairs {
+        return batch(path, args.keep_boilerplate);
+    }
+    let [a, b] = args.files.as_slice() else {
+        bail!("compare needs two files (or --pairs FILE)");
+    };
+    let (da, db) = (read_one(a)?, read_one(b)?);
+    let c = compare_docs(&da, &db, args.keep_boilerplate);
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        serde_json::to_writer(&mut out, &PairOut { id: None, relation: c.relation, source: c.source, scores: c.scores, passages: &c.passages })?;
+        writeln!(out)?;
+    } else {
+        show(&mut out, &da, &db, &c)?;
+    }
+    Ok(Outcome::Complete)
+}
+
+/// Reads the first document of an input, in any format unspun reads.
+fn read_one(path: &Path) -> Result<Document> {
+    let mut doc = None;
+    let mut problems = Vec::new();
+    read_inputs(&[path.to_path_buf()], &InputOptions::default(), &mut |item| match item {
+        Item::Document(d) => {
+            doc.get_or_insert(d);
+        }
+        Item::Problem(p) => problems.push(p),
+    })?;
+    for p in problems.iter().filter(|p| !p.skipped) {
+        eprintln!("unspun: {p}");
+    }
+    doc.ok_or_else(|| match problems.first() {
+        Some(p) => anyhow!("{p}"),
+        None => anyhow!("{}: no document in this input", path.display()),
+    })
+}
+
+fn content(text: &str, keep_boilerplate: bool) -> Vec<Span> {
+    if keep_boilerplate {
+        vec![Span::new(0, text.len())]
+    } else {
+        clean(text, None, None).kept
+    }
+}
+
+fn compare_docs(a: &Document, b: &Document, keep_boilerplate: bool) -> Comparison {
+    let (ka, kb) = (content(&a.text, keep_boilerplate), content(&b.text, keep_boilerplate));
+    let (pa, pb) = (Prepared::new(&a.text, &ka), Prepared::new(&b.text, &kb));
+    let ctx = PairContext { date_a: a.date.as_deref(), date_b: b.date.as_deref() };
+    compare(&pa, &pb, ctx, &Thresholds::default())
+}
+
+#[derive(Serialize)]
+struct PairOut<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<&'a serde_json::Value>,
+    relation: Relation,
+    source: Option<Side>,
+    scores: Scores,
+    passages: &'a [Passage],
+}
+
+#[derive(Deserialize)]
+struct PairIn {
+    #[serde(default)]
+    id: serde_json::Value,
+    a: String,
+    b: String,
+}
+
+fn batch(path: &Path, keep_boilerplate: bool) -> Result<Outcome> {
+    let reader: Box<dyn BufRead> = if path.as_os_str() == "-" {
+        Box::new(std::io::stdin().lock())
+    } else {
+        Box::new(std::io::BufReader::new(std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?))
+    };
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut skipped = 0usize;
+    for (n, line) in reader.split(b'\n').enumerate() {
+        let line = line.with_context(|| format!("reading {}", path.display()))?;
+        if line.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        let pair: PairIn = match serde_json::from_slice(&line) {
+            Ok(p) => p,
+            Err(e) => {
+                eprintln!("unspun: {}:{}: malformed_json (skipped): {e}", path.display(), n + 1);
+                skipped += 1;
+                continue;
+            }
+        };
+        let (a, b) = (Document::new("a", pair.a), Document::new("b", pair.b));
+        let c = compare_docs(&a, &b, keep_boilerplate);
+        let id = (!pair.id.is_null()).then_some(&pair.id);
+        serde_json::to_writer(&mut out, &PairOut { id, relation: c.relation, source: c.source, scores: c.scores, passages: &c.passages })?;
+        out.write_all(b"\n")?;
+    }
+    out.flush()?;
+    if skipped > 0 {
+        eprintln!("unspun: skipped {skipped} malformed lines of {}", path.display());
+        return Ok(Outcome::Partial);
+    }
+    Ok(Outcome::Complete)
+}
+
+fn show(out: &mut impl Write, a: &Document, b: &Document, c: &Comparison) -> Result<()> {
+    writeln!(out, "A: {}\nB: {}", a.id, b.id)?;
+    let source = match c.source {
+        Some(Side::A) => " (B copied from A)",
+        Some(Side::B) => " (A copied from B)",
+        None => "",
+    };
+    writeln!(out, "relation: {}{source}", c.relation)?;
+    let s = &c.scores;
+    writeln!(
+        out,
+        "scores:   lexical {:.3}  containment A in B {:.3}  B in A {:.3}  coverage A {:.3}  B {:.3}",
+        s.lexical, s.containment_a_in_b, s.containment_b_in_a, s.coverage_a, s.coverage_b
+    )?;
+    writeln!(out, "passages: {}", c.passages.len())?;
+    for p in &c.passages {
+        writeln!(out, "  {:?} A[{}..{}] B[{}..{}]", p.kind, p.a.start, p.a.end, p.b.start, p.b.end)?;
+        writeln!(out, "    A: {}", snippet(&a.text[p.a.range()]))?;
+        writeln!(out, "    B: {}", snippet(&b.text[p.b.range()]))?;
+    }
+    Ok(())
+}
+
+/// One line, at most about 100 characters, for the terminal.
+fn snippet(s: &str) -> String {
+    let flat: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() <= 100 {
+        return flat;
+    }
+    let head: String = flat.chars().take(60).collect();
+    let tail: String = flat.chars().rev().take(35).collect::<Vec<_>>().into_iter().rev().collect();
+    format!("{head} … {tail}")
+}

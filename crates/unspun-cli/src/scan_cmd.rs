@@ -1,0 +1,76 @@
+use crate::args::ScanArgs;
+use crate::progress::Bars;
+use crate::Outcome;
+use anyhow::{bail, Context, Result};
+use std::io::Write;
+use unspun_scan::{scan, ScanOptions, ScanResult};
+
+/// Pairs listed on the terminal; all of them are in pairs.jsonl.
+const LISTED_PAIRS: usize = 20;
+
+pub fn run(args: ScanArgs) -> Result<Outcome> {
+    if !(0.0..=1.0).contains(&args.threshold) || args.threshold == 0.0 {
+        bail!("--threshold must be in (0, 1], got {}", args.threshold);
+    }
+    if let Some(n) = args.threads {
+        if n == 0 {
+            bail!("--threads must be at least 1");
+        }
+        rayon::ThreadPoolBuilder::new().num_threads(n).build_global().context("starting worker threads")?;
+    }
+    let mut opts = ScanOptions { lsh_threshold: args.threshold, ..ScanOptions::default() };
+    opts.input.text_field = args.fields.text_field.clone();
+    opts.input.id_field = args.fields.id_field.clone();
+
+    let bars = Bars::new(args.quiet);
+    let started = std::time::Instant::now();
+    let result = scan(&args.inputs, &opts, &bars)?;
+    bars.finish();
+    result.write_to(&args.out).with_context(|| format!("writing results to {}", args.out.display()))?;
+    report(&result, &args, started.elapsed().as_secs_f64())?;
+    Ok(if result.summary.skipped > 0 { Outcome::Partial } else { Outcome::Complete })
+}
+
+fn report(r: &ScanResult, args: &ScanArgs, seconds: f64) -> Result<()> {
+    let s = &r.summary;
+    let mut out = std::io::stdout().lock();
+    let rate = if seconds > 0.0 { s.documents as f64 / seconds } else { 0.0 };
+    writeln!(
+        out,
+        "Scanned {} documents in {seconds:.2}s ({rate:.0} docs/s): {} related pairs, {} copy families.",
+        s.documents, s.pairs, s.families
+    )?;
+    if s.skipped > 0 || s.warnings > 0 {
+        let kinds: Vec<String> = s.skipped_by_kind.iter().map(|(k, n)| format!("{n} {k}")).collect();
+        writeln!(out, "Skipped {} inputs ({}); {} warnings. Details in summary.json.", s.skipped, kinds.join(", "), s.warnings)?;
+    }
+    if !args.quiet {
+        if !s.pairs_by_relation.is_empty() {
+            let rel: Vec<String> = s.pairs_by_relation.iter().map(|(k, n)| format!("{k} {n}")).collect();
+            writeln!(out, "Relations: {}", rel.join(", "))?;
+        }
+        for p in r.pairs.iter().take(LISTED_PAIRS) {
+            let source = match p.source {
+                Some(unspun_compare::Side::A) => format!("  source: {}", p.a),
+                Some(unspun_compare::Side::B) => format!("  source: {}", p.b),
+                None => String::new(),
+            };
+            writeln!(
+                out,
+                "  {:<16} {} ~ {}  (lexical {:.2}, coverage {:.2}/{:.2}, {} passages){source}",
+                p.relation.as_str(),
+                p.a,
+                p.b,
+                p.scores.lexical,
+                p.scores.coverage_a,
+                p.scores.coverage_b,
+                p.passages.len()
+            )?;
+        }
+        if r.pairs.len() > LISTED_PAIRS {
+            writeln!(out, "  ... and {} more", r.pairs.len() - LISTED_PAIRS)?;
+        }
+    }
+    writeln!(out, "Wrote documents.jsonl, pairs.jsonl, families.jsonl, summary.json to {}", args.out.display())?;
+    Ok(())
+}

@@ -1,0 +1,276 @@
+//! Directories, plain files, HTML pages and bad files.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::fs;
+use std::path::PathBuf;
+use std::sync::atomic::Ordering;
+
+use common::{docs, fixtures, problems, read_all, trace};
+use unspun_ingest::{total_input_bytes, InputOptions, Item, ProblemKind};
+
+#[test]
+fn mixed_directory_in_path_order_with_every_problem() {
+    let dir = fixtures().join("mixed");
+    let opts = InputOptions::default();
+    let items = read_all(&[&dir], &opts);
+    let base = format!("{}/", dir.display());
+    assert_eq!(
+        trace(&items, &base),
+        [
+            "doc bbc.co.uk/xi-visit.txt",
+            "binary binary.txt skipped",
+            "empty empty.txt skipped",
+            "invalid_utf8 latin1.txt warning",
+            "doc latin1.txt",
+            "doc wire-1",
+            "malformed_json lines.jsonl:2 skipped",
+            "missing_field lines.jsonl:4 warning",
+            "doc lines.jsonl:4",
+            "doc 17",
+            "duplicate_id lines.jsonl:6 warning",
+            "doc wire-1#2",
+            "missing_field lines.jsonl:7 skipped",
+            "doc page.html",
+        ]
+    );
+    // Every byte of the readable kinds was consumed; csv and hidden files are not counted.
+    let total = total_input_bytes(std::slice::from_ref(&dir)).unwrap();
+    let csv = fs::metadata(dir.join("notes.csv")).unwrap().len();
+    let hidden = fs::metadata(dir.join(".hidden.txt")).unwrap().len();
+    let all: u64 = fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().metadata().unwrap().len())
+        .sum();
+    let sub = fs::metadata(dir.join("bbc.co.uk/xi-visit.txt"))
+        .unwrap()
+        .len();
+    let dir_entry = fs::metadata(dir.join("bbc.co.uk")).unwrap().len();
+    assert_eq!(total, all - csv - hidden - dir_entry + sub);
+    assert_eq!(opts.bytes_read.load(Ordering::Relaxed), total);
+}
+
+#[test]
+fn plain_text_metadata_and_paths() {
+    let dir = fixtures().join("mixed");
+    let items = read_all(&[&dir], &InputOptions::default());
+    let docs = docs(&items);
+
+    let xi = docs[0];
+    assert_eq!(xi.site.as_deref(), Some("bbc.co.uk"));
+    assert_eq!(xi.date.as_deref(), Some("2023-03-17"));
+    // The text is as published: the date line stays for the cleaner to set aside.
+    assert!(xi.text.starts_with("date 2023-03-17 Xi Jinping"));
+    assert_eq!(
+        xi.path.as_deref(),
+        Some(dir.join("bbc.co.uk/xi-visit.txt").to_str().unwrap())
+    );
+
+    let latin = docs[1];
+    assert_eq!(
+        latin.text,
+        "Caf\u{fffd} owners in Z\u{fffd}rich say prices rose again.\n"
+    );
+    assert_eq!(
+        latin.site, None,
+        "a file directly in the argument has no folder site"
+    );
+    let warning = problems(&items)
+        .into_iter()
+        .find(|p| p.kind == ProblemKind::InvalidUtf8)
+        .unwrap();
+    assert!(warning.message.contains("byte 3"), "{}", warning.message);
+}
+
+#[test]
+fn jsonl_fields_in_a_directory() {
+    let dir = fixtures().join("mixed");
+    let items = read_all(&[&dir], &InputOptions::default());
+    let docs = docs(&items);
+    let wire = docs[2];
+    assert_eq!(wire.id, "wire-1");
+    assert_eq!(
+        wire.path,
+        Some(format!("{}:1", dir.join("lines.jsonl").display()))
+    );
+    assert_eq!(
+        wire.url.as_deref(),
+        Some("https://www.reuters.com/markets/1")
+    );
+    assert_eq!(wire.site.as_deref(), Some("reuters.com"));
+    assert_eq!(wire.date.as_deref(), Some("2024-05-14"));
+    assert_eq!(wire.title.as_deref(), Some("Markets rise"));
+    assert_eq!(docs[4].id, "17");
+    assert_eq!(docs[4].site.as_deref(), Some("apnews.com"));
+
+    let malformed = problems(&items)
+        .into_iter()
+        .find(|p| p.kind == ProblemKind::MalformedJson)
+        .unwrap();
+    assert!(
+        malformed.message.contains("column"),
+        "{}",
+        malformed.message
+    );
+    let dup = problems(&items)
+        .into_iter()
+        .find(|p| p.kind == ProblemKind::DuplicateId)
+        .unwrap();
+    assert!(dup.message.contains("`wire-1#2`"), "{}", dup.message);
+}
+
+#[test]
+fn news_page_main_text_without_chrome() {
+    let path = fixtures().join("mixed/page.html");
+    let items = read_all(&[&path], &InputOptions::default());
+    assert!(problems(&items).is_empty(), "{items:?}");
+    let doc = docs(&items)[0];
+    // A single-file argument keeps the path as given as its id.
+    assert_eq!(doc.id, path.display().to_string());
+    assert_eq!(
+        doc.title.as_deref(),
+        Some("Council approves Riverside tram line after decade of delays")
+    );
+    assert_eq!(
+        doc.url.as_deref(),
+        Some("https://www.riverside-gazette.example/news/2024/05/14/tram-line-approved")
+    );
+    assert_eq!(doc.site.as_deref(), Some("riverside-gazette.example"));
+    assert_eq!(doc.date.as_deref(), Some("2024-05-14"));
+
+    let paragraphs: Vec<&str> = doc.text.split("\n\n").collect();
+    assert_eq!(paragraphs.len(), 6, "{}", doc.text);
+    assert!(paragraphs[0].starts_with("Riverside city council voted on Monday night"));
+    assert!(
+        paragraphs[1].contains("about €410 million"),
+        "entities decoded"
+    );
+    assert!(paragraphs[5].ends_with("a new levy on large car parks."));
+    for chrome in [
+        "cookies",
+        "Most read",
+        "Subscribe",
+        "All rights reserved",
+        "Sign up",
+        "dataLayer",
+    ] {
+        assert!(
+            !doc.text.contains(chrome),
+            "chrome `{chrome}` leaked into the text"
+        );
+    }
+}
+
+#[test]
+fn html_without_an_article_falls_back_or_is_empty() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("a.htm"), "<html><body><aside><p>Tram works start in May.</p></aside><button>Share</button></body></html>").unwrap();
+    fs::write(
+        dir.path().join("b.html"),
+        "<html><head><title>x</title></head><body> <script>1</script> </body></html>",
+    )
+    .unwrap();
+    let items = read_all(&[dir.path().to_path_buf()], &InputOptions::default());
+    let base = format!("{}/", dir.path().display());
+    assert_eq!(
+        trace(&items, &base),
+        [
+            "malformed_html a.htm warning",
+            "doc a.htm",
+            "empty b.html skipped"
+        ]
+    );
+    // Readability gives up on a page with only an aside; all body text is kept.
+    assert_eq!(docs(&items)[0].text, "Tram works start in May.\n\nShare");
+}
+
+#[test]
+fn missing_inputs_are_problems_not_errors() {
+    let missing = PathBuf::from("/nonexistent/unspun/input.txt");
+    let good = fixtures().join("mixed/latin1.txt");
+    let items = read_all(&[missing.clone(), good], &InputOptions::default());
+    let problems = problems(&items);
+    assert_eq!(problems[0].kind, ProblemKind::Unreadable);
+    assert_eq!(problems[0].source, "/nonexistent/unspun/input.txt");
+    assert!(
+        problems[0].message.contains("No such file"),
+        "{}",
+        problems[0].message
+    );
+    assert!(problems[0].skipped);
+    assert_eq!(docs(&items).len(), 1);
+    assert_eq!(total_input_bytes(&[missing, PathBuf::from("-")]), None);
+}
+
+#[cfg(unix)]
+#[test]
+fn permission_denied_is_unreadable() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("secret.txt");
+    fs::write(&path, "text").unwrap();
+    fs::set_permissions(&path, fs::Permissions::from_mode(0o000)).unwrap();
+    if fs::read(&path).is_ok() {
+        return; // running as root: permissions are not enforced
+    }
+    let items = read_all(&[path], &InputOptions::default());
+    assert_eq!(common::kinds(&items), [ProblemKind::Unreadable]);
+}
+
+#[test]
+fn duplicate_ids_across_inputs_get_suffixes() {
+    let file = fixtures().join("mixed/latin1.txt");
+    let items = read_all(
+        &[file.clone(), file.clone(), file],
+        &InputOptions::default(),
+    );
+    let ids: Vec<&str> = docs(&items).iter().map(|d| d.id.as_str()).collect();
+    let base = fixtures().join("mixed/latin1.txt").display().to_string();
+    assert_eq!(
+        ids,
+        [base.clone(), format!("{base}#2"), format!("{base}#3")]
+    );
+    let dups = problems(&items)
+        .iter()
+        .filter(|p| p.kind == ProblemKind::DuplicateId)
+        .count();
+    assert_eq!(dups, 2);
+}
+
+#[test]
+fn huge_document_is_delivered_and_limit_applies() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.txt");
+    let line = "The quick brown fox jumps over the lazy dog near the river bank today.\n";
+    let text = line.repeat((100 << 20) / line.len() + 1);
+    fs::write(&path, &text).unwrap();
+
+    let items = read_all(&[&path], &InputOptions::default());
+    assert_eq!(docs(&items).len(), 1);
+    assert_eq!(docs(&items)[0].text.len(), text.len());
+
+    let small = InputOptions {
+        max_doc_bytes: 1 << 20,
+        ..InputOptions::default()
+    };
+    let items = read_all(&[path], &small);
+    let problems = problems(&items);
+    assert_eq!(problems.len(), 1);
+    assert_eq!(problems[0].kind, ProblemKind::TooLarge);
+    assert!(problems[0].skipped);
+}
+
+#[test]
+fn explicit_file_with_unknown_extension_is_sniffed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("export.data");
+    fs::write(
+        &path,
+        "{\"id\":\"x\",\"text\":\"from a jsonl without the extension\"}\n",
+    )
+    .unwrap();
+    let items = read_all(&[path], &InputOptions::default());
+    assert_eq!(docs(&items)[0].id, "x");
+    assert!(matches!(items[0], Item::Document(_)));
+}

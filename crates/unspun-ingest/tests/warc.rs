@@ -1,0 +1,218 @@
+//! WARC and WARC.gz archives, written byte by byte here.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::fs;
+use std::io::Write;
+use std::path::Path;
+
+use common::{docs, fixtures, problems, read_all, trace};
+use flate2::write::GzEncoder;
+use flate2::Compression;
+use unspun_ingest::{InputOptions, ProblemKind};
+
+fn record(warc_type: &str, headers: &[(&str, &str)], block: &[u8]) -> Vec<u8> {
+    let mut out = format!("WARC/1.1\r\nWARC-Type: {warc_type}\r\n");
+    for (name, value) in headers {
+        out.push_str(&format!("{name}: {value}\r\n"));
+    }
+    out.push_str(&format!("Content-Length: {}\r\n\r\n", block.len()));
+    let mut out = out.into_bytes();
+    out.extend_from_slice(block);
+    out.extend_from_slice(b"\r\n\r\n");
+    out
+}
+
+fn http(status: &str, content_type: &str, body: &[u8]) -> Vec<u8> {
+    let mut out = format!(
+        "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    )
+    .into_bytes();
+    out.extend_from_slice(body);
+    out
+}
+
+/// Eight records: only 3 (HTML), 6 (text resource) and 7 (HTML with bad
+/// UTF-8) hold documents.
+fn records() -> Vec<Vec<u8>> {
+    let page = fs::read(fixtures().join("mixed/page.html")).unwrap();
+    let uri = |u: &'static str| ("WARC-Target-URI", u);
+    let html = "text/html; charset=utf-8";
+    vec![
+        record("warcinfo", &[("Content-Type", "application/warc-fields")], b"software: test\r\n"),
+        record("request", &[uri("https://news.example.com/world/a"), ("Content-Type", "application/http; msgtype=request")], b"GET /world/a HTTP/1.1\r\nHost: news.example.com\r\n\r\n"),
+        record("response", &[uri("https://news.example.com/world/a"), ("WARC-Record-ID", "<urn:uuid:3>"), ("Content-Type", "application/http; msgtype=response")], &http("200 OK", html, &page)),
+        record("response", &[uri("https://news.example.com/logo.jpg"), ("Content-Type", "application/http; msgtype=response")], &http("200 OK", "image/jpeg", b"\xff\xd8\xff\xe0\0\x10JFIF")),
+        record("response", &[uri("https://news.example.com/gone"), ("Content-Type", "application/http; msgtype=response")], &http("404 Not Found", html, b"<html><body><p>Not found</p></body></html>")),
+        record("resource", &[("WARC-Record-ID", "<urn:uuid:6>"), ("Content-Type", "text/plain")], b"A plain text resource about the tram line."),
+        record("response", &[uri("https://other.example.org/b"), ("Content-Type", "application/http; msgtype=response")], &http("200 OK", html, b"<html><body><article><p>Caf\xe9 prices rose again in the old town this spring.</p></article></body></html>")),
+        record("metadata", &[uri("https://news.example.com/world/a")], b"via: x\r\n"),
+    ]
+}
+
+fn gzip_members(records: &[Vec<u8>]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for r in records {
+        let mut gz = GzEncoder::new(Vec::new(), Compression::default());
+        gz.write_all(r).unwrap();
+        out.extend(gz.finish().unwrap());
+    }
+    out
+}
+
+fn check_full_archive(path: &Path) {
+    let items = read_all(&[path.to_path_buf()], &InputOptions::default());
+    let base = path.display().to_string();
+    assert_eq!(
+        trace(&items, &base),
+        [
+            "doc https://news.example.com/world/a",
+            "doc urn:uuid:6",
+            "invalid_utf8 #7 warning",
+            "doc https://other.example.org/b",
+        ]
+    );
+    let docs = docs(&items);
+    let page = docs[0];
+    assert_eq!(page.path, Some(format!("{base}#3")));
+    assert_eq!(
+        page.url.as_deref(),
+        Some("https://news.example.com/world/a")
+    );
+    assert_eq!(page.site.as_deref(), Some("news.example.com"));
+    assert_eq!(page.date.as_deref(), Some("2024-05-14"));
+    assert_eq!(
+        page.title.as_deref(),
+        Some("Council approves Riverside tram line after decade of delays")
+    );
+    assert_eq!(page.text.split("\n\n").count(), 6);
+    assert!(!page.text.contains("Most read"));
+
+    assert_eq!(docs[1].text, "A plain text resource about the tram line.");
+    assert_eq!(docs[1].path, Some(format!("{base}#6")));
+    assert_eq!(docs[1].url, None);
+    assert_eq!(
+        docs[2].text,
+        "Caf\u{fffd} prices rose again in the old town this spring."
+    );
+    assert_eq!(docs[2].site.as_deref(), Some("other.example.org"));
+}
+
+#[test]
+fn plain_warc() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("crawl.warc");
+    fs::write(&path, records().concat()).unwrap();
+    check_full_archive(&path);
+}
+
+#[test]
+fn gzipped_warc_of_one_member_per_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("crawl.warc.gz");
+    fs::write(&path, gzip_members(&records())).unwrap();
+    check_full_archive(&path);
+}
+
+#[test]
+fn compression_is_detected_by_content_not_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let plain_named_gz = dir.path().join("plain.warc.gz");
+    fs::write(&plain_named_gz, records().concat()).unwrap();
+    check_full_archive(&plain_named_gz);
+    let gz_named_plain = dir.path().join("packed.warc");
+    fs::write(&gz_named_plain, gzip_members(&records())).unwrap();
+    check_full_archive(&gz_named_plain);
+}
+
+#[test]
+fn not_a_warc_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("notes.warc");
+    fs::write(&path, "just some notes\nsaved with the wrong name\n").unwrap();
+    let items = read_all(&[&path], &InputOptions::default());
+    let base = path.display().to_string();
+    assert_eq!(trace(&items, &base), ["malformed_warc #1 skipped"]);
+    assert!(problems(&items)[0].message.contains("not a WARC file"));
+}
+
+#[test]
+fn truncated_gzip_keeps_records_before_the_cut() {
+    let records = records();
+    let whole = gzip_members(&records);
+    // Cut inside the member of record 7.
+    let before: usize = gzip_members(&records[..6]).len();
+    let cut = before + (whole.len() - gzip_members(&records[7..]).len() - before) / 2;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cut.warc.gz");
+    fs::write(&path, &whole[..cut]).unwrap();
+
+    let items = read_all(&[&path], &InputOptions::default());
+    let base = path.display().to_string();
+    assert_eq!(
+        trace(&items, &base),
+        [
+            "doc https://news.example.com/world/a",
+            "doc urn:uuid:6",
+            "truncated_gzip #7 skipped"
+        ]
+    );
+}
+
+#[test]
+fn truncated_plain_warc_and_missing_length() {
+    let mut records = records();
+    // Record 4 loses its Content-Length: skipped, and reading resumes at record 5.
+    let text = String::from_utf8_lossy(&records[3]).into_owned();
+    let start = text.find("Content-Length").unwrap();
+    let end = start + text[start..].find("\r\n").unwrap() + 2;
+    records[3].drain(start..end);
+    let mut bytes = records.concat();
+    // The file stops 10 bytes into the block of record 7.
+    let offset_7: usize = records[..6].iter().map(Vec::len).sum();
+    let block_7 = offset_7 + memchr::memmem::find(&records[6], b"\r\n\r\n").unwrap() + 4;
+    bytes.truncate(block_7 + 10);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cut.warc");
+    fs::write(&path, bytes).unwrap();
+
+    let items = read_all(&[&path], &InputOptions::default());
+    let base = path.display().to_string();
+    assert_eq!(
+        trace(&items, &base),
+        [
+            "doc https://news.example.com/world/a",
+            "malformed_warc #4 skipped",
+            "doc urn:uuid:6",
+            "malformed_warc #7 skipped",
+        ]
+    );
+    assert!(problems(&items)[1]
+        .message
+        .contains("ends inside a record block"));
+}
+
+#[test]
+fn oversized_record_is_skipped_and_reading_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("crawl.warc");
+    fs::write(&path, records().concat()).unwrap();
+    let opts = InputOptions {
+        max_doc_bytes: 2000,
+        ..InputOptions::default()
+    };
+    let items = read_all(&[&path], &opts);
+    let base = path.display().to_string();
+    assert_eq!(
+        trace(&items, &base),
+        [
+            "too_large #3 skipped",
+            "doc urn:uuid:6",
+            "invalid_utf8 #7 warning",
+            "doc https://other.example.org/b"
+        ]
+    );
+    assert_eq!(problems(&items)[0].kind, ProblemKind::TooLarge);
+}

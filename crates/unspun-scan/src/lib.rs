@@ -1,0 +1,274 @@
+//! The batch pipeline behind `unspun scan`.
+//!
+//! Passes, each parallel over documents where it can be:
+//! 1. **read**: documents stream in from [`unspun_ingest`]; texts go to a
+//!    [`Spool`] on disk, short lines are counted for the boilerplate signal;
+//! 2. **sketch**: each text is read back, cleaned, tokenized and shingled into
+//!    a MinHash signature (kept only as LSH band keys) and containment anchors;
+//! 3. **candidates**: LSH bands and shared anchors propose pairs;
+//! 4. **verify**: every candidate is compared exactly on its shingle sets and
+//!    aligned into passages; only related pairs are kept;
+//! 5. **group**: copy relations make families.
+//!
+//! In memory stay the band keys, anchors and metadata of each document, never
+//! its text or shingles: a corpus larger than memory scans as long as its
+//! signatures fit.
+
+pub mod output;
+pub mod spool;
+
+use rayon::prelude::*;
+use std::path::PathBuf;
+use std::time::Instant;
+use unspun_compare::{compare, PairContext, Prepared, Relation, Thresholds};
+use unspun_ingest::{read_inputs, InputOptions, Item, Problem};
+use unspun_sketch::{anchor_candidates, anchors, lsh_candidates, AnchorParams, LshParams, MinHasher};
+use unspun_text::boilerplate::{clean, LineStats};
+use unspun_text::{Document, Span};
+
+pub use output::{DocumentRecord, FamilyRecord, PairRecord, ScanResult, Summary};
+pub use spool::Spool;
+
+/// Everything that shapes a scan.
+#[derive(Debug, Clone)]
+pub struct ScanOptions {
+    /// Jaccard similarity the LSH bands are tuned to (near-duplicates).
+    pub lsh_threshold: f64,
+    /// MinHash signature length.
+    pub bins: usize,
+    pub anchors: AnchorParams,
+    pub thresholds: Thresholds,
+    pub input: InputOptions,
+    /// Buckets with more documents are chained, not fully paired.
+    pub max_bucket: usize,
+}
+
+impl Default for ScanOptions {
+    fn default() -> Self {
+        ScanOptions {
+            lsh_threshold: 0.5,
+            bins: 128,
+            anchors: AnchorParams::default(),
+            thresholds: Thresholds::default(),
+            input: InputOptions::default(),
+            max_bucket: 64,
+        }
+    }
+}
+
+/// Hooks for progress display; every method has a no-op default.
+pub trait Progress: Sync {
+    /// A new stage starts; `total` is in the stage's own units, if known.
+    fn stage(&self, _name: &'static str, _total: Option<u64>) {}
+    fn advance(&self, _n: u64) {}
+    fn problem(&self, _p: &Problem) {}
+}
+
+/// Progress that shows nothing.
+pub struct Quiet;
+impl Progress for Quiet {}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ScanError {
+    #[error(transparent)]
+    Ingest(#[from] unspun_ingest::IngestError),
+    #[error("temporary spool file: {0}")]
+    Spool(#[from] std::io::Error),
+}
+
+/// Scans files, directories, JSONL, WARC (or `-` for JSONL on stdin).
+pub fn scan(inputs: &[PathBuf], opts: &ScanOptions, progress: &dyn Progress) -> Result<ScanResult, ScanError> {
+    let started = Instant::now();
+    let mut corpus = Corpus::new()?;
+    let mut failure: Option<std::io::Error> = None;
+    let mut batch = Vec::new();
+    progress.stage("read", unspun_ingest::total_input_bytes(inputs));
+    let mut last_bytes = 0;
+    read_inputs(inputs, &opts.input, &mut |item| match item {
+        Item::Document(d) => {
+            batch.push(d);
+            if batch.len() >= BATCH {
+                if let Err(e) = corpus.add_batch(std::mem::take(&mut batch)) {
+                    failure.get_or_insert(e);
+                }
+                let now = opts.input.bytes_read.load(std::sync::atomic::Ordering::Relaxed);
+                progress.advance(now.saturating_sub(last_bytes));
+                last_bytes = now;
+            }
+        }
+        Item::Problem(p) => {
+            progress.problem(&p);
+            corpus.problems.push(p);
+        }
+    })?;
+    corpus.add_batch(batch)?;
+    if let Some(e) = failure {
+        return Err(e.into());
+    }
+    corpus.read_seconds = started.elapsed().as_secs_f64();
+    corpus.finish(opts, progress)
+}
+
+/// Scans documents already in memory (tests, bindings).
+pub fn scan_documents(
+    docs: impl IntoIterator<Item = Document>,
+    opts: &ScanOptions,
+    progress: &dyn Progress,
+) -> Result<ScanResult, ScanError> {
+    let started = Instant::now();
+    let mut corpus = Corpus::new()?;
+    let mut batch = Vec::new();
+    for d in docs {
+        batch.push(d);
+        if batch.len() >= BATCH {
+            corpus.add_batch(std::mem::take(&mut batch))?;
+        }
+    }
+    corpus.add_batch(batch)?;
+    corpus.read_seconds = started.elapsed().as_secs_f64();
+    corpus.finish(opts, progress)
+}
+
+const BATCH: usize = 4096;
+
+/// Per-document state between passes (no text).
+struct Meta {
+    doc: Document,
+}
+
+/// What the sketch pass keeps of a document.
+struct Sketched {
+    kept: Vec<Span>,
+    removed: Vec<Span>,
+    title: Option<String>,
+    tokens: usize,
+    bytes: usize,
+}
+
+struct Corpus {
+    spool: Spool,
+    metas: Vec<Meta>,
+    stats: LineStats,
+    problems: Vec<Problem>,
+    read_seconds: f64,
+}
+
+impl Corpus {
+    fn new() -> std::io::Result<Self> {
+        Ok(Corpus { spool: Spool::new()?, metas: Vec::new(), stats: LineStats::new(), problems: Vec::new(), read_seconds: 0.0 })
+    }
+
+    fn add_batch(&mut self, batch: Vec<Document>) -> std::io::Result<()> {
+        let partial = batch
+            .par_iter()
+            .fold(LineStats::new, |mut s, d| {
+                s.add_document(&d.text, d.site.as_deref());
+                s
+            })
+            .reduce(LineStats::new, |mut a, b| {
+                a.merge(b);
+                a
+            });
+        self.stats.merge(partial);
+        for mut doc in batch {
+            self.spool.push(&doc.text)?;
+            doc.text = String::new();
+            self.metas.push(Meta { doc });
+        }
+        Ok(())
+    }
+
+    fn finish(mut self, opts: &ScanOptions, progress: &dyn Progress) -> Result<ScanResult, ScanError> {
+        self.spool.seal()?;
+        let n = self.metas.len();
+        let mut timings = vec![("read", self.read_seconds)];
+
+        // Pass 2: sketch.
+        let t = Instant::now();
+        progress.stage("sketch", Some(n as u64));
+        let hasher = MinHasher::new(opts.bins, 0x5eed_0f_0a11);
+        let lsh = LshParams::for_threshold(opts.lsh_threshold, opts.bins);
+        let sketched: Vec<std::io::Result<(Sketched, Vec<u64>, Vec<u32>)>> = (0..n)
+            .into_par_iter()
+            .map(|i| {
+                let text = self.spool.read(i)?;
+                let site = self.metas[i].doc.site.as_deref();
+                let cleaned = clean(&text, Some(&self.stats), site);
+                let n_tokens = cleaned.tokens.len();
+                let shingles = unspun_sketch::shingles(&cleaned.tokens);
+                let keys = hasher.sketch(&shingles).map(|s| lsh.band_keys(&s)).unwrap_or_default();
+                let anchor_set = anchors(&shingles, &opts.anchors);
+                let title = cleaned.title.map(|s| text[s.range()].to_string());
+                progress.advance(1);
+                Ok((Sketched { kept: cleaned.kept, removed: cleaned.removed, title, tokens: n_tokens, bytes: text.len() }, keys, anchor_set))
+            })
+            .collect();
+        let mut docs = Vec::with_capacity(n);
+        let mut keys = Vec::with_capacity(n);
+        let mut anchor_sets = Vec::with_capacity(n);
+        for r in sketched {
+            let (s, k, a) = r?;
+            docs.push(s);
+            keys.push(k);
+            anchor_sets.push(a);
+        }
+        timings.push(("sketch", t.elapsed().as_secs_f64()));
+
+        // Pass 3: candidates.
+        let t = Instant::now();
+        progress.stage("candidates", None);
+        let lsh_pairs = lsh_candidates(&keys, lsh.bands, opts.max_bucket);
+        drop(keys);
+        timings.push(("candidates_lsh", t.elapsed().as_secs_f64()));
+        let anchor_pairs = anchor_candidates(&anchor_sets, &opts.anchors);
+        drop(anchor_sets);
+        let mut candidates = lsh_pairs.clone();
+        candidates.extend_from_slice(&anchor_pairs);
+        candidates.par_sort_unstable();
+        candidates.dedup();
+        timings.push(("candidates", t.elapsed().as_secs_f64()));
+
+        // Pass 4: verify and align, grouped by the first document so that
+        // it is read and prepared once per group.
+        let t = Instant::now();
+        progress.stage("verify", Some(candidates.len() as u64));
+        let groups: Vec<&[(u32, u32)]> = candidates.chunk_by(|x, y| x.0 == y.0).collect();
+        let verified: Vec<std::io::Result<Vec<output::Verified>>> = groups
+            .par_iter()
+            .map(|group| {
+                let a = group[0].0 as usize;
+                let text_a = self.spool.read(a)?;
+                let prep_a = Prepared::new(&text_a, &docs[a].kept);
+                let mut out = Vec::new();
+                for &(_, b) in group.iter() {
+                    let b = b as usize;
+                    let text_b = self.spool.read(b)?;
+                    let prep_b = Prepared::new(&text_b, &docs[b].kept);
+                    let ctx = PairContext { date_a: self.metas[a].doc.date.as_deref(), date_b: self.metas[b].doc.date.as_deref() };
+                    let c = compare(&prep_a, &prep_b, ctx, &opts.thresholds);
+                    if c.relation != Relation::Unrelated {
+                        out.push(output::Verified { a: a as u32, b: b as u32, comparison: c });
+                    }
+                }
+                progress.advance(group.len() as u64);
+                Ok(out)
+            })
+            .collect();
+        let mut pairs = Vec::new();
+        for v in verified {
+            pairs.extend(v?);
+        }
+        timings.push(("verify", t.elapsed().as_secs_f64()));
+
+        let t = Instant::now();
+        let result = output::assemble(
+            self.metas.into_iter().map(|m| m.doc).collect(),
+            docs.into_iter().map(|s| (s.removed, s.title, s.tokens, s.bytes)).collect(),
+            pairs,
+            self.problems,
+            output::CandidateCounts { lsh: lsh_pairs.len(), anchors: anchor_pairs.len(), total: candidates.len() },
+        );
+        timings.push(("group", t.elapsed().as_secs_f64()));
+        Ok(result.with_timings(timings))
+    }
+}
