@@ -29,6 +29,34 @@ pub enum Command {
         --pairs reads JSON Lines {\"id\", \"a\", \"b\"} where a and b are texts, and writes one line\n\
         per pair: id, relation, source, scores, passages (byte offsets into the given texts).")]
     Compare(CompareArgs),
+    /// Measure quality on the labelled data in ../shared/data (and a bench corpus).
+    #[command(after_help = "Examples:\n  \
+        unspun eval                       # all metrics, bench corpus of 20,000 docs (seed 7)\n  \
+        unspun eval --bench-docs 100000   # the full-size bench corpus\n  \
+        unspun eval --calibrate           # sweep the relation thresholds on the DEV data (seed 1)\n\n\
+        Prints: adjusted Rand index of copy families on a bench corpus from\n\
+        ../shared/bench/make_corpus.py; Clough & Stevenson copied-vs-not accuracy; PAN 2013\n\
+        plagdet (character precision, recall, granularity) of the verbatim passages.")]
+    Eval(EvalArgs),
+}
+
+#[derive(Args)]
+pub struct EvalArgs {
+    /// The shared data folder.
+    #[arg(long, default_value = "../shared")]
+    pub shared: PathBuf,
+    /// Documents in the generated bench corpus (0 skips the bench).
+    #[arg(long, default_value_t = 20_000)]
+    pub bench_docs: usize,
+    /// Seed of the bench corpus (7 is the test corpus; calibration uses 1).
+    #[arg(long, default_value_t = 7)]
+    pub seed: u64,
+    /// Sweep thresholds on the dev data instead of reporting.
+    #[arg(long)]
+    pub calibrate: bool,
+    /// Also write the full reports as JSON to this file.
+    #[arg(long)]
+    pub json: Option<PathBuf>,
 }
 
 #[derive(Args)]

@@ -6,6 +6,7 @@
 
 mod args;
 mod compare_cmd;
+mod eval_cmd;
 mod progress;
 mod scan_cmd;
 
@@ -24,6 +25,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         args::Command::Scan(a) => scan_cmd::run(a),
         args::Command::Compare(a) => compare_cmd::run(a),
+        args::Command::Eval(a) => eval_cmd::run(a),
     };
     match result {
         Ok(Outcome::Complete) => ExitCode::SUCCESS,

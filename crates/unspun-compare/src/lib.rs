@@ -12,5 +12,5 @@ pub mod verify;
 
 pub use align::{align, Passage, PassageKind};
 pub use prepare::Prepared;
-pub use relation::{compare, Comparison, PairContext, Relation, Scores, Side, Thresholds};
+pub use relation::{compare, decide_lexical, Comparison, LexicalFeatures, PairContext, Relation, Scores, Side, Thresholds};
 pub use verify::{set_overlap, SetOverlap};

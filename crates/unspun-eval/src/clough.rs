@@ -154,17 +154,3 @@ pub(crate) fn copied_accuracy(pairs: &[ComparedPair], th: &Thresholds) -> f64 {
         .count();
     ratio(correct, pairs.len())
 }
-
-#[cfg(test)]
-mod tmp_debug {
-    #[test]
-    fn tmp_show_mismatch() {
-        let th = unspun_compare::Thresholds::default();
-        let p = std::path::Path::new("/work/shared/data/pairs/clough_stevenson_dev.jsonl");
-        for c in super::compare_all(p, &th).unwrap_or_default() {
-            if c.features.classify(&th) != c.relation {
-                eprintln!("MISMATCH {} {:?} {:?} {:?}", c.id, c.relation, c.features.classify(&th), c.features);
-            }
-        }
-    }
-}

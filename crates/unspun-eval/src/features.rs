@@ -31,36 +31,21 @@ impl PairFeatures {
         }
     }
 
-    /// The lexical relation under `th`: a copy of the decision in
-    /// `unspun_compare::relation::compare`. Callers check it against the
-    /// relation compare gave (see [`is_lexical`]), so that a change there
-    /// shows up as mismatches in the reports instead of silently skewing a
-    /// sweep.
+    /// The lexical relation under `th`, decided by the same function as
+    /// `unspun_compare::compare`.
     pub fn classify(&self, th: &Thresholds) -> Relation {
-        let (ca, cb) = (self.coverage_a, self.coverage_b);
-        let (smaller_share, smaller_tokens) = if self.tokens_a <= self.tokens_b {
-            (ca, self.passage_tokens_a)
-        } else {
-            (cb, self.passage_tokens_b)
-        };
-        // Copies need as much shared text as reuse does.
-        let enough_evidence = smaller_tokens >= th.reuse_tokens;
-        let contained_tokens = if ca >= cb {
-            self.passage_tokens_a
-        } else {
-            self.passage_tokens_b
-        };
-        if self.lexical >= th.duplicate_jaccard {
-            Relation::Duplicate
-        } else if ca.min(cb) >= th.near_duplicate_coverage && enough_evidence {
-            Relation::NearDuplicate
-        } else if ca.max(cb) >= th.containment_coverage && contained_tokens >= th.reuse_tokens {
-            Relation::Containment
-        } else if smaller_share >= th.reuse_coverage && enough_evidence {
-            Relation::Reuse
-        } else {
-            Relation::Unrelated
-        }
+        unspun_compare::decide_lexical(
+            &unspun_compare::LexicalFeatures {
+                lexical: self.lexical,
+                coverage_a: self.coverage_a,
+                coverage_b: self.coverage_b,
+                tokens_a: self.tokens_a,
+                tokens_b: self.tokens_b,
+                passage_tokens_a: self.passage_tokens_a,
+                passage_tokens_b: self.passage_tokens_b,
+            },
+            th,
+        )
     }
 }
 

@@ -64,8 +64,10 @@ const STOPWORDS: &[&str] = &[
 /// Per-document counts of normalized short lines across a corpus.
 #[derive(Debug, Default, Clone)]
 pub struct LineStats {
-    global: HashMap<u64, u32>,
-    by_site: HashMap<u64, u32>,
+    /// Documents containing each short line, by [`line_keys`] key.
+    pub global: HashMap<u64, u32>,
+    /// Documents of one site containing each short line, by key `^` [`site_key`].
+    pub by_site: HashMap<u64, u32>,
 }
 
 impl LineStats {
@@ -113,12 +115,12 @@ impl LineStats {
     }
 }
 
-fn site_key(site: &str) -> u64 {
+pub fn site_key(site: &str) -> u64 {
     fmix64(xxhash_rust::xxh3::xxh3_64(site.as_bytes()) | 1)
 }
 
 /// Keys of the short lines of a text (the only ones repetition may remove).
-fn line_keys(text: &str) -> Vec<u64> {
+pub fn line_keys(text: &str) -> Vec<u64> {
     let mut tokens = Vec::new();
     let mut keys = Vec::new();
     for (start, end) in lines(text) {

@@ -1,0 +1,165 @@
+//! `unspun index add|query|stats|remove`, for the CLI to call.
+//!
+//! Output is JSON Lines on the given writer, one line per document, written
+//! only after the batch holding it is committed: a printed line is a durable
+//! document.
+
+use crate::error::IndexError;
+use crate::index::Index;
+use serde::Serialize;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use unspun_ingest::{read_inputs, InputOptions, Item, Problem};
+use unspun_text::Document;
+
+/// One index command, its arguments already parsed.
+#[derive(Debug, Clone)]
+pub enum IndexCommand {
+    /// Add documents (files, directories, JSONL, WARC; `-` for JSONL on
+    /// stdin), committing every `batch` documents.
+    Add { inputs: Vec<PathBuf>, input: InputOptions, batch: usize },
+    /// Match documents against the index without adding them.
+    Query { inputs: Vec<PathBuf>, input: InputOptions },
+    /// Counts and sizes, as pretty JSON.
+    Stats,
+    /// Remove documents by id.
+    Remove { ids: Vec<String> },
+}
+
+/// What a command did, for the exit code and a summary line.
+#[derive(Debug, Default)]
+pub struct CommandOutcome {
+    /// Documents added, queried or removed.
+    pub documents: usize,
+    /// Documents refused (duplicate id, empty text, unknown id to remove).
+    pub refused: usize,
+    /// Inputs skipped or warned about while reading.
+    pub problems: Vec<Problem>,
+}
+
+impl CommandOutcome {
+    /// True when some input was not used (exit code 1 in the CLI).
+    pub fn partial(&self) -> bool {
+        self.refused > 0 || self.problems.iter().any(|p| p.skipped)
+    }
+}
+
+#[derive(Serialize)]
+struct Refused<'a> {
+    id: Option<&'a str>,
+    error: String,
+}
+
+#[derive(Serialize)]
+struct QueryLine<'a> {
+    id: &'a str,
+    pairs: Vec<crate::Pair>,
+}
+
+/// Runs `cmd` on the index in `dir` (created by `Add` if missing).
+pub fn run_index_command(dir: &Path, cmd: IndexCommand, out: &mut dyn Write) -> Result<CommandOutcome, IndexError> {
+    let mut outcome = CommandOutcome::default();
+    match cmd {
+        IndexCommand::Add { inputs, input, batch } => {
+            let index = Index::open(dir)?;
+            let batch = batch.max(1);
+            let mut pending = Vec::new();
+            let mut failure = None;
+            let mut flush = |pending: &mut Vec<Document>, outcome: &mut CommandOutcome| -> Result<(), IndexError> {
+                let ids: Vec<String> = pending.iter().map(|d| d.id.clone()).collect();
+                for (id, r) in ids.iter().zip(index.add_batch(std::mem::take(pending))?) {
+                    match r {
+                        Ok(added) => {
+                            outcome.documents += 1;
+                            line(out, &added)?;
+                        }
+                        Err(e) => {
+                            outcome.refused += 1;
+                            line(out, &Refused { id: Some(id), error: e.to_string() })?;
+                        }
+                    }
+                }
+                Ok(())
+            };
+            read_inputs(&inputs, &input, &mut |item| match item {
+                Item::Document(d) if failure.is_none() => {
+                    pending.push(d);
+                    if pending.len() >= batch {
+                        if let Err(e) = flush(&mut pending, &mut outcome) {
+                            failure = Some(e);
+                        }
+                    }
+                }
+                Item::Document(_) => {}
+                Item::Problem(p) => outcome.problems.push(p),
+            })
+            .map_err(|e| IndexError::InvalidDocument(e.to_string()))?;
+            if let Some(e) = failure {
+                return Err(e);
+            }
+            flush(&mut pending, &mut outcome)?;
+        }
+        IndexCommand::Query { inputs, input } => {
+            let index = Index::open_existing(dir)?;
+            let mut failure = None;
+            read_inputs(&inputs, &input, &mut |item| match item {
+                Item::Document(d) if failure.is_none() => {
+                    let id = d.id.clone();
+                    let r = match index.query(d) {
+                        Ok(pairs) => {
+                            outcome.documents += 1;
+                            line(out, &QueryLine { id: &id, pairs })
+                        }
+                        Err(e) if e.is_client_error() => {
+                            outcome.refused += 1;
+                            line(out, &Refused { id: Some(&id), error: e.to_string() })
+                        }
+                        Err(e) => Err(e),
+                    };
+                    if let Err(e) = r {
+                        failure = Some(e);
+                    }
+                }
+                Item::Document(_) => {}
+                Item::Problem(p) => outcome.problems.push(p),
+            })
+            .map_err(|e| IndexError::InvalidDocument(e.to_string()))?;
+            if let Some(e) = failure {
+                return Err(e);
+            }
+        }
+        IndexCommand::Stats => {
+            let index = Index::open_existing(dir)?;
+            let stats = index.stats()?;
+            serde_json::to_writer_pretty(&mut *out, &stats).map_err(|e| io_err(e.into()))?;
+            out.write_all(b"\n").map_err(io_err)?;
+        }
+        IndexCommand::Remove { ids } => {
+            let index = Index::open_existing(dir)?;
+            for id in &ids {
+                match index.remove(id) {
+                    Ok(()) => {
+                        outcome.documents += 1;
+                        line(out, &serde_json::json!({ "removed": id }))?;
+                    }
+                    Err(IndexError::NotFound(_)) => {
+                        outcome.refused += 1;
+                        line(out, &Refused { id: Some(id), error: format!("no document `{id}` in the index") })?;
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
+        }
+    }
+    out.flush().map_err(io_err)?;
+    Ok(outcome)
+}
+
+fn line<T: Serialize>(out: &mut dyn Write, value: &T) -> Result<(), IndexError> {
+    serde_json::to_writer(&mut *out, value).map_err(|e| io_err(e.into()))?;
+    out.write_all(b"\n").map_err(io_err)
+}
+
+fn io_err(source: std::io::Error) -> IndexError {
+    IndexError::Io { path: PathBuf::from("<output>"), source }
+}

@@ -1,0 +1,43 @@
+//! A live, persistent index: add articles as they arrive, match each against
+//! everything seen before, browse relations and copy families.
+//!
+//! - Storage: one redb file in a folder ([`schema`] lists the tables), ACID,
+//!   crash-safe: every [`Index::add`] / [`Index::add_batch`] is one write
+//!   transaction, durable when it returns. The format is versioned
+//!   ([`schema::FORMAT_VERSION`]); an index of another version, or built
+//!   with other sketch parameters, is refused with a clear error.
+//! - Matching: the same cleaning, sketch, candidate criteria (MinHash LSH
+//!   tuned to Jaccard 0.5 over 128 bins, containment anchors) and exact
+//!   verification as `unspun scan`, applied to one new document at a time.
+//!   So an index fed documents one by one reports the pairs a batch scan of
+//!   the same documents reports, with two documented differences: cleaning
+//!   uses no corpus line statistics (see [`sketch`]), and band buckets are
+//!   chained by their size at the time of each add, not at the end.
+//! - Postings live in memory and are rebuilt on open from the stored keys.
+//! - Concurrency: `Index` is `Sync`; one writer at a time, any number of
+//!   readers, each on its own snapshot.
+//! - Families: copy relations group documents into families, updated on
+//!   every add and regrouped on remove; ids are batch scan's.
+
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
+
+mod check;
+mod command;
+mod error;
+mod family;
+mod index;
+mod match_;
+pub mod postings;
+mod read;
+mod remove;
+pub mod schema;
+pub mod sketch;
+mod tables;
+mod views;
+
+pub use check::CheckReport;
+pub use command::{run_index_command, CommandOutcome, IndexCommand};
+pub use error::IndexError;
+pub use index::{Index, OpenOptions, DB_FILE};
+pub use sketch::SketchParams;
+pub use views::*;

@@ -1,0 +1,46 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use unspun_ingest::{read_inputs, InputOptions, Item};
+use unspun_text::Document;
+
+pub fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// The five seed articles, read as `unspun scan` reads them.
+pub fn seeds() -> Vec<Document> {
+    read(&workspace().join("tests/fixtures/seeds"))
+}
+
+pub fn read(path: &Path) -> Vec<Document> {
+    let mut docs = Vec::new();
+    read_inputs(&[path.to_path_buf()], &InputOptions::default(), &mut |item| {
+        if let Item::Document(d) = item {
+            docs.push(d);
+        }
+    })
+    .unwrap();
+    docs
+}
+
+/// `make_corpus.py --docs N --seed S` into `dir`, or `None` (with a message)
+/// when ../shared is not there.
+pub fn bench_corpus(dir: &Path, docs: usize, seed: u64) -> Option<PathBuf> {
+    let script = workspace().join("../shared/bench/make_corpus.py");
+    if !script.exists() {
+        eprintln!("SKIPPED: {} is missing (no ../shared checkout)", script.display());
+        return None;
+    }
+    let out = dir.join("corpus.jsonl");
+    let file = std::fs::File::create(&out).unwrap();
+    let status = std::process::Command::new("python3")
+        .arg(&script)
+        .args(["--docs", &docs.to_string(), "--seed", &seed.to_string()])
+        .stdout(file)
+        .status()
+        .unwrap();
+    assert!(status.success(), "make_corpus.py failed");
+    Some(out)
+}

@@ -1,0 +1,175 @@
+//! One pair: relation, source, scores and aligned passages.
+
+use crate::convert::{json_to_py, spans_from_flat, span_tuple, CharOffsets};
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+use unspun_compare::{compare as compare_pair, Comparison as Compared, PairContext, Prepared, Thresholds};
+use unspun_text::{clean, Span};
+
+/// A passage both texts share (verbatim, small edits bridged).
+///
+/// `a` and `b` are `[start, end)` **byte** offsets into the UTF-8 encoding of
+/// each text (what `scan`'s JSON output holds); `a_chars` and `b_chars` are
+/// the same ranges in **characters**, for slicing the Python `str`:
+/// `text_a[p.a_chars[0]:p.a_chars[1]] == p.a_text`.
+#[pyclass(module = "unspun._unspun", frozen, get_all)]
+#[derive(Clone)]
+pub struct Passage {
+    a: (u32, u32),
+    b: (u32, u32),
+    a_chars: (u32, u32),
+    b_chars: (u32, u32),
+    /// `"verbatim"` (later also `"paraphrase"`).
+    kind: String,
+    a_text: String,
+    b_text: String,
+}
+
+#[pymethods]
+impl Passage {
+    fn __repr__(&self) -> String {
+        format!("Passage(kind={:?}, a={:?}, b={:?})", self.kind, self.a, self.b)
+    }
+}
+
+/// How two texts relate.
+#[pyclass(module = "unspun._unspun", frozen)]
+pub struct Comparison {
+    /// `duplicate`, `near_duplicate`, `containment`, `reuse` or `unrelated`.
+    #[pyo3(get)]
+    relation: String,
+    /// `"a"` or `"b"`: the side the other was copied from, where the
+    /// evidence (dates, or containment) says; else `None`.
+    #[pyo3(get)]
+    source: Option<String>,
+    /// `lexical`, `containment_a_in_b`, `containment_b_in_a`, `coverage_a`,
+    /// `coverage_b`, all in 0..1 and rounded as in `scan`'s output.
+    #[pyo3(get)]
+    scores: BTreeMap<String, f64>,
+    #[pyo3(get)]
+    passages: Vec<Passage>,
+    /// The JSON record (`scan`'s pair fields without `a` and `b`).
+    record: Value,
+}
+
+#[pymethods]
+impl Comparison {
+    /// The pair as `scan` writes it in pairs.jsonl, without the ids:
+    /// `relation`, `source`, `scores`, `passages` (byte offsets).
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        json_to_py(py, &self.record)
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "Comparison(relation={:?}, source={:?}, lexical={}, passages={})",
+            self.relation,
+            self.source,
+            self.scores.get("lexical").copied().unwrap_or(0.0),
+            self.passages.len()
+        )
+    }
+}
+
+/// The JSON form of a comparison (as in pairs.jsonl, without ids).
+pub fn comparison_record(c: &Compared) -> PyResult<Value> {
+    let err = |e: serde_json::Error| PyValueError::new_err(e.to_string());
+    Ok(json!({
+        "relation": c.relation,
+        "source": c.source,
+        "scores": serde_json::to_value(c.scores).map_err(err)?,
+        "passages": serde_json::to_value(&c.passages).map_err(err)?,
+    }))
+}
+
+fn content(text: &str, boilerplate: bool) -> Vec<Span> {
+    if boilerplate {
+        clean(text, None, None).kept
+    } else {
+        vec![Span::new(0, text.len())]
+    }
+}
+
+/// Compares two prepared texts with the default thresholds.
+pub fn compare_spans(a: &str, ka: &[Span], b: &str, kb: &[Span], date_a: Option<&str>, date_b: Option<&str>) -> Compared {
+    let (pa, pb) = (Prepared::new(a, ka), Prepared::new(b, kb));
+    compare_pair(&pa, &pb, PairContext { date_a, date_b }, &Thresholds::default())
+}
+
+/// Compares two texts as `unspun compare` does: boilerplate set aside
+/// (unless `boilerplate=False`), exact shingle overlap, passages, relation.
+/// Dates (`YYYY-MM-DD`) decide the source when they differ.
+#[pyfunction]
+#[pyo3(signature = (a, b, *, date_a=None, date_b=None, boilerplate=true))]
+pub fn compare(py: Python<'_>, a: &str, b: &str, date_a: Option<&str>, date_b: Option<&str>, boilerplate: bool) -> PyResult<Comparison> {
+    let c = py.allow_threads(|| {
+        let (ka, kb) = (content(a, boilerplate), content(b, boilerplate));
+        compare_spans(a, &ka, b, &kb, date_a, date_b)
+    });
+    let record = comparison_record(&c)?;
+    let scores = match serde_json::from_value::<BTreeMap<String, f64>>(record["scores"].clone()) {
+        Ok(s) => s,
+        Err(e) => return Err(PyValueError::new_err(e.to_string())),
+    };
+    let (ca, cb) = (CharOffsets::new(a), CharOffsets::new(b));
+    let passages = c
+        .passages
+        .iter()
+        .map(|p| Passage {
+            a: span_tuple(p.a),
+            b: span_tuple(p.b),
+            a_chars: ca.span(p.a),
+            b_chars: cb.span(p.b),
+            kind: record_kind(&p.kind),
+            a_text: a[p.a.range()].to_string(),
+            b_text: b[p.b.range()].to_string(),
+        })
+        .collect();
+    Ok(Comparison {
+        relation: c.relation.as_str().to_string(),
+        source: c.source.map(|s| side_name(&s)),
+        scores,
+        passages,
+        record,
+    })
+}
+
+fn record_kind(kind: &unspun_compare::PassageKind) -> String {
+    serde_json::to_value(kind).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+}
+
+fn side_name(side: &unspun_compare::Side) -> String {
+    serde_json::to_value(side).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+}
+
+/// Verifies one candidate pair, as `scan`'s verify pass: returns the pair
+/// record (`relation`, `source`, `scores`, `passages` with byte offsets), with
+/// `relation == "unrelated"` when the pair is not related.
+///
+/// `kept_a` / `kept_b` are flat byte-offset lists `[s0, e0, ...]` of the
+/// content (as `scan_sketch` gives them, cleaned with corpus statistics);
+/// without them each text is cleaned on its own, as `compare` does.
+#[pyfunction]
+#[pyo3(signature = (text_a, text_b, date_a=None, date_b=None, kept_a=None, kept_b=None))]
+pub fn verify<'py>(
+    py: Python<'py>,
+    text_a: &str,
+    text_b: &str,
+    date_a: Option<&str>,
+    date_b: Option<&str>,
+    kept_a: Option<Vec<u32>>,
+    kept_b: Option<Vec<u32>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let ka = match kept_a {
+        Some(flat) => spans_from_flat(&flat, text_a)?,
+        None => content(text_a, true),
+    };
+    let kb = match kept_b {
+        Some(flat) => spans_from_flat(&flat, text_b)?,
+        None => content(text_b, true),
+    };
+    let c = py.allow_threads(|| compare_spans(text_a, &ka, text_b, &kb, date_a, date_b));
+    json_to_py(py, &comparison_record(&c)?)
+}

@@ -1,0 +1,143 @@
+//! Python rows (dicts) to documents, by the rules `unspun scan` applies to a
+//! JSON Lines row, so that a dict and the same object written as a JSON line
+//! give the same document.
+//!
+//! - `text` must be a non-blank string;
+//! - `id` is a string or a number (as text); when missing or empty the
+//!   caller's fallback is used (the CLI uses `file:LINE`);
+//! - `title`, `url`, `date`, `site` count only as non-blank strings; `date` is
+//!   normalized to `YYYY-MM-DD` (dropped when it does not parse) and `site`
+//!   defaults to the host of `url`.
+
+use pyo3::prelude::*;
+use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyString};
+use unspun_ingest::{normalize_date, ProblemKind};
+use unspun_text::document::site_of_url;
+use unspun_text::Document;
+
+/// Same limit as the CLI's default: larger texts are not articles.
+pub const MAX_DOC_BYTES: usize = 256 << 20;
+
+/// A row that cannot become a document: the CLI's problem kind and message.
+#[derive(Debug)]
+pub struct RowError(pub ProblemKind, pub String);
+
+/// A field value as the JSONL reader classifies it.
+enum Field {
+    Absent,
+    Null,
+    Str(String),
+    Number(String),
+    Other(&'static str),
+}
+
+impl Field {
+    fn of(value: Option<Bound<'_, PyAny>>) -> PyResult<Field> {
+        let Some(v) = value else { return Ok(Field::Absent) };
+        if v.is_none() {
+            return Ok(Field::Null);
+        }
+        if let Ok(s) = v.downcast::<PyString>() {
+            return Ok(Field::Str(s.to_cow()?.into_owned()));
+        }
+        // bool is a subclass of int in Python: test it first.
+        if v.is_instance_of::<PyBool>() {
+            return Ok(Field::Other("a boolean"));
+        }
+        if v.is_instance_of::<PyInt>() {
+            // Integers beyond 64 bits become floats in serde_json, as here.
+            if let Ok(i) = v.extract::<i64>() {
+                return Ok(Field::Number(i.to_string()));
+            }
+            if let Ok(u) = v.extract::<u64>() {
+                return Ok(Field::Number(u.to_string()));
+            }
+            return Ok(Field::Number(v.extract::<f64>()?.to_string()));
+        }
+        if v.is_instance_of::<PyFloat>() {
+            return Ok(Field::Number(v.extract::<f64>()?.to_string()));
+        }
+        if v.is_instance_of::<PyDict>() {
+            return Ok(Field::Other("an object"));
+        }
+        if v.downcast::<pyo3::types::PySequence>().is_ok() {
+            return Ok(Field::Other("an array"));
+        }
+        Ok(Field::Other("not a string"))
+    }
+
+    fn into_text(self, numbers: bool) -> Result<String, String> {
+        match self {
+            Field::Str(s) => Ok(s),
+            Field::Number(n) if numbers => Ok(n),
+            Field::Absent => Err("missing".into()),
+            Field::Null => Err("null".into()),
+            Field::Number(_) => Err("a number, not a string".into()),
+            Field::Other("not a string") => Err("not a string".into()),
+            Field::Other(kind) => Err(format!("{kind}, not a string")),
+        }
+    }
+
+    fn into_opt(self) -> Option<String> {
+        match self {
+            Field::Str(s) if !s.trim().is_empty() => Some(s),
+            _ => None,
+        }
+    }
+}
+
+/// Field names to read.
+#[derive(Debug, Clone)]
+pub struct Fields {
+    pub text: String,
+    pub id: String,
+}
+
+impl Default for Fields {
+    fn default() -> Self {
+        Fields { text: "text".into(), id: "id".into() }
+    }
+}
+
+/// Reads one row. `fallback_id` names it when it has no usable id; `path`
+/// says where it came from. `Ok(Err(_))` is a row to skip (or report); a
+/// document comes with the CLI's warning when its id was replaced.
+pub fn document_from_row(
+    row: &Bound<'_, PyAny>,
+    fields: &Fields,
+    fallback_id: &str,
+    path: Option<String>,
+) -> PyResult<Result<(Document, Option<String>), RowError>> {
+    let Ok(dict) = row.downcast::<PyDict>() else {
+        return Ok(Err(RowError(ProblemKind::MalformedJson, format!("expected a dict, got {}", row.get_type().name()?))));
+    };
+    let get = |name: &str| -> PyResult<Field> { Field::of(dict.get_item(name)?) };
+    let text = match get(&fields.text)?.into_text(false) {
+        Ok(t) => t,
+        Err(why) => return Ok(Err(RowError(ProblemKind::MissingField, format!("field `{}` is {why}", fields.text)))),
+    };
+    if text.len() > MAX_DOC_BYTES {
+        let msg = format!("{} bytes, over the limit of {MAX_DOC_BYTES}", text.len());
+        return Ok(Err(RowError(ProblemKind::TooLarge, msg)));
+    }
+    if text.trim().is_empty() {
+        return Ok(Err(RowError(ProblemKind::Empty, format!("field `{}` is empty", fields.text))));
+    }
+    let (id, warning) = match get(&fields.id)?.into_text(true) {
+        Ok(id) if !id.trim().is_empty() => (id, None),
+        other => {
+            let why = other.err().unwrap_or_else(|| "empty".into());
+            let msg = format!("field `{}` is {why}; using `{fallback_id}` as the id", fields.id);
+            (fallback_id.to_string(), Some(msg))
+        }
+    };
+    let url = get("url")?.into_opt();
+    let site = get("site")?.into_opt().or_else(|| url.as_deref().and_then(site_of_url));
+    let date = get("date")?.into_opt().and_then(|d| normalize_date(&d));
+    let path = match get("path")?.into_opt() {
+        Some(p) => Some(p),
+        None => path,
+    };
+    let title = get("title")?.into_opt();
+    Ok(Ok((Document { id, path, text, title, url, date, site }, warning)))
+}

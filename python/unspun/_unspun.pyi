@@ -1,0 +1,181 @@
+"""Type stubs of the compiled module ``unspun._unspun`` (re-exported by ``unspun``).
+
+Offsets: ``(start, end)`` pairs are half-open. Names without ``chars`` are
+**byte** offsets into the UTF-8 encoding of the text (what ``scan`` writes to
+JSON); names with ``_chars`` are **character** offsets for slicing ``str``.
+"""
+
+from os import PathLike
+from typing import Any, Iterable, Literal, Mapping, Optional, Sequence, Union
+
+__version__: str
+
+Span = tuple[int, int]
+Row = Mapping[str, Any]
+"""A document: ``id``, ``text``, optional ``title``, ``url``, ``date``, ``site``."""
+PairRecord = dict[str, Any]
+"""``a``, ``b``, ``relation``, ``source``, ``scores``, ``passages`` (pairs.jsonl fields)."""
+LineCounts = tuple[Sequence[tuple[int, int]], Sequence[tuple[int, int]]]
+
+class Cleaned:
+    """Content and boilerplate of a text."""
+
+    kept: list[Span]
+    """Content lines, byte offsets."""
+    removed: list[Span]
+    """Boilerplate set aside (chrome, teasers, captions), byte offsets."""
+    kept_chars: list[Span]
+    """``kept`` in character offsets."""
+    removed_chars: list[Span]
+    """``removed`` in character offsets."""
+    title: Optional[str]
+    """The headline line, if one was recognized."""
+    title_span: Optional[Span]
+    """Its byte offsets."""
+    tokens: int
+    """Content tokens."""
+    content: str
+    """The content lines joined with newlines."""
+
+class Sketch:
+    """MinHash signature, LSH band keys and containment anchors of a text."""
+
+    signature: list[int]
+    """One unsigned 32-bit value per bin; empty for a text without words."""
+    band_keys: list[int]
+    """One unsigned 64-bit key per LSH band."""
+    anchors: list[int]
+    """Sorted distinct unsigned 32-bit anchors (sampled shingles)."""
+    tokens: int
+    shingles: int
+    bands: int
+    rows: int
+    def jaccard(self, other: Sketch) -> float:
+        """Estimated Jaccard similarity (share of equal bins)."""
+
+class Passage:
+    """A passage both texts share."""
+
+    a: Span
+    """Byte offsets in text ``a``."""
+    b: Span
+    """Byte offsets in text ``b``."""
+    a_chars: Span
+    """Character offsets in text ``a``: ``text_a[a_chars[0]:a_chars[1]] == a_text``."""
+    b_chars: Span
+    """Character offsets in text ``b``."""
+    kind: str
+    """``"verbatim"``."""
+    a_text: str
+    b_text: str
+
+class Comparison:
+    """How two texts relate."""
+
+    relation: str
+    """``duplicate``, ``near_duplicate``, ``containment``, ``reuse`` or ``unrelated``."""
+    source: Optional[Literal["a", "b"]]
+    """The side the other was copied from, where the evidence says."""
+    scores: dict[str, float]
+    """``lexical``, ``containment_a_in_b``, ``containment_b_in_a``, ``coverage_a``, ``coverage_b``."""
+    passages: list[Passage]
+    def to_dict(self) -> dict[str, Any]:
+        """The pairs.jsonl record without ``a``/``b`` (byte offsets)."""
+
+class ScanResult:
+    """What ``scan`` found; records carry the fields of the CLI's JSON Lines."""
+
+    @property
+    def documents(self) -> list[dict[str, Any]]:
+        """``id``, ``path``, ``title``, ``url``, ``date``, ``site``, ``removed``, ``family``, ``tokens``, ``bytes``."""
+    @property
+    def pairs(self) -> list[PairRecord]: ...
+    @property
+    def families(self) -> list[dict[str, Any]]:
+        """``id``, ``size``, ``members``, ``original``."""
+    @property
+    def summary(self) -> dict[str, Any]: ...
+    def write(self, directory: Union[str, PathLike[str]]) -> None:
+        """Writes documents.jsonl, pairs.jsonl, families.jsonl, summary.json."""
+
+class Index:
+    """In-memory streaming index: add documents, query texts."""
+
+    def __init__(self, *, threshold: float = 0.5, bins: int = 128) -> None: ...
+    def add(self, document: Row) -> list[PairRecord]:
+        """Adds a document; returns its related pairs with earlier ones (``a`` earlier)."""
+    def extend(self, documents: Iterable[Row]) -> list[PairRecord]: ...
+    def query(
+        self, text: str, *, id: Optional[str] = None, date: Optional[str] = None, site: Optional[str] = None
+    ) -> list[PairRecord]:
+        """Related indexed documents (``a``) of ``text`` (``b``), without adding it."""
+    def families(self) -> list[dict[str, Any]]: ...
+    def ids(self) -> list[str]: ...
+    def params(self) -> dict[str, Any]: ...
+    def __len__(self) -> int: ...
+    def __contains__(self, id: str) -> bool: ...
+
+def clean(text: str, *, site: Optional[str] = None) -> Cleaned:
+    """Splits a text into content and boilerplate."""
+
+def sketch(
+    text: str, *, site: Optional[str] = None, threshold: float = 0.5, bins: int = 128, boilerplate: bool = True
+) -> Sketch:
+    """Sketches a text as ``scan`` does."""
+
+def compare(
+    a: str, b: str, *, date_a: Optional[str] = None, date_b: Optional[str] = None, boilerplate: bool = True
+) -> Comparison:
+    """Compares two texts as ``unspun compare`` does."""
+
+def verify(
+    text_a: str,
+    text_b: str,
+    date_a: Optional[str] = None,
+    date_b: Optional[str] = None,
+    kept_a: Optional[Sequence[int]] = None,
+    kept_b: Optional[Sequence[int]] = None,
+) -> dict[str, Any]:
+    """Verifies one candidate pair; ``relation`` may be ``"unrelated"``."""
+
+def scan(
+    documents: Iterable[Row],
+    *,
+    threshold: float = 0.5,
+    text_field: str = "text",
+    id_field: str = "id",
+    errors: Literal["raise", "skip"] = "raise",
+) -> ScanResult:
+    """Scans rows as ``unspun scan`` scans a JSON Lines file of them."""
+
+def line_keys(text: str, site: Optional[str] = None) -> tuple[list[int], list[int]]:
+    """Distinct short-line keys, and the same combined with the site (signed 64-bit)."""
+
+def signature_and_keys(
+    text: str,
+    *,
+    site: Optional[str] = None,
+    line_counts: Optional[LineCounts] = None,
+    threshold: float = 0.5,
+    bins: int = 128,
+) -> tuple[list[int], list[int], int]:
+    """``(band_keys as signed 64-bit, anchors, n_tokens)`` of one document."""
+
+def scan_sketch(
+    text: str,
+    *,
+    site: Optional[str] = None,
+    line_counts: Optional[LineCounts] = None,
+    threshold: float = 0.5,
+    bins: int = 128,
+) -> tuple[list[int], list[int], int, list[int], list[list[int]], Optional[str]]:
+    """``(band_keys, anchors, n_tokens, kept_flat, removed, title)``: scan's sketch pass."""
+
+def scan_params(*, threshold: float = 0.5, bins: int = 128) -> dict[str, Any]:
+    """LSH shape and anchor criteria of a scan."""
+
+def document(row: Row, *, fallback_id: str, text_field: str = "text", id_field: str = "id") -> dict[str, Optional[str]]:
+    """A row read by the JSON Lines rules; ``ValueError`` for a row that is not a document."""
+
+def family_id(doc_id: str) -> str:
+    """Family id named after its smallest member id."""
