@@ -2,8 +2,14 @@ use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
 #[derive(Parser)]
-#[command(name = "unspun", version, about = "Find where news text came from: duplicates, copies, reuse and rewrites across articles.")]
-#[command(after_help = "Exit codes: 0 all input used, 1 some input skipped (see the summary), 2 usage or fatal error.")]
+#[command(
+    name = "unspun",
+    version,
+    about = "Find where news text came from: duplicates, copies, reuse and rewrites across articles."
+)]
+#[command(
+    after_help = "Exit codes: 0 all input used, 1 some input skipped (see the summary), 2 usage or fatal error."
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -78,6 +84,8 @@ pub struct ScanArgs {
     /// Print no progress and no pair listing, only the summary line.
     #[arg(long, short)]
     pub quiet: bool,
+    #[command(flatten)]
+    pub model: ModelArgs,
 }
 
 #[derive(Args)]
@@ -104,4 +112,29 @@ pub struct CompareArgs {
     /// Compare the texts as given, without setting boilerplate aside.
     #[arg(long)]
     pub keep_boilerplate: bool,
+    #[command(flatten)]
+    pub model: ModelArgs,
+}
+
+#[derive(Args, Clone)]
+pub struct ModelArgs {
+    /// Lexical evidence only: no sentence embeddings, no paraphrase or same_story.
+    #[arg(long)]
+    pub no_meaning: bool,
+    /// Folder with the all-MiniLM-L6-v2 files (default: the cache, fetched on first use).
+    #[arg(long, value_name = "DIR")]
+    pub model: Option<PathBuf>,
+}
+
+impl ModelArgs {
+    /// The meaning layer, unless switched off; fetches the model on first use.
+    pub fn load(&self) -> anyhow::Result<Option<unspun_compare::Meaning>> {
+        if self.no_meaning {
+            return Ok(None);
+        }
+        let m = unspun_compare::Meaning::load(self.model.as_deref()).map_err(|e| {
+            anyhow::anyhow!("{e}\n(use --no-meaning to run on lexical evidence alone)")
+        })?;
+        Ok(Some(m))
+    }
 }

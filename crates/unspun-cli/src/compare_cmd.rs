@@ -4,22 +4,35 @@ use anyhow::{anyhow, bail, Context, Result};
 use serde::{Deserialize, Serialize};
 use std::io::{BufRead, Write};
 use std::path::Path;
-use unspun_compare::{compare, Comparison, PairContext, Passage, Prepared, Relation, Scores, Side, Thresholds};
+use unspun_compare::{
+    compare_with_meaning, Comparison, Meaning, PairContext, Passage, Prepared, Relation, Scores,
+    Side, Thresholds,
+};
 use unspun_ingest::{read_inputs, InputOptions, Item};
 use unspun_text::{clean, Document, Span};
 
 pub fn run(args: CompareArgs) -> Result<Outcome> {
+    let meaning = args.model.load()?;
     if let Some(path) = &args.pairs {
-        return batch(path, args.keep_boilerplate);
+        return batch(path, args.keep_boilerplate, meaning.as_ref());
     }
     let [a, b] = args.files.as_slice() else {
         bail!("compare needs two files (or --pairs FILE)");
     };
     let (da, db) = (read_one(a)?, read_one(b)?);
-    let c = compare_docs(&da, &db, args.keep_boilerplate);
+    let c = compare_docs(&da, &db, args.keep_boilerplate, meaning.as_ref())?;
     let mut out = std::io::stdout().lock();
     if args.json {
-        serde_json::to_writer(&mut out, &PairOut { id: None, relation: c.relation, source: c.source, scores: c.scores, passages: &c.passages })?;
+        serde_json::to_writer(
+            &mut out,
+            &PairOut {
+                id: None,
+                relation: c.relation,
+                source: c.source,
+                scores: c.scores,
+                passages: &c.passages,
+            },
+        )?;
         writeln!(out)?;
     } else {
         show(&mut out, &da, &db, &c)?;
@@ -31,12 +44,16 @@ pub fn run(args: CompareArgs) -> Result<Outcome> {
 fn read_one(path: &Path) -> Result<Document> {
     let mut doc = None;
     let mut problems = Vec::new();
-    read_inputs(&[path.to_path_buf()], &InputOptions::default(), &mut |item| match item {
-        Item::Document(d) => {
-            doc.get_or_insert(d);
-        }
-        Item::Problem(p) => problems.push(p),
-    })?;
+    read_inputs(
+        &[path.to_path_buf()],
+        &InputOptions::default(),
+        &mut |item| match item {
+            Item::Document(d) => {
+                doc.get_or_insert(d);
+            }
+            Item::Problem(p) => problems.push(p),
+        },
+    )?;
     for p in problems.iter().filter(|p| !p.skipped) {
         eprintln!("unspun: {p}");
     }
@@ -54,11 +71,28 @@ fn content(text: &str, keep_boilerplate: bool) -> Vec<Span> {
     }
 }
 
-fn compare_docs(a: &Document, b: &Document, keep_boilerplate: bool) -> Comparison {
-    let (ka, kb) = (content(&a.text, keep_boilerplate), content(&b.text, keep_boilerplate));
+fn compare_docs(
+    a: &Document,
+    b: &Document,
+    keep_boilerplate: bool,
+    meaning: Option<&Meaning>,
+) -> Result<Comparison> {
+    let (ka, kb) = (
+        content(&a.text, keep_boilerplate),
+        content(&b.text, keep_boilerplate),
+    );
     let (pa, pb) = (Prepared::new(&a.text, &ka), Prepared::new(&b.text, &kb));
-    let ctx = PairContext { date_a: a.date.as_deref(), date_b: b.date.as_deref() };
-    compare(&pa, &pb, ctx, &Thresholds::default())
+    let ctx = PairContext {
+        date_a: a.date.as_deref(),
+        date_b: b.date.as_deref(),
+    };
+    Ok(compare_with_meaning(
+        &pa,
+        &pb,
+        ctx,
+        &Thresholds::default(),
+        meaning,
+    )?)
 }
 
 #[derive(Serialize)]
@@ -79,11 +113,13 @@ struct PairIn {
     b: String,
 }
 
-fn batch(path: &Path, keep_boilerplate: bool) -> Result<Outcome> {
+fn batch(path: &Path, keep_boilerplate: bool, meaning: Option<&Meaning>) -> Result<Outcome> {
     let reader: Box<dyn BufRead> = if path.as_os_str() == "-" {
         Box::new(std::io::stdin().lock())
     } else {
-        Box::new(std::io::BufReader::new(std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?))
+        Box::new(std::io::BufReader::new(
+            std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?,
+        ))
     };
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let mut skipped = 0usize;
@@ -95,20 +131,36 @@ fn batch(path: &Path, keep_boilerplate: bool) -> Result<Outcome> {
         let pair: PairIn = match serde_json::from_slice(&line) {
             Ok(p) => p,
             Err(e) => {
-                eprintln!("unspun: {}:{}: malformed_json (skipped): {e}", path.display(), n + 1);
+                eprintln!(
+                    "unspun: {}:{}: malformed_json (skipped): {e}",
+                    path.display(),
+                    n + 1
+                );
                 skipped += 1;
                 continue;
             }
         };
         let (a, b) = (Document::new("a", pair.a), Document::new("b", pair.b));
-        let c = compare_docs(&a, &b, keep_boilerplate);
+        let c = compare_docs(&a, &b, keep_boilerplate, meaning)?;
         let id = (!pair.id.is_null()).then_some(&pair.id);
-        serde_json::to_writer(&mut out, &PairOut { id, relation: c.relation, source: c.source, scores: c.scores, passages: &c.passages })?;
+        serde_json::to_writer(
+            &mut out,
+            &PairOut {
+                id,
+                relation: c.relation,
+                source: c.source,
+                scores: c.scores,
+                passages: &c.passages,
+            },
+        )?;
         out.write_all(b"\n")?;
     }
     out.flush()?;
     if skipped > 0 {
-        eprintln!("unspun: skipped {skipped} malformed lines of {}", path.display());
+        eprintln!(
+            "unspun: skipped {skipped} malformed lines of {}",
+            path.display()
+        );
         return Ok(Outcome::Partial);
     }
     Ok(Outcome::Complete)
@@ -128,9 +180,16 @@ fn show(out: &mut impl Write, a: &Document, b: &Document, c: &Comparison) -> Res
         "scores:   lexical {:.3}  containment A in B {:.3}  B in A {:.3}  coverage A {:.3}  B {:.3}",
         s.lexical, s.containment_a_in_b, s.containment_b_in_a, s.coverage_a, s.coverage_b
     )?;
+    if let (Some(sem), Some(story)) = (s.semantic, s.story) {
+        writeln!(out, "meaning:  semantic {sem:.3}  story {story:.3}")?;
+    }
     writeln!(out, "passages: {}", c.passages.len())?;
     for p in &c.passages {
-        writeln!(out, "  {:?} A[{}..{}] B[{}..{}]", p.kind, p.a.start, p.a.end, p.b.start, p.b.end)?;
+        writeln!(
+            out,
+            "  {:?} A[{}..{}] B[{}..{}]",
+            p.kind, p.a.start, p.a.end, p.b.start, p.b.end
+        )?;
         writeln!(out, "    A: {}", snippet(&a.text[p.a.range()]))?;
         writeln!(out, "    B: {}", snippet(&b.text[p.b.range()]))?;
     }
@@ -144,6 +203,13 @@ fn snippet(s: &str) -> String {
         return flat;
     }
     let head: String = flat.chars().take(60).collect();
-    let tail: String = flat.chars().rev().take(35).collect::<Vec<_>>().into_iter().rev().collect();
+    let tail: String = flat
+        .chars()
+        .rev()
+        .take(35)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
     format!("{head} … {tail}")
 }

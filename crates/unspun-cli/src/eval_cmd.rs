@@ -8,12 +8,20 @@ use unspun_scan::ScanOptions;
 pub fn run(args: EvalArgs) -> Result<Outcome> {
     let data = args.shared.join("data");
     if !data.is_dir() {
-        bail!("{} not found: pass --shared DIR (the folder with data/ and bench/)", data.display());
+        bail!(
+            "{} not found: pass --shared DIR (the folder with data/ and bench/)",
+            data.display()
+        );
     }
     let clough_path = data.join("pairs/clough_stevenson_dev.jsonl");
     if args.calibrate {
         let dev = bench_corpus(&args.shared, args.bench_docs.max(1000), 1)?;
-        let report = unspun_eval::calibrate(&clough_path, &dev, &ScanOptions::default(), &unspun_eval::Grid::default())?;
+        let report = unspun_eval::calibrate(
+            &clough_path,
+            &dev,
+            &ScanOptions::default(),
+            &unspun_eval::Grid::default(),
+        )?;
         print!("{report}");
         write_json(args.json.as_deref(), &report)?;
         return Ok(Outcome::Complete);
@@ -29,7 +37,10 @@ pub fn run(args: EvalArgs) -> Result<Outcome> {
     reports.insert("clough".into(), serde_json::to_value(&clough)?);
 
     let pan = unspun_eval::pan(&data.join("alignment/pan13_dev"), &th)?;
-    for (name, s) in [("all passages", &pan.alignment), ("reported pairs", &pan.reported)] {
+    for (name, s) in [
+        ("all passages", &pan.alignment),
+        ("reported pairs", &pan.reported),
+    ] {
         println!(
             "PAN 2013 dev, {name}: plagdet {:.3} (precision {:.3}, recall {:.3}, granularity {:.3})",
             s.plagdet, s.precision, s.recall, s.granularity
@@ -52,7 +63,8 @@ pub fn run(args: EvalArgs) -> Result<Outcome> {
 
 fn write_json<T: serde::Serialize>(path: Option<&Path>, value: &T) -> Result<()> {
     if let Some(p) = path {
-        std::fs::write(p, serde_json::to_vec_pretty(value)?).with_context(|| format!("writing {}", p.display()))?;
+        std::fs::write(p, serde_json::to_vec_pretty(value)?)
+            .with_context(|| format!("writing {}", p.display()))?;
     }
     Ok(())
 }
@@ -68,7 +80,8 @@ fn bench_corpus(shared: &Path, docs: usize, seed: u64) -> Result<PathBuf> {
     }
     let script = shared.join("bench/make_corpus.py");
     let tmp = dir.join(format!(".corpus_{docs}_{seed}.partial"));
-    let file = std::fs::File::create(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
+    let file =
+        std::fs::File::create(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
     eprintln!("unspun: generating bench corpus {} ...", path.display());
     let status = std::process::Command::new("python3")
         .arg(&script)

@@ -32,7 +32,10 @@ fn main() -> ExitCode {
         Ok(Outcome::Partial) => ExitCode::from(1),
         Err(e) => {
             // A closed pipe (`unspun ... | head`) is not an error worth a message.
-            if e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)) {
+            if e.chain().any(|c| {
+                c.downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            }) {
                 return ExitCode::SUCCESS;
             }
             eprintln!("unspun: error: {e:#}");

@@ -11,7 +11,10 @@ pub struct Bars {
 
 impl Bars {
     pub fn new(quiet: bool) -> Self {
-        Bars { bar: Mutex::new(None), quiet }
+        Bars {
+            bar: Mutex::new(None),
+            quiet,
+        }
     }
 
     pub fn finish(&self) {
@@ -59,9 +62,10 @@ impl unspun_scan::Progress for Bars {
 
     fn problem(&self, p: &Problem) {
         let line = format!("unspun: {p}");
+        // A hidden bar (stderr is not a terminal) prints nothing: write directly.
         match self.bar.lock().ok().as_deref().and_then(Option::as_ref) {
-            Some(b) => b.println(line),
-            None => eprintln!("{line}"),
+            Some(b) if !b.is_hidden() => b.suspend(|| eprintln!("{line}")),
+            _ => eprintln!("{line}"),
         }
     }
 }

@@ -3,7 +3,7 @@ use crate::progress::Bars;
 use crate::Outcome;
 use anyhow::{bail, Context, Result};
 use std::io::Write;
-use unspun_scan::{scan, ScanOptions, ScanResult};
+use unspun_scan::{scan_with_meaning, ScanOptions, ScanResult};
 
 /// Pairs listed on the terminal; all of them are in pairs.jsonl.
 const LISTED_PAIRS: usize = 20;
@@ -16,37 +16,74 @@ pub fn run(args: ScanArgs) -> Result<Outcome> {
         if n == 0 {
             bail!("--threads must be at least 1");
         }
-        rayon::ThreadPoolBuilder::new().num_threads(n).build_global().context("starting worker threads")?;
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build_global()
+            .context("starting worker threads")?;
     }
-    let mut opts = ScanOptions { lsh_threshold: args.threshold, ..ScanOptions::default() };
+    let mut opts = ScanOptions {
+        lsh_threshold: args.threshold,
+        ..ScanOptions::default()
+    };
     opts.input.text_field = args.fields.text_field.clone();
     opts.input.id_field = args.fields.id_field.clone();
 
+    let meaning = args.model.load()?;
     let bars = Bars::new(args.quiet);
     let started = std::time::Instant::now();
-    let result = scan(&args.inputs, &opts, &bars)?;
+    let result = scan_with_meaning(&args.inputs, &opts, meaning.as_ref(), &bars)?;
     bars.finish();
-    result.write_to(&args.out).with_context(|| format!("writing results to {}", args.out.display()))?;
+    result
+        .write_to(&args.out)
+        .with_context(|| format!("writing results to {}", args.out.display()))?;
     report(&result, &args, started.elapsed().as_secs_f64())?;
-    Ok(if result.summary.skipped > 0 { Outcome::Partial } else { Outcome::Complete })
+    Ok(if result.summary.skipped > 0 {
+        Outcome::Partial
+    } else {
+        Outcome::Complete
+    })
 }
 
 fn report(r: &ScanResult, args: &ScanArgs, seconds: f64) -> Result<()> {
     let s = &r.summary;
     let mut out = std::io::stdout().lock();
-    let rate = if seconds > 0.0 { s.documents as f64 / seconds } else { 0.0 };
+    let rate = if seconds > 0.0 {
+        s.documents as f64 / seconds
+    } else {
+        0.0
+    };
     writeln!(
         out,
         "Scanned {} documents in {seconds:.2}s ({rate:.0} docs/s): {} related pairs, {} copy families.",
         s.documents, s.pairs, s.families
     )?;
-    if s.skipped > 0 || s.warnings > 0 {
-        let kinds: Vec<String> = s.skipped_by_kind.iter().map(|(k, n)| format!("{n} {k}")).collect();
-        writeln!(out, "Skipped {} inputs ({}); {} warnings. Details in summary.json.", s.skipped, kinds.join(", "), s.warnings)?;
+    if s.skipped > 0 {
+        let kinds: Vec<String> = s
+            .skipped_by_kind
+            .iter()
+            .map(|(k, n)| format!("{n} {k}"))
+            .collect();
+        writeln!(
+            out,
+            "Skipped {} inputs ({}); {} warnings. Details in summary.json.",
+            s.skipped,
+            kinds.join(", "),
+            s.warnings
+        )?;
+    } else if s.warnings > 0 {
+        writeln!(
+            out,
+            "{} warnings (nothing skipped). Details in summary.json.",
+            s.warnings
+        )?;
     }
     if !args.quiet {
         if !s.pairs_by_relation.is_empty() {
-            let rel: Vec<String> = s.pairs_by_relation.iter().map(|(k, n)| format!("{k} {n}")).collect();
+            let rel: Vec<String> = s
+                .pairs_by_relation
+                .iter()
+                .map(|(k, n)| format!("{k} {n}"))
+                .collect();
             writeln!(out, "Relations: {}", rel.join(", "))?;
         }
         for p in r.pairs.iter().take(LISTED_PAIRS) {
@@ -71,6 +108,10 @@ fn report(r: &ScanResult, args: &ScanArgs, seconds: f64) -> Result<()> {
             writeln!(out, "  ... and {} more", r.pairs.len() - LISTED_PAIRS)?;
         }
     }
-    writeln!(out, "Wrote documents.jsonl, pairs.jsonl, families.jsonl, summary.json to {}", args.out.display())?;
+    writeln!(
+        out,
+        "Wrote documents.jsonl, pairs.jsonl, families.jsonl, summary.json to {}",
+        args.out.display()
+    )?;
     Ok(())
 }

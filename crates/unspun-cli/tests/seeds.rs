@@ -7,7 +7,9 @@ mod util;
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::path::Path;
-use util::{doc, range, read_json, read_jsonl, seed_text, seeds_dir, slice, str_field, Fixture, Run};
+use util::{
+    doc, range, read_json, read_jsonl, seed_text, seeds_dir, slice, str_field, words, Fixture, Run,
+};
 
 const ID_000: &str = "000_44968c05fa5774c8.txt";
 const ID_001: &str = "001_5b3ff33e69876255.txt";
@@ -20,28 +22,36 @@ const COPY_RELATIONS: [&str; 4] = ["duplicate", "near_duplicate", "containment",
 /// Scans the seeds into `out` (relative to the fixture) with extra flags.
 fn scan_seeds(fx: &Fixture, out: &str, extra: &[&str]) -> Run {
     let seeds = seeds_dir();
-    let mut args: Vec<&std::ffi::OsStr> = vec!["scan".as_ref(), seeds.as_os_str(), "--out".as_ref(), out.as_ref()];
+    let mut args: Vec<&std::ffi::OsStr> = vec![
+        "scan".as_ref(),
+        seeds.as_os_str(),
+        "--out".as_ref(),
+        out.as_ref(),
+    ];
     args.extend(extra.iter().map(std::ffi::OsStr::new));
     fx.run(&args)
 }
 
 /// Byte span of the only occurrence of `needle` in `text`.
 fn find_once(text: &str, needle: &str) -> (usize, usize) {
-    let start = text.find(needle).unwrap_or_else(|| panic!("`{needle}` is not in the text"));
-    assert_eq!(text.matches(needle).count(), 1, "`{needle}` occurs more than once");
+    let start = text
+        .find(needle)
+        .unwrap_or_else(|| panic!("`{needle}` is not in the text"));
+    assert_eq!(
+        text.matches(needle).count(),
+        1,
+        "`{needle}` occurs more than once"
+    );
     (start, start + needle.len())
 }
 
-/// Words, lowercased, without punctuation.
-fn words(s: &str) -> Vec<String> {
-    s.split_whitespace()
-        .map(|w| w.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect::<String>())
-        .filter(|w| !w.is_empty())
-        .collect()
-}
-
 fn removed_ranges(d: &Value) -> Vec<(usize, usize)> {
-    d["removed"].as_array().expect("removed is an array").iter().map(range).collect()
+    d["removed"]
+        .as_array()
+        .expect("removed is an array")
+        .iter()
+        .map(range)
+        .collect()
 }
 
 /// Asserts one removed range holds all of `needle`.
@@ -56,8 +66,14 @@ fn assert_removed(text: &str, removed: &[(usize, usize)], needle: &str) {
 /// Asserts no removed range touches any byte of `needle`.
 fn assert_kept(text: &str, removed: &[(usize, usize)], needle: &str) {
     let (s, e) = find_once(text, needle);
-    let hit: Vec<_> = removed.iter().filter(|&&(rs, re)| rs < e && s < re).collect();
-    assert!(hit.is_empty(), "`{needle}` (bytes {s}..{e}) is content but overlaps removed ranges {hit:?}");
+    let hit: Vec<_> = removed
+        .iter()
+        .filter(|&&(rs, re)| rs < e && s < re)
+        .collect();
+    assert!(
+        hit.is_empty(),
+        "`{needle}` (bytes {s}..{e}) is content but overlaps removed ranges {hit:?}"
+    );
 }
 
 #[test]
@@ -83,7 +99,10 @@ fn documents_are_the_seed_files_in_order_with_metadata() {
         let len = std::fs::metadata(&file).unwrap().len();
         // The seeds are clean UTF-8: the text as read is the file.
         assert_eq!(d["bytes"].as_u64(), Some(len), "{id}");
-        assert!(d["tokens"].as_u64().unwrap() > 100, "{id} has real content: {d}");
+        assert!(
+            d["tokens"].as_u64().unwrap() > 100,
+            "{id} has real content: {d}"
+        );
         assert!(str_field(d, "path").ends_with(id), "{d}");
         assert!(d["family"].is_null(), "no seed is a copy of another: {d}");
         let text = std::fs::read_to_string(&file).unwrap();
@@ -91,11 +110,21 @@ fn documents_are_the_seed_files_in_order_with_metadata() {
             slice(&text, r);
         }
         // Only 003 starts with a date line.
-        let date = if id == ID_003 { Value::from("2023-03-17") } else { Value::Null };
+        let date = if id == ID_003 {
+            Value::from("2023-03-17")
+        } else {
+            Value::Null
+        };
         assert_eq!(d["date"], date, "{id}");
     }
-    assert_eq!(str_field(doc(&docs, ID_001), "title"), "China’s Xi to visit Russia in Show of Support for Putin");
-    assert_eq!(str_field(doc(&docs, ID_002), "title"), "China’s Xi to meet Putin in Moscow next week");
+    assert_eq!(
+        str_field(doc(&docs, ID_001), "title"),
+        "China’s Xi to visit Russia in Show of Support for Putin"
+    );
+    assert_eq!(
+        str_field(doc(&docs, ID_002), "title"),
+        "China’s Xi to meet Putin in Moscow next week"
+    );
 
     let summary = read_json(&fx.join("out/summary.json"));
     assert_eq!(summary["documents"], 5);
@@ -113,12 +142,28 @@ fn boilerplate_of_002_is_set_aside_and_its_reporting_kept() {
     let removed = removed_ranges(doc(&docs, ID_002));
 
     // The aggregator's notice and the unrelated teasers it appends.
-    assert_removed(&text, &removed, "We do not claim legitimacy, ownership or copyright");
+    assert_removed(
+        &text,
+        &removed,
+        "We do not claim legitimacy, ownership or copyright",
+    );
     assert_removed(&text, &removed, "Zlatý oříšek je soutěž určená šikovným");
-    assert_removed(&text, &removed, "“Dos medias verdades no hacen una verdad” (Multatuli)");
+    assert_removed(
+        &text,
+        &removed,
+        "“Dos medias verdades no hacen una verdad” (Multatuli)",
+    );
     assert_removed(&text, &removed, "ปชป. ยกทัพใหญ่ ปราศรัยเลือกตั้งซ่อมสงขลาเขต 6");
-    assert_removed(&text, &removed, "Shannon Alexandra Wade, age 27, was born July 19, 1995");
-    assert_removed(&text, &removed, "Consider making some contribution to keep us going.");
+    assert_removed(
+        &text,
+        &removed,
+        "Shannon Alexandra Wade, age 27, was born July 19, 1995",
+    );
+    assert_removed(
+        &text,
+        &removed,
+        "Consider making some contribution to keep us going.",
+    );
 
     for kept in [
         "China’s President Xi Jinping will travel to Moscow next week",
@@ -133,8 +178,12 @@ fn boilerplate_of_002_is_set_aside_and_its_reporting_kept() {
 
     // Every paragraph of the reporting, from the first to the last, is kept
     // (only the video caption in the middle of it is page furniture).
-    let first = text.find("China’s President Xi Jinping will travel").unwrap();
-    let last = text.find("On Thursday, China’s foreign minister urged Kyiv").unwrap();
+    let first = text
+        .find("China’s President Xi Jinping will travel")
+        .unwrap();
+    let last = text
+        .find("On Thursday, China’s foreign minister urged Kyiv")
+        .unwrap();
     let end = last + text[last..].find("\n\n").unwrap();
     let mut offset = first;
     let mut checked = 0;
@@ -144,8 +193,14 @@ fn boilerplate_of_002_is_set_aside_and_its_reporting_kept() {
         if para == "Media caption," || para.starts_with("Watch: One year of war") {
             continue;
         }
-        let hit: Vec<_> = removed.iter().filter(|&&(rs, re)| rs < e && s < re).collect();
-        assert!(hit.is_empty(), "reporting paragraph at {s}..{e} overlaps removed {hit:?}: {para}");
+        let hit: Vec<_> = removed
+            .iter()
+            .filter(|&&(rs, re)| rs < e && s < re)
+            .collect();
+        assert!(
+            hit.is_empty(),
+            "reporting paragraph at {s}..{e} overlaps removed {hit:?}: {para}"
+        );
         checked += 1;
     }
     assert_eq!(checked, 24, "paragraphs of reporting checked");
@@ -183,15 +238,26 @@ fn bbc_reuse_between_001_and_002_is_found_with_exact_passages() {
     let position = |id: &str| docs.iter().position(|d| d["id"] == id).unwrap();
 
     // Ordered by input position of a, then b; a comes first; never unrelated.
-    let keys: Vec<(usize, usize)> =
-        pairs.iter().map(|p| (position(str_field(p, "a")), position(str_field(p, "b")))).collect();
+    let keys: Vec<(usize, usize)> = pairs
+        .iter()
+        .map(|p| (position(str_field(p, "a")), position(str_field(p, "b"))))
+        .collect();
     assert!(keys.iter().all(|(a, b)| a < b), "{keys:?}");
-    assert!(keys.windows(2).all(|w| w[0] < w[1]), "pairs out of order: {keys:?}");
+    assert!(
+        keys.windows(2).all(|w| w[0] < w[1]),
+        "pairs out of order: {keys:?}"
+    );
     assert!(pairs.iter().all(|p| p["relation"] != "unrelated"));
 
-    let texts: Vec<String> = docs.iter().map(|d| seed_text(&str_field(d, "id")[..3])).collect();
+    let texts: Vec<String> = docs
+        .iter()
+        .map(|d| seed_text(&str_field(d, "id")[..3]))
+        .collect();
     for p in &pairs {
-        let (ta, tb) = (&texts[position(str_field(p, "a"))], &texts[position(str_field(p, "b"))]);
+        let (ta, tb) = (
+            &texts[position(str_field(p, "a"))],
+            &texts[position(str_field(p, "b"))],
+        );
         let passages = p["passages"].as_array().unwrap();
         assert!(!passages.is_empty(), "a related pair has passages: {p}");
         let mut last_end = 0;
@@ -205,10 +271,19 @@ fn bbc_reuse_between_001_and_002_is_found_with_exact_passages() {
             assert_eq!(wa[wa.len() - 1], wb[wb.len() - 1], "{sa:?} vs {sb:?}");
             // In a's order, not overlapping.
             let (s, e) = range(&q["a"]);
-            assert!(s >= last_end, "passages overlap or are out of order in a: {p}");
+            assert!(
+                s >= last_end,
+                "passages overlap or are out of order in a: {p}"
+            );
             last_end = e;
         }
-        for key in ["lexical", "containment_a_in_b", "containment_b_in_a", "coverage_a", "coverage_b"] {
+        for key in [
+            "lexical",
+            "containment_a_in_b",
+            "containment_b_in_a",
+            "coverage_a",
+            "coverage_b",
+        ] {
             let x = p["scores"][key].as_f64().unwrap();
             assert!((0.0..=1.0).contains(&x), "{key} = {x}");
         }
@@ -223,7 +298,9 @@ fn bbc_reuse_between_001_and_002_is_found_with_exact_passages() {
     let (t1, t2) = (seed_text("001"), seed_text("002"));
     let passages = bbc["passages"].as_array().unwrap();
     let in_both = |needle: &str| {
-        passages.iter().any(|q| slice(&t1, &q["a"]).contains(needle) && slice(&t2, &q["b"]).contains(needle))
+        passages
+            .iter()
+            .any(|q| slice(&t1, &q["a"]).contains(needle) && slice(&t2, &q["b"]).contains(needle))
     };
     for quote in [
         "finds itself increasingly in the role of junior partner",
@@ -231,17 +308,27 @@ fn bbc_reuse_between_001_and_002_is_found_with_exact_passages() {
         "the Chinese leader is going to Russia signals Beijing’s strong support for Moscow",
         "So the Chinese government definitely has some sway over Russia",
     ] {
-        assert!(in_both(quote), "no passage holds `{quote}` in both texts: {bbc}");
+        assert!(
+            in_both(quote),
+            "no passage holds `{quote}` in both texts: {bbc}"
+        );
     }
     // The aggregator's own lines are not part of what was copied.
-    assert!(!passages.iter().any(|q| slice(&t1, &q["a"]).contains("Greekreporter")));
-    assert!(!passages.iter().any(|q| slice(&t1, &q["a"]).contains("The BBC says")));
+    assert!(!passages
+        .iter()
+        .any(|q| slice(&t1, &q["a"]).contains("Greekreporter")));
+    assert!(!passages
+        .iter()
+        .any(|q| slice(&t1, &q["a"]).contains("The BBC says")));
 
     // 003 is an independent report of the same news: no copy relation.
     for p in &pairs {
         let ids = [str_field(p, "a"), str_field(p, "b")];
         if ids.contains(&ID_003) && (ids.contains(&ID_001) || ids.contains(&ID_002)) {
-            assert!(!COPY_RELATIONS.contains(&str_field(p, "relation")), "003 is not a copy: {p}");
+            assert!(
+                !COPY_RELATIONS.contains(&str_field(p, "relation")),
+                "003 is not a copy: {p}"
+            );
         }
     }
     // Reuse alone makes no copy family.
@@ -249,7 +336,12 @@ fn bbc_reuse_between_001_and_002_is_found_with_exact_passages() {
 
     let summary = read_json(&fx.join("out/summary.json"));
     assert_eq!(summary["pairs"].as_u64(), Some(pairs.len() as u64));
-    let by_relation: u64 = summary["pairs_by_relation"].as_object().unwrap().values().map(|v| v.as_u64().unwrap()).sum();
+    let by_relation: u64 = summary["pairs_by_relation"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|v| v.as_u64().unwrap())
+        .sum();
     assert_eq!(by_relation, pairs.len() as u64);
 }
 
@@ -259,7 +351,10 @@ fn the_000_rewrite_of_002_is_reuse_too() {
     let fx = Fixture::new();
     scan_seeds(&fx, "out", &["--quiet"]).assert_code(0);
     let pairs = read_jsonl(&fx.join("out/pairs.jsonl"));
-    let p = pairs.iter().find(|p| p["a"] == ID_000 && p["b"] == ID_002).expect("000-002 pair");
+    let p = pairs
+        .iter()
+        .find(|p| p["a"] == ID_000 && p["b"] == ID_002)
+        .expect("000-002 pair");
     assert_eq!(p["relation"], "reuse");
     let (t0, t2) = (seed_text("000"), seed_text("002"));
     let shared = "Iran and Saudi Arabia to";
@@ -276,7 +371,10 @@ fn portable_documents(out: &Path) -> Vec<Value> {
     for d in &mut docs {
         let id = str_field(d, "id").to_string();
         let path = str_field(d, "path");
-        assert!(path.ends_with(&format!("tests/fixtures/seeds/{id}")), "{path}");
+        assert!(
+            path.ends_with(&format!("tests/fixtures/seeds/{id}")),
+            "{path}"
+        );
         d["path"] = Value::from(format!("tests/fixtures/seeds/{id}"));
     }
     docs
@@ -301,7 +399,10 @@ fn output_is_the_same_bytes_with_one_or_two_threads() {
     for file in ["documents.jsonl", "pairs.jsonl", "families.jsonl"] {
         let one = std::fs::read(fx.join(&format!("one/{file}"))).unwrap();
         let two = std::fs::read(fx.join(&format!("two/{file}"))).unwrap();
-        assert!(one == two, "{file} differs between --threads 1 and --threads 2");
+        assert!(
+            one == two,
+            "{file} differs between --threads 1 and --threads 2"
+        );
         if !one.is_empty() {
             nonempty.insert(file);
         }
@@ -323,5 +424,8 @@ fn threads_zero_is_a_usage_error() {
     let run = scan_seeds(&fx, "out", &["--threads", "0"]);
     run.assert_code(2);
     assert!(run.stderr.contains("--threads"), "{}", run.stderr);
-    assert!(!fx.join("out").exists(), "nothing is written on a usage error");
+    assert!(
+        !fx.join("out").exists(),
+        "nothing is written on a usage error"
+    );
 }

@@ -27,15 +27,25 @@ pub fn families(ids: &[&str], copy_edges: impl IntoIterator<Item = (u32, u32)>) 
         .into_iter()
         .filter(|g| g.len() > 1)
         .map(|members| {
-            let first = members.iter().map(|&m| ids[m as usize]).min().unwrap_or_default();
-            Family { id: family_id(first), members }
+            let first = members
+                .iter()
+                .map(|&m| ids[m as usize])
+                .min()
+                .unwrap_or_default();
+            Family {
+                id: family_id(first),
+                members,
+            }
         })
         .collect()
 }
 
 /// `f-` and 12 hex digits of the hash of a document id.
 pub fn family_id(doc_id: &str) -> String {
-    format!("f-{:012x}", xxhash_rust::xxh3::xxh3_64(doc_id.as_bytes()) >> 16)
+    format!(
+        "f-{:012x}",
+        xxhash_rust::xxh3::xxh3_64(doc_id.as_bytes()) >> 16
+    )
 }
 
 #[cfg(test)]

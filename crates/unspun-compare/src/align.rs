@@ -20,7 +20,7 @@ pub const MAX_GAP_TOKENS: usize = 6;
 /// Shorter passages are chance (a stock phrase), not evidence.
 pub const MIN_PASSAGE_TOKENS: usize = 8;
 /// A shingle found more often than this in `a` is a repeated phrase of that
-/// text; matching it everywhere would only add noise and time.
+/// text; matching every occurrence would only add time.
 const MAX_OCCURRENCES: usize = 8;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -64,10 +64,9 @@ fn matching_runs(a: &Prepared, b: &Prepared) -> Vec<Run> {
     for (j, h) in b.shingles.iter().enumerate() {
         let lo = index.partition_point(|x| x.0 < *h);
         let hi = index[lo..].partition_point(|x| x.0 == *h) + lo;
-        if hi - lo > MAX_OCCURRENCES {
-            continue;
-        }
-        for &(_, i) in &index[lo..hi] {
+        // A phrase repeated all over `a` is matched at its first occurrences
+        // only: enough for tiling to pick the best run, and bounded.
+        for &(_, i) in &index[lo..hi.min(lo + MAX_OCCURRENCES)] {
             matches.push((i as i64 - j as i64, i));
         }
     }
@@ -85,7 +84,11 @@ fn matching_runs(a: &Prepared, b: &Prepared) -> Vec<Run> {
         }
         let i = start as usize;
         let j = (start as i64 - diag) as usize;
-        runs.push(Run { a: i, b: j, len: (end - start) as usize + window });
+        runs.push(Run {
+            a: i,
+            b: j,
+            len: (end - start) as usize + window,
+        });
     }
     runs
 }
@@ -131,7 +134,10 @@ fn merge(a: &Prepared, b: &Prepared, runs: Vec<Run>) -> Vec<Passage> {
         let (ra0, ra1, rb0, rb1) = (r.a, r.a + r.len, r.b, r.b + r.len);
         current = match current {
             Some((a0, a1, b0, b1))
-                if ra0 >= a1 && rb0 >= b1 && ra0 - a1 <= MAX_GAP_TOKENS && rb0 - b1 <= MAX_GAP_TOKENS =>
+                if ra0 >= a1
+                    && rb0 >= b1
+                    && ra0 - a1 <= MAX_GAP_TOKENS
+                    && rb0 - b1 <= MAX_GAP_TOKENS =>
             {
                 Some((a0, ra1, b0, rb1))
             }
@@ -150,7 +156,13 @@ fn merge(a: &Prepared, b: &Prepared, runs: Vec<Run>) -> Vec<Passage> {
 
 /// Share of each side's tokens that lie inside passages.
 pub fn coverage(a: &Prepared, b: &Prepared, passages: &[Passage]) -> (f64, f64) {
-    let share = |n: usize, total: usize| if total == 0 { 0.0 } else { n as f64 / total as f64 };
+    let share = |n: usize, total: usize| {
+        if total == 0 {
+            0.0
+        } else {
+            n as f64 / total as f64
+        }
+    };
     let in_a: usize = passages.iter().map(|p| p.a_tokens.1 - p.a_tokens.0).sum();
     let in_b: usize = passages.iter().map(|p| p.b_tokens.1 - p.b_tokens.0).sum();
     (share(in_a, a.tokens.len()), share(in_b, b.tokens.len()))
@@ -176,7 +188,10 @@ mod tests {
 
     #[test]
     fn small_edits_do_not_break_a_passage() {
-        let edited = BBC.replace("lukewarm", "cool").replace("ally", "friend").replace("discuss", "disscuss");
+        let edited = BBC
+            .replace("lukewarm", "cool")
+            .replace("ally", "friend")
+            .replace("discuss", "disscuss");
         let (a, b) = (Prepared::whole(BBC), Prepared::whole(&edited));
         let p = align(&a, &b);
         assert_eq!(p.len(), 1, "{p:?}");

@@ -6,11 +6,16 @@
 //! - [`relation`]: the relation, its source direction and the thresholds.
 
 pub mod align;
+pub mod meaning;
 pub mod prepare;
 pub mod relation;
 pub mod verify;
 
 pub use align::{align, Passage, PassageKind};
+pub use meaning::{Meaning, MeaningResult, Sentences};
 pub use prepare::Prepared;
-pub use relation::{compare, decide_lexical, Comparison, LexicalFeatures, PairContext, Relation, Scores, Side, Thresholds};
+pub use relation::{
+    compare, compare_with_meaning, decide_lexical, Comparison, LexicalFeatures, PairContext,
+    Relation, Scores, Side, Thresholds,
+};
 pub use verify::{set_overlap, SetOverlap};

@@ -1,6 +1,7 @@
 //! The relation of a pair, its evidence and its direction.
 
 use crate::align::{align, coverage, Passage};
+use crate::meaning::{align_meaning, Meaning, Sentences};
 use crate::prepare::Prepared;
 use crate::verify::set_overlap;
 use serde::{Deserialize, Serialize};
@@ -42,7 +43,10 @@ impl Relation {
 
     /// Relations that make two documents members of one copy family.
     pub fn is_copy(&self) -> bool {
-        matches!(self, Relation::Duplicate | Relation::NearDuplicate | Relation::Containment)
+        matches!(
+            self,
+            Relation::Duplicate | Relation::NearDuplicate | Relation::Containment
+        )
     }
 }
 
@@ -75,11 +79,25 @@ pub struct Scores {
     pub coverage_a: f64,
     #[serde(serialize_with = "round4")]
     pub coverage_b: f64,
+    /// How much of the smaller text's meaning the other carries (meaning
+    /// layer; null when it did not run).
+    #[serde(serialize_with = "round4_opt")]
+    pub semantic: Option<f64>,
+    /// Probability that the two report the same event (meaning layer).
+    #[serde(serialize_with = "round4_opt")]
+    pub story: Option<f64>,
 }
 
 /// Four decimals: enough to rank, short to read, and free of float noise.
 pub fn round4<S: serde::Serializer>(x: &f64, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_f64((x * 10_000.0).round() / 10_000.0)
+}
+
+pub fn round4_opt<S: serde::Serializer>(x: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
+    match x {
+        Some(v) => round4(v, s),
+        None => s.serialize_none(),
+    }
 }
 
 /// Decision thresholds. The defaults were calibrated with `unspun eval
@@ -138,8 +156,13 @@ pub fn compare(a: &Prepared, b: &Prepared, ctx: PairContext, th: &Thresholds) ->
     let overlap = set_overlap(&a.set, &b.set);
     // Too few shared shingles for any passage that could change the
     // relation: skip the alignment (most candidates of a large corpus).
-    let worth_aligning = overlap.shared >= MIN_SHARED_TO_ALIGN || overlap.a_in_b().max(overlap.b_in_a()) >= 0.5;
-    let passages = if worth_aligning { align(a, b) } else { Vec::new() };
+    let worth_aligning =
+        overlap.shared >= MIN_SHARED_TO_ALIGN || overlap.a_in_b().max(overlap.b_in_a()) >= 0.5;
+    let passages = if worth_aligning {
+        align(a, b)
+    } else {
+        Vec::new()
+    };
     let (coverage_a, coverage_b) = coverage(a, b, &passages);
     let scores = Scores {
         lexical: overlap.jaccard(),
@@ -147,6 +170,8 @@ pub fn compare(a: &Prepared, b: &Prepared, ctx: PairContext, th: &Thresholds) ->
         containment_b_in_a: overlap.b_in_a(),
         coverage_a,
         coverage_b,
+        semantic: None,
+        story: None,
     };
     let features = LexicalFeatures {
         lexical: scores.lexical,
@@ -159,7 +184,57 @@ pub fn compare(a: &Prepared, b: &Prepared, ctx: PairContext, th: &Thresholds) ->
     };
     let relation = decide_lexical(&features, th);
     let source = source_side(relation, &scores, ctx);
-    Comparison { relation, source, scores, passages }
+    Comparison {
+        relation,
+        source,
+        scores,
+        passages,
+    }
+}
+
+/// Compares two documents lexically and, with a [`Meaning`], by meaning:
+/// spun rewrites become `paraphrase`, independent reports `same_story`.
+pub fn compare_with_meaning(
+    a: &Prepared,
+    b: &Prepared,
+    ctx: PairContext,
+    th: &Thresholds,
+    meaning: Option<&Meaning>,
+) -> Result<Comparison, unspun_embed::EmbedError> {
+    let mut c = compare(a, b, ctx, th);
+    let Some(meaning) = meaning else { return Ok(c) };
+    // The verbatim evidence already decides copies; their meaning scores
+    // stay null rather than cost a model run.
+    if c.relation.is_copy() {
+        return Ok(c);
+    }
+    let (sa, sb) = (Sentences::of(a, meaning), Sentences::of(b, meaning));
+    let m = align_meaning(a, b, &sa, &sb, &c.passages, meaning)?;
+    c.scores.semantic = Some(m.semantic);
+    c.scores.story = Some(m.story);
+    let smaller_aligned = if a.tokens.len() <= b.tokens.len() {
+        m.aligned_a
+    } else {
+        m.aligned_b
+    };
+    let relation = if smaller_aligned >= meaning.calibration.paraphrase_coverage
+        && m.paraphrased_sentences > 0
+    {
+        Relation::Paraphrase
+    } else if c.relation == Relation::Reuse {
+        Relation::Reuse
+    } else if m.story >= 0.5 {
+        Relation::SameStory
+    } else {
+        Relation::Unrelated
+    };
+    if relation == Relation::Paraphrase {
+        c.passages.extend(m.paraphrase_passages);
+        c.passages.sort_by_key(|p| (p.a.start, p.b.start));
+    }
+    c.relation = relation;
+    c.source = source_side(relation, &c.scores, ctx);
+    Ok(c)
 }
 
 /// What the lexical decision reads: kept apart so that a threshold sweep can
@@ -189,7 +264,11 @@ pub fn decide_lexical(f: &LexicalFeatures, th: &Thresholds) -> Relation {
     if ca.max(cb) >= th.containment_coverage {
         return Relation::Containment;
     }
-    let (share, tokens) = if f.tokens_a <= f.tokens_b { (ca, f.passage_tokens_a) } else { (cb, f.passage_tokens_b) };
+    let (share, tokens) = if f.tokens_a <= f.tokens_b {
+        (ca, f.passage_tokens_a)
+    } else {
+        (cb, f.passage_tokens_b)
+    };
     // Reuse: a real share of the smaller text, or a long passage whatever
     // the sizes (a page quoting several paragraphs of a long report).
     if (share >= th.reuse_coverage && tokens >= th.reuse_tokens) || tokens >= th.reuse_long_tokens {
@@ -213,7 +292,11 @@ fn source_side(relation: Relation, s: &Scores, ctx: PairContext) -> Option<Side>
         }
     }
     if relation == Relation::Containment {
-        return Some(if s.coverage_a >= s.coverage_b { Side::B } else { Side::A });
+        return Some(if s.coverage_a >= s.coverage_b {
+            Side::B
+        } else {
+            Side::A
+        });
     }
     None
 }
@@ -228,7 +311,12 @@ mod tests {
         Western countries have warned Beijing against supplying Moscow with weapons.";
 
     fn cmp(a: &str, b: &str) -> Comparison {
-        compare(&Prepared::whole(a), &Prepared::whole(b), PairContext::default(), &Thresholds::default())
+        compare(
+            &Prepared::whole(a),
+            &Prepared::whole(b),
+            PairContext::default(),
+            &Thresholds::default(),
+        )
     }
 
     #[test]
@@ -240,7 +328,10 @@ mod tests {
 
     #[test]
     fn noisy_copy_is_near_duplicate() {
-        let noisy = ORIGINAL.replace("travel", "travl").replace("lukewarm", "cool").replace("Western", "Westren");
+        let noisy = ORIGINAL
+            .replace("travel", "travl")
+            .replace("lukewarm", "cool")
+            .replace("Western", "Westren");
         assert_eq!(cmp(ORIGINAL, &noisy).relation, Relation::NearDuplicate);
     }
 
@@ -259,7 +350,10 @@ mod tests {
         let c = compare(
             &Prepared::whole(ORIGINAL),
             &Prepared::whole(ORIGINAL),
-            PairContext { date_a: Some("2023-03-18"), date_b: Some("2023-03-17") },
+            PairContext {
+                date_a: Some("2023-03-18"),
+                date_b: Some("2023-03-17"),
+            },
             &Thresholds::default(),
         );
         assert_eq!(c.source, Some(Side::B));

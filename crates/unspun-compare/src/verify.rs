@@ -11,14 +11,26 @@ pub struct SetOverlap {
 impl SetOverlap {
     pub fn jaccard(&self) -> f64 {
         let union = self.a + self.b - self.shared;
-        if union == 0 { 0.0 } else { self.shared as f64 / union as f64 }
+        if union == 0 {
+            0.0
+        } else {
+            self.shared as f64 / union as f64
+        }
     }
     /// Share of `a`'s shingles found in `b`.
     pub fn a_in_b(&self) -> f64 {
-        if self.a == 0 { 0.0 } else { self.shared as f64 / self.a as f64 }
+        if self.a == 0 {
+            0.0
+        } else {
+            self.shared as f64 / self.a as f64
+        }
     }
     pub fn b_in_a(&self) -> f64 {
-        if self.b == 0 { 0.0 } else { self.shared as f64 / self.b as f64 }
+        if self.b == 0 {
+            0.0
+        } else {
+            self.shared as f64 / self.b as f64
+        }
     }
 }
 
@@ -36,7 +48,11 @@ pub fn set_overlap(a: &[u64], b: &[u64]) -> SetOverlap {
             }
         }
     }
-    SetOverlap { a: a.len(), b: b.len(), shared }
+    SetOverlap {
+        a: a.len(),
+        b: b.len(),
+        shared,
+    }
 }
 
 #[cfg(test)]

@@ -28,24 +28,39 @@ impl Index {
         for e in s.ids.iter()? {
             let (id, seq) = e?;
             let (id, seq) = (id.value().to_string(), seq.value());
-            let Some(meta) = crate::tables::load_meta(&s.docs, seq)? else { return bad(format!("`{id}` has no metadata")) };
+            let Some(meta) = crate::tables::load_meta(&s.docs, seq)? else {
+                return bad(format!("`{id}` has no metadata"));
+            };
             if meta.id != id {
                 return bad(format!("`{id}` points at the record of `{}`", meta.id));
             }
             if s.texts.get(seq)?.is_none() {
                 return bad(format!("`{id}` has no text"));
             }
-            let Some(sketch) = s.sketches.get(seq)?.and_then(|g| SketchRecord::decode(g.value())) else {
+            let Some(sketch) = s
+                .sketches
+                .get(seq)?
+                .and_then(|g| SketchRecord::decode(g.value()))
+            else {
                 return bad(format!("`{id}` has no readable sketch"));
             };
-            let missing = sketch.band_keys.iter().any(|&k| postings.bands.get(k).binary_search(&seq).is_err())
-                || sketch.anchors.iter().any(|&a| postings.anchors.get(a).binary_search(&seq).is_err());
+            let missing = sketch
+                .band_keys
+                .iter()
+                .any(|&k| postings.bands.get(k).binary_search(&seq).is_err())
+                || sketch
+                    .anchors
+                    .iter()
+                    .any(|&a| postings.anchors.get(a).binary_search(&seq).is_err());
             if missing {
                 return bad(format!("`{id}` is missing from the postings"));
             }
             seqs.insert(seq);
         }
-        if s.docs.len()? != seqs.len() as u64 || s.texts.len()? != seqs.len() as u64 || s.sketches.len()? != seqs.len() as u64 {
+        if s.docs.len()? != seqs.len() as u64
+            || s.texts.len()? != seqs.len() as u64
+            || s.sketches.len()? != seqs.len() as u64
+        {
             return bad("documents without an id, text or sketch".into());
         }
         let mut pairs = 0u64;
@@ -55,7 +70,11 @@ impl Index {
             let (k, v) = e?;
             let (a, b) = k.value();
             let c: Comparison = serde_json::from_slice(v.value())?;
-            if a >= b || !seqs.contains(&a) || !seqs.contains(&b) || s.pairs_by_b.get((b, a))?.is_none() {
+            if a >= b
+                || !seqs.contains(&a)
+                || !seqs.contains(&b)
+                || s.pairs_by_b.get((b, a))?.is_none()
+            {
                 return bad(format!("pair #{a}-#{b} is dangling"));
             }
             pairs += 1;
@@ -96,7 +115,9 @@ impl Index {
         if stored != expected {
             return bad("families do not match the copy pairs".into());
         }
-        if s.families.len()? != expected.len() as u64 || s.family_names.len()? != expected.len() as u64 {
+        if s.families.len()? != expected.len() as u64
+            || s.family_names.len()? != expected.len() as u64
+        {
             return bad("family records do not match the families".into());
         }
         let in_families = expected.values().map(|m| m.len() as u64).sum::<u64>();
@@ -112,10 +133,18 @@ impl Index {
             }
         }
         for (rel, n) in by_relation {
-            if s.meta.get(format!("{PAIRS_PREFIX}{rel}").as_str())?.map_or(0, |g| g.value()) != n {
+            if s.meta
+                .get(format!("{PAIRS_PREFIX}{rel}").as_str())?
+                .map_or(0, |g| g.value())
+                != n
+            {
                 return bad(format!("counter of {rel} pairs is off"));
             }
         }
-        Ok(CheckReport { documents: seqs.len() as u64, pairs, families: expected.len() as u64 })
+        Ok(CheckReport {
+            documents: seqs.len() as u64,
+            pairs,
+            families: expected.len() as u64,
+        })
     }
 }

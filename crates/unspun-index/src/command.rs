@@ -17,9 +17,16 @@ use unspun_text::Document;
 pub enum IndexCommand {
     /// Add documents (files, directories, JSONL, WARC; `-` for JSONL on
     /// stdin), committing every `batch` documents.
-    Add { inputs: Vec<PathBuf>, input: InputOptions, batch: usize },
+    Add {
+        inputs: Vec<PathBuf>,
+        input: InputOptions,
+        batch: usize,
+    },
     /// Match documents against the index without adding them.
-    Query { inputs: Vec<PathBuf>, input: InputOptions },
+    Query {
+        inputs: Vec<PathBuf>,
+        input: InputOptions,
+    },
     /// Counts and sizes, as pretty JSON.
     Stats,
     /// Remove documents by id.
@@ -57,15 +64,25 @@ struct QueryLine<'a> {
 }
 
 /// Runs `cmd` on the index in `dir` (created by `Add` if missing).
-pub fn run_index_command(dir: &Path, cmd: IndexCommand, out: &mut dyn Write) -> Result<CommandOutcome, IndexError> {
+pub fn run_index_command(
+    dir: &Path,
+    cmd: IndexCommand,
+    out: &mut dyn Write,
+) -> Result<CommandOutcome, IndexError> {
     let mut outcome = CommandOutcome::default();
     match cmd {
-        IndexCommand::Add { inputs, input, batch } => {
+        IndexCommand::Add {
+            inputs,
+            input,
+            batch,
+        } => {
             let index = Index::open(dir)?;
             let batch = batch.max(1);
             let mut pending = Vec::new();
             let mut failure = None;
-            let mut flush = |pending: &mut Vec<Document>, outcome: &mut CommandOutcome| -> Result<(), IndexError> {
+            let mut flush = |pending: &mut Vec<Document>,
+                             outcome: &mut CommandOutcome|
+             -> Result<(), IndexError> {
                 let ids: Vec<String> = pending.iter().map(|d| d.id.clone()).collect();
                 for (id, r) in ids.iter().zip(index.add_batch(std::mem::take(pending))?) {
                     match r {
@@ -75,7 +92,13 @@ pub fn run_index_command(dir: &Path, cmd: IndexCommand, out: &mut dyn Write) -> 
                         }
                         Err(e) => {
                             outcome.refused += 1;
-                            line(out, &Refused { id: Some(id), error: e.to_string() })?;
+                            line(
+                                out,
+                                &Refused {
+                                    id: Some(id),
+                                    error: e.to_string(),
+                                },
+                            )?;
                         }
                     }
                 }
@@ -112,7 +135,13 @@ pub fn run_index_command(dir: &Path, cmd: IndexCommand, out: &mut dyn Write) -> 
                         }
                         Err(e) if e.is_client_error() => {
                             outcome.refused += 1;
-                            line(out, &Refused { id: Some(&id), error: e.to_string() })
+                            line(
+                                out,
+                                &Refused {
+                                    id: Some(&id),
+                                    error: e.to_string(),
+                                },
+                            )
                         }
                         Err(e) => Err(e),
                     };
@@ -144,7 +173,13 @@ pub fn run_index_command(dir: &Path, cmd: IndexCommand, out: &mut dyn Write) -> 
                     }
                     Err(IndexError::NotFound(_)) => {
                         outcome.refused += 1;
-                        line(out, &Refused { id: Some(id), error: format!("no document `{id}` in the index") })?;
+                        line(
+                            out,
+                            &Refused {
+                                id: Some(id),
+                                error: format!("no document `{id}` in the index"),
+                            },
+                        )?;
                     }
                     Err(e) => return Err(e),
                 }
@@ -161,5 +196,8 @@ fn line<T: Serialize>(out: &mut dyn Write, value: &T) -> Result<(), IndexError> 
 }
 
 fn io_err(source: std::io::Error) -> IndexError {
-    IndexError::Io { path: PathBuf::from("<output>"), source }
+    IndexError::Io {
+        path: PathBuf::from("<output>"),
+        source,
+    }
 }

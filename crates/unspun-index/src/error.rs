@@ -10,9 +10,17 @@ pub enum IndexError {
         "the index at {path} has on-disk format version {found}, this build reads version {expected}: \
          rebuild it from the original articles"
     )]
-    FormatVersion { path: PathBuf, found: u64, expected: u64 },
+    FormatVersion {
+        path: PathBuf,
+        found: u64,
+        expected: u64,
+    },
     #[error("the index at {path} was built with other sketch parameters ({found}); this build uses {expected}")]
-    Params { path: PathBuf, found: String, expected: String },
+    Params {
+        path: PathBuf,
+        found: String,
+        expected: String,
+    },
     #[error("the index at {0} is in use by another process")]
     Locked(PathBuf),
     #[error("document `{0}` is already indexed")]
@@ -28,14 +36,20 @@ pub enum IndexError {
     #[error("index storage: {0}")]
     Storage(#[from] redb::Error),
     #[error("index folder {path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
 }
 
 impl IndexError {
     /// True for errors about the request rather than the index itself, so a
     /// server can answer 4xx instead of 5xx.
     pub fn is_client_error(&self) -> bool {
-        matches!(self, IndexError::DuplicateId(_) | IndexError::NotFound(_) | IndexError::InvalidDocument(_))
+        matches!(
+            self,
+            IndexError::DuplicateId(_) | IndexError::NotFound(_) | IndexError::InvalidDocument(_)
+        )
     }
 }
 
@@ -49,7 +63,13 @@ macro_rules! from_redb {
         }
     )*};
 }
-from_redb!(redb::DatabaseError, redb::TransactionError, redb::TableError, redb::StorageError, redb::CommitError);
+from_redb!(
+    redb::DatabaseError,
+    redb::TransactionError,
+    redb::TableError,
+    redb::StorageError,
+    redb::CommitError
+);
 
 impl From<serde_json::Error> for IndexError {
     fn from(e: serde_json::Error) -> Self {

@@ -18,7 +18,12 @@ use unspun_cluster::UnionFind;
 use unspun_compare::Comparison;
 
 /// Joins `seq` (named `id`) with its copy `partners`; returns its family id.
-pub(crate) fn join(t: &mut Tables, seq: u32, id: &str, partners: &[(u32, &str)]) -> Result<Option<String>, IndexError> {
+pub(crate) fn join(
+    t: &mut Tables,
+    seq: u32,
+    id: &str,
+    partners: &[(u32, &str)],
+) -> Result<Option<String>, IndexError> {
     if partners.is_empty() {
         return Ok(None);
     }
@@ -32,19 +37,30 @@ pub(crate) fn join(t: &mut Tables, seq: u32, id: &str, partners: &[(u32, &str)])
             None => singles.push((p, pid)),
         }
     }
-    let root = roots.iter().copied().chain(singles.iter().map(|s| s.0)).min().unwrap_or(seq).min(seq);
+    let root = roots
+        .iter()
+        .copied()
+        .chain(singles.iter().map(|s| s.0))
+        .min()
+        .unwrap_or(seq)
+        .min(seq);
     let mut smallest = id.to_string();
     let mut moved = Vec::new();
     for &r in &roots {
         let Some(old) = t.families.remove(r)?.map(|g| g.value().to_string()) else {
-            return Err(IndexError::Corrupt(format!("family root #{r} has no record")));
+            return Err(IndexError::Corrupt(format!(
+                "family root #{r} has no record"
+            )));
         };
         t.family_names.remove(family_id(&old).as_str())?;
         smallest = smallest.min(old);
         if r != root {
             bump(&mut t.meta, KEY_FAMILIES, -1)?;
-            let members: Vec<u32> =
-                t.family_members.range((r, 0)..=(r, u32::MAX))?.map(|e| e.map(|(k, _)| k.value().1)).collect::<Result<_, _>>()?;
+            let members: Vec<u32> = t
+                .family_members
+                .range((r, 0)..=(r, u32::MAX))?
+                .map(|e| e.map(|(k, _)| k.value().1))
+                .collect::<Result<_, _>>()?;
             for m in members {
                 t.family_members.remove((r, m))?;
                 moved.push(m);
@@ -75,7 +91,9 @@ pub(crate) fn join(t: &mut Tables, seq: u32, id: &str, partners: &[(u32, &str)])
 
 /// Takes `seq` out of its family (if any) and regroups the rest.
 pub(crate) fn leave(t: &mut Tables, seq: u32) -> Result<(), IndexError> {
-    let Some(root) = t.family_of.remove(seq)?.map(|g| g.value()) else { return Ok(()) };
+    let Some(root) = t.family_of.remove(seq)?.map(|g| g.value()) else {
+        return Ok(());
+    };
     let members: Vec<u32> = t
         .family_members
         .range((root, 0)..=(root, u32::MAX))?
@@ -92,12 +110,18 @@ pub(crate) fn leave(t: &mut Tables, seq: u32) -> Result<(), IndexError> {
     bump(&mut t.meta, KEY_IN_FAMILIES, -(members.len() as i64))?;
 
     let rest: Vec<u32> = members.into_iter().filter(|&m| m != seq).collect();
-    let pos: BTreeMap<u32, u32> = rest.iter().enumerate().map(|(i, &m)| (m, i as u32)).collect();
+    let pos: BTreeMap<u32, u32> = rest
+        .iter()
+        .enumerate()
+        .map(|(i, &m)| (m, i as u32))
+        .collect();
     let mut uf = UnionFind::new(rest.len());
     for (i, &m) in rest.iter().enumerate() {
         for e in t.pairs.range((m, 0)..=(m, u32::MAX))? {
             let (k, v) = e?;
-            let Some(&j) = pos.get(&k.value().1) else { continue };
+            let Some(&j) = pos.get(&k.value().1) else {
+                continue;
+            };
             let c: Comparison = serde_json::from_slice(v.value())?;
             if c.relation.is_copy() {
                 uf.union(i as u32, j);

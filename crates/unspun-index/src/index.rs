@@ -30,7 +30,11 @@ pub struct OpenOptions {
 
 impl Default for OpenOptions {
     fn default() -> Self {
-        OpenOptions { create: true, params: SketchParams::default(), cache_bytes: 256 << 20 }
+        OpenOptions {
+            create: true,
+            params: SketchParams::default(),
+            cache_bytes: 256 << 20,
+        }
     }
 }
 
@@ -51,7 +55,9 @@ pub struct Index {
 
 impl std::fmt::Debug for Index {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Index").field("dir", &self.dir).finish_non_exhaustive()
+        f.debug_struct("Index")
+            .field("dir", &self.dir)
+            .finish_non_exhaustive()
     }
 }
 
@@ -63,7 +69,13 @@ impl Index {
 
     /// Opens the index in `dir`; an error if there is none.
     pub fn open_existing(dir: impl AsRef<Path>) -> Result<Index, IndexError> {
-        Self::open_with(dir, &OpenOptions { create: false, ..OpenOptions::default() })
+        Self::open_with(
+            dir,
+            &OpenOptions {
+                create: false,
+                ..OpenOptions::default()
+            },
+        )
     }
 
     pub fn open_with(dir: impl AsRef<Path>, opts: &OpenOptions) -> Result<Index, IndexError> {
@@ -74,12 +86,18 @@ impl Index {
             if !opts.create {
                 return Err(IndexError::Missing(dir));
             }
-            std::fs::create_dir_all(&dir).map_err(|source| IndexError::Io { path: dir.clone(), source })?;
+            std::fs::create_dir_all(&dir).map_err(|source| IndexError::Io {
+                path: dir.clone(),
+                source,
+            })?;
         }
-        let db = redb::Builder::new().set_cache_size(opts.cache_bytes).create(&file).map_err(|e| match e {
-            DatabaseError::DatabaseAlreadyOpen => IndexError::Locked(dir.clone()),
-            e => e.into(),
-        })?;
+        let db = redb::Builder::new()
+            .set_cache_size(opts.cache_bytes)
+            .create(&file)
+            .map_err(|e| match e {
+                DatabaseError::DatabaseAlreadyOpen => IndexError::Locked(dir.clone()),
+                e => e.into(),
+            })?;
         let sketcher = Sketcher::new(opts.params.clone());
         init_or_check(&db, &dir, &sketcher.params)?;
         let postings = rebuild_postings(&db)?;
@@ -104,17 +122,24 @@ impl Index {
     /// Adds one document and returns its relations to the documents already
     /// indexed. Committed (durably) before it returns.
     pub fn add(&self, doc: Document) -> Result<Added, IndexError> {
-        self.add_batch(vec![doc])?.pop().unwrap_or_else(|| Err(IndexError::InvalidDocument("nothing added".into())))
+        self.add_batch(vec![doc])?
+            .pop()
+            .unwrap_or_else(|| Err(IndexError::InvalidDocument("nothing added".into())))
     }
 
     /// Adds documents in one write transaction: all of them are durable when
     /// it returns `Ok`, none when it returns `Err`. Each document is matched
     /// against everything before it, earlier members of the batch included.
     /// Per-document refusals (duplicate id, empty text) are the inner results.
-    pub fn add_batch(&self, docs: Vec<Document>) -> Result<Vec<Result<Added, IndexError>>, IndexError> {
+    pub fn add_batch(
+        &self,
+        docs: Vec<Document>,
+    ) -> Result<Vec<Result<Added, IndexError>>, IndexError> {
         // Sketching needs no lock: do it for the whole batch, in parallel.
-        let sketched: Vec<Result<Sketched, IndexError>> =
-            docs.into_par_iter().map(|d| self.sketcher.sketch(d)).collect();
+        let sketched: Vec<Result<Sketched, IndexError>> = docs
+            .into_par_iter()
+            .map(|d| self.sketcher.sketch(d))
+            .collect();
         let _writer = self.lock_writer();
         let txn = self.begin_write()?;
         let mut staged: Vec<(u32, Vec<u64>, Vec<u32>)> = Vec::new();
@@ -151,7 +176,10 @@ impl Index {
                 continue;
             }
             let seq = t.meta.get(KEY_NEXT_SEQ)?.map_or(0, |g| g.value());
-            let seq = u32::try_from(seq).ok().filter(|&s| s <= MAX_SEQ).ok_or(IndexError::Full)?;
+            let seq = u32::try_from(seq)
+                .ok()
+                .filter(|&s| s <= MAX_SEQ)
+                .ok_or(IndexError::Full)?;
             let found = candidates(&self.postings(), &self.sketcher.params, &s.record);
             let mut loaded = Vec::with_capacity(found.len());
             for c in found {
@@ -180,14 +208,16 @@ impl Index {
         t.meta.insert(KEY_NEXT_SEQ, u64::from(seq) + 1)?;
         bump(&mut t.meta, KEY_DOCS, 1)?;
         t.ids.insert(s.meta.id.as_str(), seq)?;
-        t.docs.insert(seq, serde_json::to_vec(&s.meta)?.as_slice())?;
+        t.docs
+            .insert(seq, serde_json::to_vec(&s.meta)?.as_slice())?;
         t.texts.insert(seq, s.text.as_str())?;
         t.sketches.insert(seq, s.record.encode().as_slice())?;
         let mut pairs = Vec::with_capacity(verified.len());
         let mut partners = Vec::new();
         for (i, c) in verified {
             let other = &loaded[i];
-            t.pairs.insert((other.seq, seq), serde_json::to_vec(&c)?.as_slice())?;
+            t.pairs
+                .insert((other.seq, seq), serde_json::to_vec(&c)?.as_slice())?;
             t.pairs_by_b.insert((seq, other.seq), ())?;
             bump(&mut t.meta, KEY_PAIRS, 1)?;
             bump(&mut t.meta, &format!("{PAIRS_PREFIX}{}", c.relation), 1)?;
@@ -204,9 +234,15 @@ impl Index {
             });
         }
         let family = family::join(t, seq, &s.meta.id, &partners)?;
-        self.postings_mut().insert(seq, &s.record.band_keys, &s.record.anchors);
+        self.postings_mut()
+            .insert(seq, &s.record.band_keys, &s.record.anchors);
         staged.push((seq, s.record.band_keys, s.record.anchors));
-        Ok(Added { id: s.meta.id, seq, family, pairs })
+        Ok(Added {
+            id: s.meta.id,
+            seq,
+            family,
+            pairs,
+        })
     }
 
     /// Matches a document against the index without storing it.
@@ -214,8 +250,11 @@ impl Index {
         let s = self.sketcher.sketch(doc)?;
         let found = candidates(&self.postings(), &self.sketcher.params, &s.record);
         let txn = self.db.begin_read()?;
-        let (docs, texts, sketches) =
-            (txn.open_table(DOCS)?, txn.open_table(TEXTS)?, txn.open_table(SKETCHES)?);
+        let (docs, texts, sketches) = (
+            txn.open_table(DOCS)?,
+            txn.open_table(TEXTS)?,
+            txn.open_table(SKETCHES)?,
+        );
         let mut loaded = Vec::with_capacity(found.len());
         for c in found {
             // A candidate removed (or not yet committed) since the postings
@@ -283,14 +322,18 @@ fn init_or_check(db: &Database, dir: &Path, params: &SketchParams) -> Result<(),
         }
     };
     match stored {
-        Some((found, _)) if found != FORMAT_VERSION => {
-            Err(IndexError::FormatVersion { path: dir.to_path_buf(), found, expected: FORMAT_VERSION })
-        }
-        Some((_, found)) if found.as_deref() != Some(expected.as_str()) => Err(IndexError::Params {
+        Some((found, _)) if found != FORMAT_VERSION => Err(IndexError::FormatVersion {
             path: dir.to_path_buf(),
-            found: found.unwrap_or_else(|| "none".into()),
-            expected,
+            found,
+            expected: FORMAT_VERSION,
         }),
+        Some((_, found)) if found.as_deref() != Some(expected.as_str()) => {
+            Err(IndexError::Params {
+                path: dir.to_path_buf(),
+                found: found.unwrap_or_else(|| "none".into()),
+                expected,
+            })
+        }
         Some(_) => Ok(()),
         None => {
             let mut txn = db.begin_write()?;
@@ -299,7 +342,8 @@ fn init_or_check(db: &Database, dir: &Path, params: &SketchParams) -> Result<(),
                 let _ = Tables::open(&txn)?;
                 let mut meta = txn.open_table(META)?;
                 meta.insert(KEY_FORMAT, FORMAT_VERSION)?;
-                txn.open_table(PARAMS)?.insert("sketch", expected.as_str())?;
+                txn.open_table(PARAMS)?
+                    .insert("sketch", expected.as_str())?;
             }
             txn.commit()?;
             Ok(())
@@ -315,8 +359,8 @@ fn rebuild_postings(db: &Database) -> Result<Postings, IndexError> {
     for row in sketches.iter()? {
         let (seq, bytes) = row?;
         let seq = seq.value();
-        let (keys, anchors) =
-            decode_keys(bytes.value()).ok_or_else(|| IndexError::Corrupt(format!("sketch of document #{seq}")))?;
+        let (keys, anchors) = decode_keys(bytes.value())
+            .ok_or_else(|| IndexError::Corrupt(format!("sketch of document #{seq}")))?;
         postings.insert(seq, &keys, &anchors);
     }
     Ok(postings)

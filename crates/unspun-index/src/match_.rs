@@ -26,7 +26,11 @@ pub(crate) struct Loaded {
 ///   `min_containment` of the smaller document's anchors, or
 ///   `min_shared_reuse` whatever the sizes; anchors in more than
 ///   `max_posting` documents are ignored.
-pub(crate) fn candidates(postings: &Postings, params: &SketchParams, new: &SketchRecord) -> Vec<u32> {
+pub(crate) fn candidates(
+    postings: &Postings,
+    params: &SketchParams,
+    new: &SketchRecord,
+) -> Vec<u32> {
     let mut out = Vec::new();
     for &key in &new.band_keys {
         let bucket = postings.bands.get(key);
@@ -67,11 +71,18 @@ pub(crate) fn candidates(postings: &Postings, params: &SketchParams, new: &Sketc
 
 /// Compares each loaded document (as side `a`) with the new one (side `b`);
 /// keeps related pairs as (index into `loaded`, comparison), in order.
-pub(crate) fn verify(loaded: &[Loaded], new: &Sketched, th: &Thresholds) -> Vec<(usize, Comparison)> {
+pub(crate) fn verify(
+    loaded: &[Loaded],
+    new: &Sketched,
+    th: &Thresholds,
+) -> Vec<(usize, Comparison)> {
     let prep_b = Prepared::from_tokens(&new.text, new.tokens.clone());
     let one = |(i, l): (usize, &Loaded)| {
         let prep_a = Prepared::new(&l.text, &l.sketch.kept);
-        let ctx = PairContext { date_a: l.meta.date.as_deref(), date_b: new.meta.date.as_deref() };
+        let ctx = PairContext {
+            date_a: l.meta.date.as_deref(),
+            date_b: new.meta.date.as_deref(),
+        };
         let c = compare(&prep_a, &prep_b, ctx, th);
         (c.relation != Relation::Unrelated).then_some((i, c))
     };

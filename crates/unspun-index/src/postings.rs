@@ -47,7 +47,12 @@ pub struct PostingMap<K> {
 
 impl<K> Default for PostingMap<K> {
     fn default() -> Self {
-        PostingMap { slots: HashMap::default(), lists: Vec::new(), free: Vec::new(), entries: 0 }
+        PostingMap {
+            slots: HashMap::default(),
+            lists: Vec::new(),
+            free: Vec::new(),
+            entries: 0,
+        }
     }
 }
 
@@ -57,7 +62,10 @@ impl<K: std::hash::Hash + Eq + Copy> PostingMap<K> {
         match self.slots.get(&key) {
             None => &[],
             Some(slot) if slot & LIST == 0 => std::slice::from_ref(slot),
-            Some(slot) => self.lists.get((slot & !LIST) as usize).map_or(&[], Vec::as_slice),
+            Some(slot) => self
+                .lists
+                .get((slot & !LIST) as usize)
+                .map_or(&[], Vec::as_slice),
         }
     }
 
@@ -73,12 +81,18 @@ impl<K: std::hash::Hash + Eq + Copy> PostingMap<K> {
                 if one == doc {
                     return;
                 }
-                let list = if one < doc { vec![one, doc] } else { vec![doc, one] };
+                let list = if one < doc {
+                    vec![one, doc]
+                } else {
+                    vec![doc, one]
+                };
                 let at = self.alloc(list);
                 self.slots.insert(key, at | LIST);
             }
             Some(slot) => {
-                let Some(list) = self.lists.get_mut((slot & !LIST) as usize) else { return };
+                let Some(list) = self.lists.get_mut((slot & !LIST) as usize) else {
+                    return;
+                };
                 match list.binary_search(&doc) {
                     Ok(_) => return,
                     Err(i) => list.insert(i, doc),
@@ -90,7 +104,9 @@ impl<K: std::hash::Hash + Eq + Copy> PostingMap<K> {
 
     /// Removes `doc` from `key`'s documents, if there.
     pub fn remove(&mut self, key: K, doc: u32) {
-        let Some(slot) = self.slots.get(&key).copied() else { return };
+        let Some(slot) = self.slots.get(&key).copied() else {
+            return;
+        };
         if slot & LIST == 0 {
             if slot == doc {
                 self.slots.remove(&key);
@@ -99,8 +115,12 @@ impl<K: std::hash::Hash + Eq + Copy> PostingMap<K> {
             return;
         }
         let at = slot & !LIST;
-        let Some(list) = self.lists.get_mut(at as usize) else { return };
-        let Ok(i) = list.binary_search(&doc) else { return };
+        let Some(list) = self.lists.get_mut(at as usize) else {
+            return;
+        };
+        let Ok(i) = list.binary_search(&doc) else {
+            return;
+        };
         list.remove(i);
         self.entries -= 1;
         if let [last] = list[..] {
@@ -138,7 +158,12 @@ impl<K: std::hash::Hash + Eq + Copy> PostingMap<K> {
     /// Approximate heap bytes, for stats.
     pub fn heap_bytes(&self) -> usize {
         let slot = std::mem::size_of::<K>() + 4 + 1;
-        self.slots.capacity() * slot + self.lists.iter().map(|l| 24 + l.capacity() * 4).sum::<usize>()
+        self.slots.capacity() * slot
+            + self
+                .lists
+                .iter()
+                .map(|l| 24 + l.capacity() * 4)
+                .sum::<usize>()
     }
 }
 

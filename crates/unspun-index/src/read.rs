@@ -7,7 +7,9 @@ use crate::match_::Loaded;
 use crate::schema::*;
 use crate::tables::{load, load_meta};
 use crate::views::*;
-use redb::{ReadOnlyTable, ReadTransaction, ReadableDatabase, ReadableTable, ReadableTableMetadata};
+use redb::{
+    ReadOnlyTable, ReadTransaction, ReadableDatabase, ReadableTable, ReadableTableMetadata,
+};
 use std::collections::BTreeMap;
 use unspun_cluster::families::family_id;
 use unspun_compare::{compare, Comparison, PairContext, Prepared, Side};
@@ -49,14 +51,25 @@ impl Snapshot {
     }
 
     fn family_name(&self, seq: u32) -> Result<Option<String>, IndexError> {
-        let Some(root) = self.family_of.get(seq)?.map(|g| g.value()) else { return Ok(None) };
+        let Some(root) = self.family_of.get(seq)?.map(|g| g.value()) else {
+            return Ok(None);
+        };
         Ok(self.families.get(root)?.map(|g| family_id(g.value())))
     }
 
     pub fn view(&self, seq: u32, with_text: bool) -> Result<Option<DocumentView>, IndexError> {
-        let Some(meta) = load_meta(&self.docs, seq)? else { return Ok(None) };
-        let sketch = self.sketches.get(seq)?.and_then(|g| SketchRecord::decode(g.value()));
-        let text = if with_text { self.texts.get(seq)?.map(|g| g.value().to_string()) } else { None };
+        let Some(meta) = load_meta(&self.docs, seq)? else {
+            return Ok(None);
+        };
+        let sketch = self
+            .sketches
+            .get(seq)?
+            .and_then(|g| SketchRecord::decode(g.value()));
+        let text = if with_text {
+            self.texts.get(seq)?.map(|g| g.value().to_string())
+        } else {
+            None
+        };
         Ok(Some(DocumentView {
             seq,
             family: self.family_name(seq)?,
@@ -121,7 +134,9 @@ impl Snapshot {
     }
 
     fn family(&self, root: u32, with_pairs: bool) -> Result<Option<FamilyView>, IndexError> {
-        let Some(smallest) = self.families.get(root)?.map(|g| g.value().to_string()) else { return Ok(None) };
+        let Some(smallest) = self.families.get(root)?.map(|g| g.value().to_string()) else {
+            return Ok(None);
+        };
         let members = self.members(root)?;
         let mut votes: BTreeMap<u32, usize> = BTreeMap::new();
         let mut pairs = Vec::new();
@@ -146,11 +161,17 @@ impl Snapshot {
             }
         }
         // As batch scan: most votes, ties to the earliest member.
-        let original = votes.iter().max_by_key(|(doc, n)| (**n, std::cmp::Reverse(**doc))).map(|(doc, _)| *doc);
+        let original = votes
+            .iter()
+            .max_by_key(|(doc, n)| (**n, std::cmp::Reverse(**doc)))
+            .map(|(doc, _)| *doc);
         Ok(Some(FamilyView {
             id: family_id(&smallest),
             size: members.len(),
-            members: members.iter().map(|&m| self.id_of(m)).collect::<Result<_, _>>()?,
+            members: members
+                .iter()
+                .map(|&m| self.id_of(m))
+                .collect::<Result<_, _>>()?,
             original: original.map(|o| self.id_of(o)).transpose()?,
             pairs,
         }))
@@ -166,7 +187,11 @@ fn brief(other: String, c: &Comparison, other_is_a: bool) -> MatchBrief {
         id: other,
         relation: c.relation,
         lexical: c.scores.lexical,
-        coverage: if other_is_a { c.scores.coverage_a } else { c.scores.coverage_b },
+        coverage: if other_is_a {
+            c.scores.coverage_a
+        } else {
+            c.scores.coverage_b
+        },
     }
 }
 
@@ -187,8 +212,13 @@ impl Index {
     /// Every stored pair of a document, ordered by (a, b) in order of addition.
     pub fn matches(&self, id: &str) -> Result<Vec<Pair>, IndexError> {
         let s = self.snapshot()?;
-        let seq = s.seq_of(id)?.ok_or_else(|| IndexError::NotFound(id.to_string()))?;
-        s.pairs_of(seq)?.into_iter().map(|(a, b, c)| s.pair(a, b, c)).collect()
+        let seq = s
+            .seq_of(id)?
+            .ok_or_else(|| IndexError::NotFound(id.to_string()))?;
+        s.pairs_of(seq)?
+            .into_iter()
+            .map(|(a, b, c)| s.pair(a, b, c))
+            .collect()
     }
 
     /// The `limit` latest documents added before `before` (a seq; `None`:
@@ -202,11 +232,17 @@ impl Index {
         };
         for e in range.rev().take(limit) {
             let seq = e?.0.value();
-            let Some(document) = s.view(seq, false)? else { continue };
+            let Some(document) = s.view(seq, false)? else {
+                continue;
+            };
             let mut matches = Vec::new();
             for (a, b, c) in s.pairs_of(seq)? {
                 let other_is_a = b == seq;
-                matches.push(brief(s.id_of(if other_is_a { a } else { b })?, &c, other_is_a));
+                matches.push(brief(
+                    s.id_of(if other_is_a { a } else { b })?,
+                    &c,
+                    other_is_a,
+                ));
             }
             out.push(FeedItem { document, matches });
         }
@@ -240,17 +276,35 @@ impl Index {
     pub fn compare(&self, a: &str, b: &str) -> Result<CompareView, IndexError> {
         let s = self.snapshot()?;
         let load_one = |id: &str| -> Result<(Loaded, DocumentView), IndexError> {
-            let seq = s.seq_of(id)?.ok_or_else(|| IndexError::NotFound(id.to_string()))?;
-            let loaded = load(&s.docs, &s.texts, &s.sketches, seq)?.ok_or_else(|| IndexError::NotFound(id.to_string()))?;
-            let view = s.view(seq, true)?.ok_or_else(|| IndexError::NotFound(id.to_string()))?;
+            let seq = s
+                .seq_of(id)?
+                .ok_or_else(|| IndexError::NotFound(id.to_string()))?;
+            let loaded = load(&s.docs, &s.texts, &s.sketches, seq)?
+                .ok_or_else(|| IndexError::NotFound(id.to_string()))?;
+            let view = s
+                .view(seq, true)?
+                .ok_or_else(|| IndexError::NotFound(id.to_string()))?;
             Ok((loaded, view))
         };
         let (la, va) = load_one(a)?;
         let (lb, vb) = load_one(b)?;
-        let (pa, pb) = (Prepared::new(&la.text, &la.sketch.kept), Prepared::new(&lb.text, &lb.sketch.kept));
-        let ctx = PairContext { date_a: la.meta.date.as_deref(), date_b: lb.meta.date.as_deref() };
+        let (pa, pb) = (
+            Prepared::new(&la.text, &la.sketch.kept),
+            Prepared::new(&lb.text, &lb.sketch.kept),
+        );
+        let ctx = PairContext {
+            date_a: la.meta.date.as_deref(),
+            date_b: lb.meta.date.as_deref(),
+        };
         let c = compare(&pa, &pb, ctx, &self.sketcher.params.thresholds);
-        Ok(CompareView { a: va, b: vb, relation: c.relation, source: c.source, scores: c.scores, passages: c.passages })
+        Ok(CompareView {
+            a: va,
+            b: vb,
+            relation: c.relation,
+            source: c.source,
+            scores: c.scores,
+            passages: c.passages,
+        })
     }
 
     /// Counts, sizes and the time the last open took.
@@ -259,7 +313,9 @@ impl Index {
         let mut pairs_by_relation = BTreeMap::new();
         for e in s.meta.range(PAIRS_PREFIX..)? {
             let (k, v) = e?;
-            let Some(rel) = k.value().strip_prefix(PAIRS_PREFIX) else { break };
+            let Some(rel) = k.value().strip_prefix(PAIRS_PREFIX) else {
+                break;
+            };
             pairs_by_relation.insert(rel.to_string(), v.value());
         }
         let p = self.postings();

@@ -16,10 +16,18 @@ impl Index {
         let txn = self.begin_write()?;
         let sketch = {
             let mut t = Tables::open(&txn)?;
-            let seq = t.ids.remove(id)?.map(|g| g.value()).ok_or_else(|| IndexError::NotFound(id.to_string()))?;
+            let seq = t
+                .ids
+                .remove(id)?
+                .map(|g| g.value())
+                .ok_or_else(|| IndexError::NotFound(id.to_string()))?;
             t.docs.remove(seq)?;
             t.texts.remove(seq)?;
-            let sketch = t.sketches.remove(seq)?.and_then(|g| SketchRecord::decode(g.value())).unwrap_or_default();
+            let sketch = t
+                .sketches
+                .remove(seq)?
+                .and_then(|g| SketchRecord::decode(g.value()))
+                .unwrap_or_default();
             bump(&mut t.meta, KEY_DOCS, -1)?;
             // Pairs are regrouped from what remains, so the family goes first.
             family::leave(&mut t, seq)?;
@@ -43,7 +51,8 @@ impl Index {
         };
         txn.commit()?;
         let (seq, sketch) = sketch;
-        self.postings_mut().remove(seq, &sketch.band_keys, &sketch.anchors);
+        self.postings_mut()
+            .remove(seq, &sketch.band_keys, &sketch.anchors);
         Ok(())
     }
 }

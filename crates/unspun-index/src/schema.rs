@@ -79,7 +79,8 @@ impl SketchRecord {
     /// round trip on the hot path of rebuilding postings.
     pub fn encode(&self) -> Vec<u8> {
         let spans = (self.kept.len() + self.removed.len()) * 8;
-        let mut out = Vec::with_capacity(16 + spans + self.band_keys.len() * 8 + self.anchors.len() * 4);
+        let mut out =
+            Vec::with_capacity(16 + spans + self.band_keys.len() * 8 + self.anchors.len() * 4);
         for list in [&self.kept, &self.removed] {
             put_u32(&mut out, list.len());
             for s in list {
@@ -118,7 +119,12 @@ impl SketchRecord {
         let band_keys = (0..n).map(|_| r.u64()).collect::<Option<Vec<u64>>>()?;
         let n = r.u32()? as usize;
         let anchors = (0..n).map(|_| r.u32()).collect::<Option<Vec<u32>>>()?;
-        r.0.is_empty().then_some(SketchRecord { kept, removed, band_keys, anchors })
+        r.0.is_empty().then_some(SketchRecord {
+            kept,
+            removed,
+            band_keys,
+            anchors,
+        })
     }
 }
 
@@ -174,7 +180,10 @@ mod tests {
         };
         let bytes = r.encode();
         assert_eq!(SketchRecord::decode(&bytes), Some(r.clone()));
-        assert_eq!(decode_keys(&bytes), Some((r.band_keys.clone(), r.anchors.clone())));
+        assert_eq!(
+            decode_keys(&bytes),
+            Some((r.band_keys.clone(), r.anchors.clone()))
+        );
         for cut in 0..bytes.len() {
             assert_eq!(SketchRecord::decode(&bytes[..cut]), None, "cut at {cut}");
         }

@@ -83,7 +83,11 @@ pub(crate) struct Sketched {
 impl Sketcher {
     pub fn new(params: SketchParams) -> Self {
         let bins = params.bins.max(1);
-        Sketcher { hasher: MinHasher::new(bins, MINHASH_SEED), lsh: LshParams::for_threshold(params.lsh_threshold, bins), params }
+        Sketcher {
+            hasher: MinHasher::new(bins, MINHASH_SEED),
+            lsh: LshParams::for_threshold(params.lsh_threshold, bins),
+            params,
+        }
     }
 
     /// Cleans and sketches a document. Cleaning uses no corpus line
@@ -95,9 +99,18 @@ impl Sketcher {
         validate(&doc)?;
         let cleaned = clean(&doc.text, None, doc.site.as_deref());
         let sh = shingles(&cleaned.tokens);
-        let band_keys = self.hasher.sketch(&sh).map(|s| self.lsh.band_keys(&s)).unwrap_or_default();
+        let band_keys = self
+            .hasher
+            .sketch(&sh)
+            .map(|s| self.lsh.band_keys(&s))
+            .unwrap_or_default();
         let anchor_set = anchors(&sh, &self.params.anchors);
-        let title = doc.title.or_else(|| cleaned.title.and_then(|s| doc.text.get(s.range())).map(str::to_string));
+        let title = doc.title.or_else(|| {
+            cleaned
+                .title
+                .and_then(|s| doc.text.get(s.range()))
+                .map(str::to_string)
+        });
         let meta = DocMeta {
             id: doc.id,
             path: doc.path,
@@ -108,8 +121,18 @@ impl Sketcher {
             tokens: cleaned.tokens.len(),
             bytes: doc.text.len(),
         };
-        let record = SketchRecord { kept: cleaned.kept, removed: cleaned.removed, band_keys, anchors: anchor_set };
-        Ok(Sketched { meta, text: doc.text, record, tokens: cleaned.tokens })
+        let record = SketchRecord {
+            kept: cleaned.kept,
+            removed: cleaned.removed,
+            band_keys,
+            anchors: anchor_set,
+        };
+        Ok(Sketched {
+            meta,
+            text: doc.text,
+            record,
+            tokens: cleaned.tokens,
+        })
     }
 }
 
@@ -125,7 +148,11 @@ fn validate(doc: &Document) -> Result<(), IndexError> {
         return bad(&format!("`{}` has no text", doc.id));
     }
     if doc.text.len() > MAX_TEXT_BYTES {
-        return bad(&format!("`{}` is larger than {} MiB", doc.id, MAX_TEXT_BYTES >> 20));
+        return bad(&format!(
+            "`{}` is larger than {} MiB",
+            doc.id,
+            MAX_TEXT_BYTES >> 20
+        ));
     }
     Ok(())
 }

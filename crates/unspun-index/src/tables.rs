@@ -39,7 +39,11 @@ impl<'t> Tables<'t> {
 }
 
 /// Adds `delta` to a counter in `meta`.
-pub(crate) fn bump(meta: &mut Table<&'static str, u64>, key: &str, delta: i64) -> Result<(), IndexError> {
+pub(crate) fn bump(
+    meta: &mut Table<&'static str, u64>,
+    key: &str,
+    delta: i64,
+) -> Result<(), IndexError> {
     let now = meta.get(key)?.map_or(0, |g| g.value());
     let next = now.saturating_add_signed(delta);
     if next == 0 && key.starts_with(PAIRS_PREFIX) {
@@ -52,7 +56,10 @@ pub(crate) fn bump(meta: &mut Table<&'static str, u64>, key: &str, delta: i64) -
 }
 
 /// A stored document's metadata.
-pub(crate) fn load_meta(docs: &impl ReadableTable<u32, &'static [u8]>, seq: u32) -> Result<Option<DocMeta>, IndexError> {
+pub(crate) fn load_meta(
+    docs: &impl ReadableTable<u32, &'static [u8]>,
+    seq: u32,
+) -> Result<Option<DocMeta>, IndexError> {
     match docs.get(seq)? {
         Some(g) => Ok(Some(serde_json::from_slice(g.value())?)),
         None => Ok(None),
@@ -66,11 +73,20 @@ pub(crate) fn load(
     sketches: &impl ReadableTable<u32, &'static [u8]>,
     seq: u32,
 ) -> Result<Option<Loaded>, IndexError> {
-    let Some(meta) = load_meta(docs, seq)? else { return Ok(None) };
+    let Some(meta) = load_meta(docs, seq)? else {
+        return Ok(None);
+    };
     let text = texts.get(seq)?.map(|g| g.value().to_string());
     let sketch = sketches.get(seq)?.map(|g| SketchRecord::decode(g.value()));
     match (text, sketch) {
-        (Some(text), Some(Some(sketch))) => Ok(Some(Loaded { seq, meta, text, sketch })),
-        _ => Err(IndexError::Corrupt(format!("document #{seq} has no text or sketch"))),
+        (Some(text), Some(Some(sketch))) => Ok(Some(Loaded {
+            seq,
+            meta,
+            text,
+            sketch,
+        })),
+        _ => Err(IndexError::Corrupt(format!(
+            "document #{seq} has no text or sketch"
+        ))),
     }
 }

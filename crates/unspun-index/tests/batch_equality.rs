@@ -15,30 +15,56 @@ fn assert_same_as_scan(docs: Vec<Document>) -> usize {
     let mut from_index = BTreeMap::new();
     for d in docs {
         for p in index.add(d).unwrap().pairs {
-            from_index.insert((p.a.clone(), p.b.clone()), serde_json::to_value(&p).unwrap());
+            from_index.insert(
+                (p.a.clone(), p.b.clone()),
+                serde_json::to_value(&p).unwrap(),
+            );
         }
     }
-    let from_scan: BTreeMap<_, _> =
-        scan.pairs.iter().map(|p| ((p.a.clone(), p.b.clone()), serde_json::to_value(p).unwrap())).collect();
-    let only_scan: Vec<_> = from_scan.keys().filter(|k| !from_index.contains_key(*k)).collect();
-    let only_index: Vec<_> = from_index.keys().filter(|k| !from_scan.contains_key(*k)).collect();
-    assert!(only_scan.is_empty() && only_index.is_empty(), "only in scan: {only_scan:?}\nonly in index: {only_index:?}");
+    let from_scan: BTreeMap<_, _> = scan
+        .pairs
+        .iter()
+        .map(|p| ((p.a.clone(), p.b.clone()), serde_json::to_value(p).unwrap()))
+        .collect();
+    let only_scan: Vec<_> = from_scan
+        .keys()
+        .filter(|k| !from_index.contains_key(*k))
+        .collect();
+    let only_index: Vec<_> = from_index
+        .keys()
+        .filter(|k| !from_scan.contains_key(*k))
+        .collect();
+    assert!(
+        only_scan.is_empty() && only_index.is_empty(),
+        "only in scan: {only_scan:?}\nonly in index: {only_index:?}"
+    );
     for (k, v) in &from_scan {
         assert_eq!(&from_index[k], v, "pair {k:?} differs");
     }
     // Stored matches read back the same as what the adds returned.
     for rec in &scan.documents {
         for p in index.matches(&rec.id).unwrap() {
-            assert_eq!(serde_json::to_value(&p).unwrap(), from_scan[&(p.a.clone(), p.b.clone())]);
+            assert_eq!(
+                serde_json::to_value(&p).unwrap(),
+                from_scan[&(p.a.clone(), p.b.clone())]
+            );
         }
         let view = index.document(&rec.id, false).unwrap().unwrap();
         assert_eq!(view.family, rec.family, "family of {}", rec.id);
-        assert_eq!((view.tokens, view.bytes, &view.removed), (rec.tokens, rec.bytes, &rec.removed), "{}", rec.id);
+        assert_eq!(
+            (view.tokens, view.bytes, &view.removed),
+            (rec.tokens, rec.bytes, &rec.removed),
+            "{}",
+            rec.id
+        );
     }
     let families = index.families(0, usize::MAX).unwrap();
     assert_eq!(families.len(), scan.families.len());
     for (f, g) in families.iter().zip(&scan.families) {
-        assert_eq!((&f.id, &f.members, &f.original), (&g.id, &g.members, &g.original));
+        assert_eq!(
+            (&f.id, &f.members, &f.original),
+            (&g.id, &g.members, &g.original)
+        );
     }
     let stats = index.stats().unwrap();
     assert_eq!(stats.pairs as usize, scan.pairs.len());
@@ -56,7 +82,9 @@ fn seeds_added_one_by_one_match_a_batch_scan() {
 #[test]
 fn bench_corpus_added_one_by_one_matches_a_batch_scan() {
     let dir = tempfile::tempdir().unwrap();
-    let Some(corpus) = common::bench_corpus(dir.path(), 300, 3) else { return };
+    let Some(corpus) = common::bench_corpus(dir.path(), 300, 3) else {
+        return;
+    };
     let pairs = assert_same_as_scan(common::read(&corpus));
     assert!(pairs > 50, "{pairs} pairs");
 }

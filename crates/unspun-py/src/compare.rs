@@ -1,11 +1,13 @@
 //! One pair: relation, source, scores and aligned passages.
 
-use crate::convert::{json_to_py, spans_from_flat, span_tuple, CharOffsets};
+use crate::convert::{record_to_py, span_tuple, spans_from_flat, CharOffsets};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use serde_json::{json, Value};
-use std::collections::BTreeMap;
-use unspun_compare::{compare as compare_pair, Comparison as Compared, PairContext, Prepared, Thresholds};
+use serde::Serialize;
+use unspun_compare::{
+    compare as compare_pair, Comparison as Compared, PairContext, Prepared, Relation, Scores, Side,
+    Thresholds,
+};
 use unspun_text::{clean, Span};
 
 /// A passage both texts share (verbatim, small edits bridged).
@@ -30,7 +32,10 @@ pub struct Passage {
 #[pymethods]
 impl Passage {
     fn __repr__(&self) -> String {
-        format!("Passage(kind={:?}, a={:?}, b={:?})", self.kind, self.a, self.b)
+        format!(
+            "Passage(kind={:?}, a={:?}, b={:?})",
+            self.kind, self.a, self.b
+        )
     }
 }
 
@@ -44,44 +49,67 @@ pub struct Comparison {
     /// evidence (dates, or containment) says; else `None`.
     #[pyo3(get)]
     source: Option<String>,
-    /// `lexical`, `containment_a_in_b`, `containment_b_in_a`, `coverage_a`,
-    /// `coverage_b`, all in 0..1 and rounded as in `scan`'s output.
-    #[pyo3(get)]
-    scores: BTreeMap<String, f64>,
+    /// The scores as JSON (see the `scores` getter).
+    scores: String,
     #[pyo3(get)]
     passages: Vec<Passage>,
-    /// The JSON record (`scan`'s pair fields without `a` and `b`).
-    record: Value,
+    /// The pair record (`scan`'s pair fields without `a` and `b`).
+    record: Record,
 }
 
 #[pymethods]
 impl Comparison {
+    /// `lexical`, `containment_a_in_b`, `containment_b_in_a`, `coverage_a`,
+    /// `coverage_b` in 0..1, rounded as in `scan`'s output, and the meaning
+    /// layer's scores (`None` where it did not run): the `scores` of pairs.jsonl.
+    #[getter]
+    fn scores<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        py.import("json")?
+            .call_method1("loads", (self.scores.as_str(),))
+    }
+
     /// The pair as `scan` writes it in pairs.jsonl, without the ids:
     /// `relation`, `source`, `scores`, `passages` (byte offsets).
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        json_to_py(py, &self.record)
+        record_to_py(py, &self.record)
     }
 
     fn __repr__(&self) -> String {
         format!(
-            "Comparison(relation={:?}, source={:?}, lexical={}, passages={})",
+            "Comparison(relation={:?}, source={:?}, scores={}, passages={})",
             self.relation,
             self.source,
-            self.scores.get("lexical").copied().unwrap_or(0.0),
+            self.scores,
             self.passages.len()
         )
     }
 }
 
-/// The JSON form of a comparison (as in pairs.jsonl, without ids).
-pub fn comparison_record(c: &Compared) -> PyResult<Value> {
-    let err = |e: serde_json::Error| PyValueError::new_err(e.to_string());
-    Ok(json!({
-        "relation": c.relation,
-        "source": c.source,
-        "scores": serde_json::to_value(c.scores).map_err(err)?,
-        "passages": serde_json::to_value(&c.passages).map_err(err)?,
-    }))
+/// A comparison as pairs.jsonl has it: optional ids, then the fields in the
+/// CLI's order.
+#[derive(Debug, Clone, Serialize)]
+pub struct Record {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub a: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub b: Option<String>,
+    pub relation: Relation,
+    pub source: Option<Side>,
+    pub scores: Scores,
+    pub passages: Vec<unspun_compare::Passage>,
+}
+
+impl Record {
+    pub fn new(c: &Compared) -> Self {
+        Record {
+            a: None,
+            b: None,
+            relation: c.relation,
+            source: c.source,
+            scores: c.scores,
+            passages: c.passages.clone(),
+        }
+    }
 }
 
 fn content(text: &str, boilerplate: bool) -> Vec<Span> {
@@ -93,9 +121,21 @@ fn content(text: &str, boilerplate: bool) -> Vec<Span> {
 }
 
 /// Compares two prepared texts with the default thresholds.
-pub fn compare_spans(a: &str, ka: &[Span], b: &str, kb: &[Span], date_a: Option<&str>, date_b: Option<&str>) -> Compared {
+pub fn compare_spans(
+    a: &str,
+    ka: &[Span],
+    b: &str,
+    kb: &[Span],
+    date_a: Option<&str>,
+    date_b: Option<&str>,
+) -> Compared {
     let (pa, pb) = (Prepared::new(a, ka), Prepared::new(b, kb));
-    compare_pair(&pa, &pb, PairContext { date_a, date_b }, &Thresholds::default())
+    compare_pair(
+        &pa,
+        &pb,
+        PairContext { date_a, date_b },
+        &Thresholds::default(),
+    )
 }
 
 /// Compares two texts as `unspun compare` does: boilerplate set aside
@@ -103,16 +143,22 @@ pub fn compare_spans(a: &str, ka: &[Span], b: &str, kb: &[Span], date_a: Option<
 /// Dates (`YYYY-MM-DD`) decide the source when they differ.
 #[pyfunction]
 #[pyo3(signature = (a, b, *, date_a=None, date_b=None, boilerplate=true))]
-pub fn compare(py: Python<'_>, a: &str, b: &str, date_a: Option<&str>, date_b: Option<&str>, boilerplate: bool) -> PyResult<Comparison> {
+pub fn compare(
+    py: Python<'_>,
+    a: &str,
+    b: &str,
+    date_a: Option<&str>,
+    date_b: Option<&str>,
+    boilerplate: bool,
+) -> PyResult<Comparison> {
     let c = py.allow_threads(|| {
         let (ka, kb) = (content(a, boilerplate), content(b, boilerplate));
         compare_spans(a, &ka, b, &kb, date_a, date_b)
     });
-    let record = comparison_record(&c)?;
-    let scores = match serde_json::from_value::<BTreeMap<String, f64>>(record["scores"].clone()) {
-        Ok(s) => s,
-        Err(e) => return Err(PyValueError::new_err(e.to_string())),
-    };
+    let record = Record::new(&c);
+    // Rounded as in the JSON output, through the same serializer.
+    let scores =
+        serde_json::to_string(&c.scores).map_err(|e| PyValueError::new_err(e.to_string()))?;
     let (ca, cb) = (CharOffsets::new(a), CharOffsets::new(b));
     let passages = c
         .passages
@@ -137,11 +183,17 @@ pub fn compare(py: Python<'_>, a: &str, b: &str, date_a: Option<&str>, date_b: O
 }
 
 fn record_kind(kind: &unspun_compare::PassageKind) -> String {
-    serde_json::to_value(kind).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+    serde_json::to_value(kind)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
 }
 
 fn side_name(side: &unspun_compare::Side) -> String {
-    serde_json::to_value(side).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+    serde_json::to_value(side)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
 }
 
 /// Verifies one candidate pair, as `scan`'s verify pass: returns the pair
@@ -171,5 +223,5 @@ pub fn verify<'py>(
         None => content(text_b, true),
     };
     let c = py.allow_threads(|| compare_spans(text_a, &ka, text_b, &kb, date_a, date_b));
-    json_to_py(py, &comparison_record(&c)?)
+    record_to_py(py, &Record::new(&c))
 }

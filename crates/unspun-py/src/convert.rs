@@ -1,60 +1,30 @@
 //! Rust values to Python objects and back.
 //!
-//! Records that the CLI writes as JSON go through `serde_json::Value` on their
-//! way to Python, so a dict has exactly the fields, names and rounding of the
+//! Records that the CLI writes as JSON go through their JSON text on their
+//! way to Python (`json.loads`, in C), so a dict has exactly the fields, names and rounding of the
 //! corresponding JSON line: one definition of the wire format, not two.
 
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList};
-use serde_json::Value;
+use pyo3::types::PyList;
 use unspun_text::Span;
 
-/// A JSON value as the Python object `json.loads` would give.
-pub fn json_to_py<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, PyAny>> {
-    Ok(match value {
-        Value::Null => py.None().into_bound(py),
-        Value::Bool(b) => b.into_pyobject(py)?.to_owned().into_any(),
-        Value::Number(n) => {
-            if let Some(u) = n.as_u64() {
-                u.into_pyobject(py)?.into_any()
-            } else if let Some(i) = n.as_i64() {
-                i.into_pyobject(py)?.into_any()
-            } else {
-                n.as_f64().unwrap_or(f64::NAN).into_pyobject(py)?.into_any()
-            }
-        }
-        Value::String(s) => s.into_pyobject(py)?.into_any(),
-        Value::Array(items) => {
-            let list = PyList::empty(py);
-            for item in items {
-                list.append(json_to_py(py, item)?)?;
-            }
-            list.into_any()
-        }
-        Value::Object(map) => {
-            let dict = PyDict::new(py);
-            for (k, v) in map {
-                dict.set_item(k, json_to_py(py, v)?)?;
-            }
-            dict.into_any()
-        }
-    })
-}
-
-/// Serializes a record and converts it, keeping the JSON field names.
-pub fn record_to_py<'py, T: serde::Serialize>(py: Python<'py>, record: &T) -> PyResult<Bound<'py, PyAny>> {
-    let value = serde_json::to_value(record).map_err(|e| PyValueError::new_err(e.to_string()))?;
-    json_to_py(py, &value)
+/// A record as the Python object `json.loads` gives for its JSON line: the
+/// same fields in the same order.
+pub fn record_to_py<'py, T: serde::Serialize + ?Sized>(
+    py: Python<'py>,
+    record: &T,
+) -> PyResult<Bound<'py, PyAny>> {
+    let json = serde_json::to_string(record).map_err(|e| PyValueError::new_err(e.to_string()))?;
+    py.import("json")?.call_method1("loads", (json,))
 }
 
 /// A list of records as a Python list of dicts.
-pub fn records_to_py<'py, T: serde::Serialize>(py: Python<'py>, records: &[T]) -> PyResult<Bound<'py, PyList>> {
-    let list = PyList::empty(py);
-    for r in records {
-        list.append(record_to_py(py, r)?)?;
-    }
-    Ok(list)
+pub fn records_to_py<'py, T: serde::Serialize>(
+    py: Python<'py>,
+    records: &[T],
+) -> PyResult<Bound<'py, PyList>> {
+    Ok(record_to_py(py, records)?.downcast_into::<PyList>()?)
 }
 
 /// `[start, end)` byte range as a Python tuple.
@@ -72,7 +42,9 @@ pub struct CharOffsets {
 impl CharOffsets {
     pub fn new(text: &str) -> Self {
         if text.is_ascii() {
-            return CharOffsets { boundaries: Vec::new() };
+            return CharOffsets {
+                boundaries: Vec::new(),
+            };
         }
         let mut boundaries: Vec<u32> = text.char_indices().map(|(i, _)| i as u32).collect();
         boundaries.push(text.len() as u32);
@@ -100,7 +72,9 @@ impl CharOffsets {
 /// back to spans, checked against the text they point into.
 pub fn spans_from_flat(flat: &[u32], text: &str) -> PyResult<Vec<Span>> {
     if flat.len() % 2 != 0 {
-        return Err(PyValueError::new_err("kept spans: expected an even number of offsets"));
+        return Err(PyValueError::new_err(
+            "kept spans: expected an even number of offsets",
+        ));
     }
     flat.chunks_exact(2)
         .map(|c| {

@@ -33,7 +33,9 @@ enum Field {
 
 impl Field {
     fn of(value: Option<Bound<'_, PyAny>>) -> PyResult<Field> {
-        let Some(v) = value else { return Ok(Field::Absent) };
+        let Some(v) = value else {
+            return Ok(Field::Absent);
+        };
         if v.is_none() {
             return Ok(Field::Null);
         }
@@ -95,7 +97,10 @@ pub struct Fields {
 
 impl Default for Fields {
     fn default() -> Self {
-        Fields { text: "text".into(), id: "id".into() }
+        Fields {
+            text: "text".into(),
+            id: "id".into(),
+        }
     }
 }
 
@@ -109,35 +114,62 @@ pub fn document_from_row(
     path: Option<String>,
 ) -> PyResult<Result<(Document, Option<String>), RowError>> {
     let Ok(dict) = row.downcast::<PyDict>() else {
-        return Ok(Err(RowError(ProblemKind::MalformedJson, format!("expected a dict, got {}", row.get_type().name()?))));
+        return Ok(Err(RowError(
+            ProblemKind::MalformedJson,
+            format!("expected a dict, got {}", row.get_type().name()?),
+        )));
     };
     let get = |name: &str| -> PyResult<Field> { Field::of(dict.get_item(name)?) };
     let text = match get(&fields.text)?.into_text(false) {
         Ok(t) => t,
-        Err(why) => return Ok(Err(RowError(ProblemKind::MissingField, format!("field `{}` is {why}", fields.text)))),
+        Err(why) => {
+            return Ok(Err(RowError(
+                ProblemKind::MissingField,
+                format!("field `{}` is {why}", fields.text),
+            )))
+        }
     };
     if text.len() > MAX_DOC_BYTES {
         let msg = format!("{} bytes, over the limit of {MAX_DOC_BYTES}", text.len());
         return Ok(Err(RowError(ProblemKind::TooLarge, msg)));
     }
     if text.trim().is_empty() {
-        return Ok(Err(RowError(ProblemKind::Empty, format!("field `{}` is empty", fields.text))));
+        return Ok(Err(RowError(
+            ProblemKind::Empty,
+            format!("field `{}` is empty", fields.text),
+        )));
     }
     let (id, warning) = match get(&fields.id)?.into_text(true) {
         Ok(id) if !id.trim().is_empty() => (id, None),
         other => {
             let why = other.err().unwrap_or_else(|| "empty".into());
-            let msg = format!("field `{}` is {why}; using `{fallback_id}` as the id", fields.id);
+            let msg = format!(
+                "field `{}` is {why}; using `{fallback_id}` as the id",
+                fields.id
+            );
             (fallback_id.to_string(), Some(msg))
         }
     };
     let url = get("url")?.into_opt();
-    let site = get("site")?.into_opt().or_else(|| url.as_deref().and_then(site_of_url));
+    let site = get("site")?
+        .into_opt()
+        .or_else(|| url.as_deref().and_then(site_of_url));
     let date = get("date")?.into_opt().and_then(|d| normalize_date(&d));
     let path = match get("path")?.into_opt() {
         Some(p) => Some(p),
         None => path,
     };
     let title = get("title")?.into_opt();
-    Ok(Ok((Document { id, path, text, title, url, date, site }, warning)))
+    Ok(Ok((
+        Document {
+            id,
+            path,
+            text,
+            title,
+            url,
+            date,
+            site,
+        },
+        warning,
+    )))
 }

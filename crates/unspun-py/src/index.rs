@@ -8,8 +8,8 @@
 //! do not exist yet), and the size limits on buckets and anchor postings apply
 //! to their size when the document arrives.
 
-use crate::compare::{comparison_record, compare_spans};
-use crate::convert::{json_to_py, records_to_py};
+use crate::compare::{compare_spans, Record};
+use crate::convert::records_to_py;
 use crate::document::{document_from_row, Fields};
 use crate::scan::IdNamer;
 use crate::sketch::{params_dict, Sketcher};
@@ -17,7 +17,6 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 use rayon::prelude::*;
-use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
 use unspun_cluster::families;
 use unspun_compare::{Comparison, Relation, Side};
@@ -54,6 +53,15 @@ pub struct Index {
     copies: Vec<CopyEdge>,
 }
 
+/// A pair as pairs.jsonl has it; `b` is null for an anonymous query.
+#[derive(serde::Serialize)]
+struct IndexPair {
+    a: String,
+    b: Option<String>,
+    #[serde(flatten)]
+    rest: Record,
+}
+
 /// What one query found: related earlier documents with their comparisons.
 type Found = Vec<(u32, Comparison)>;
 
@@ -62,7 +70,9 @@ impl Index {
     fn candidates(&self, band_keys: &[u64], anchors: &[u32], adding: bool) -> Vec<u32> {
         let mut out = Vec::new();
         for (band, key) in band_keys.iter().enumerate() {
-            let Some(bucket) = self.bands.get(band).and_then(|t| t.get(key)) else { continue };
+            let Some(bucket) = self.bands.get(band).and_then(|t| t.get(key)) else {
+                continue;
+            };
             if bucket.len() + usize::from(adding) > self.sketcher.max_bucket {
                 // Huge buckets are chained, as in batch: link to the last only.
                 out.extend(bucket.last());
@@ -73,7 +83,9 @@ impl Index {
         let params = &self.sketcher.anchors;
         let mut shared: HashMap<u32, u32> = HashMap::new();
         for a in anchors {
-            let Some(posting) = self.postings.get(a) else { continue };
+            let Some(posting) = self.postings.get(a) else {
+                continue;
+            };
             if posting.len() + usize::from(adding) > params.max_posting {
                 continue;
             }
@@ -84,7 +96,8 @@ impl Index {
         let mine = anchors.len().min(u16::MAX as usize);
         for (d, n) in shared {
             let smaller = mine.min(self.docs[d as usize].anchors as usize).max(1);
-            let contained = n >= params.min_shared && n as f32 >= params.min_containment * smaller as f32;
+            let contained =
+                n >= params.min_shared && n as f32 >= params.min_containment * smaller as f32;
             if contained || n >= params.min_shared_reuse {
                 out.push(d);
             }
@@ -95,7 +108,14 @@ impl Index {
     }
 
     /// Sketches and verifies `text` against the index; nothing is added.
-    fn find(&self, py: Python<'_>, text: &str, site: Option<&str>, date: Option<&str>, adding: bool) -> (Vec<Span>, Vec<u64>, Vec<u32>, Found) {
+    fn find(
+        &self,
+        py: Python<'_>,
+        text: &str,
+        site: Option<&str>,
+        date: Option<&str>,
+        adding: bool,
+    ) -> (Vec<Span>, Vec<u64>, Vec<u32>, Found) {
         py.allow_threads(|| {
             let s = self.sketcher.sketch(text, None, site, true);
             let cands = self.candidates(&s.band_keys, &s.anchors, adding);
@@ -112,20 +132,31 @@ impl Index {
     }
 
     /// Pair dicts (pairs.jsonl fields), the earlier document as `a`.
-    fn pairs_to_py<'py>(&self, py: Python<'py>, b_id: Option<&str>, found: &Found) -> PyResult<Bound<'py, PyList>> {
-        let list = PyList::empty(py);
-        for (d, c) in found {
-            let mut record = comparison_record(c)?;
-            if let Value::Object(map) = &mut record {
-                map.insert("a".into(), Value::String(self.docs[*d as usize].id.clone()));
-                map.insert("b".into(), b_id.map_or(Value::Null, |s| Value::String(s.to_string())));
-            }
-            list.append(json_to_py(py, &record)?)?;
-        }
-        Ok(list)
+    fn pairs_to_py<'py>(
+        &self,
+        py: Python<'py>,
+        b_id: Option<&str>,
+        found: &Found,
+    ) -> PyResult<Bound<'py, PyList>> {
+        let records: Vec<IndexPair> = found
+            .iter()
+            .map(|(d, c)| IndexPair {
+                a: self.docs[*d as usize].id.clone(),
+                b: b_id.map(str::to_string),
+                rest: Record::new(c),
+            })
+            .collect();
+        records_to_py(py, &records)
     }
 
-    fn insert(&mut self, doc: Document, kept: Vec<Span>, band_keys: Vec<u64>, anchors: Vec<u32>, found: &Found) {
+    fn insert(
+        &mut self,
+        doc: Document,
+        kept: Vec<Span>,
+        band_keys: Vec<u64>,
+        anchors: Vec<u32>,
+        found: &Found,
+    ) {
         let me = self.docs.len() as u32;
         if self.bands.len() < band_keys.len() {
             self.bands.resize_with(band_keys.len(), HashMap::new);
@@ -142,10 +173,20 @@ impl Index {
                 Some(Side::B) => Some(me),
                 None => None,
             };
-            self.copies.push(CopyEdge { a: *d, b: me, source });
+            self.copies.push(CopyEdge {
+                a: *d,
+                b: me,
+                source,
+            });
         }
         let anchors = anchors.len().min(u16::MAX as usize) as u16;
-        self.docs.push(Entry { id: doc.id, text: doc.text, kept, date: doc.date, anchors });
+        self.docs.push(Entry {
+            id: doc.id,
+            text: doc.text,
+            kept,
+            date: doc.date,
+            anchors,
+        });
     }
 }
 
@@ -169,20 +210,34 @@ impl Index {
     /// `url`?, `date`?, `site`?) and returns its related pairs with the
     /// documents already indexed, as pair dicts (`a` the earlier one).
     /// A repeated id is renamed `id#2`, ... as `scan` does.
-    fn add<'py>(&mut self, py: Python<'py>, document: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyList>> {
+    fn add<'py>(
+        &mut self,
+        py: Python<'py>,
+        document: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyList>> {
         let fallback = format!("<index>:{}", self.docs.len() + 1);
         let (mut doc, _) = document_from_row(document, &Fields::default(), &fallback, None)?
             .map_err(|e| PyValueError::new_err(e.1))?;
         let (id, _) = self.names.name(std::mem::take(&mut doc.id));
         doc.id = id;
-        let (kept, keys, anchors, found) = self.find(py, &doc.text, doc.site.as_deref(), doc.date.as_deref(), true);
+        let (kept, keys, anchors, found) = self.find(
+            py,
+            &doc.text,
+            doc.site.as_deref(),
+            doc.date.as_deref(),
+            true,
+        );
         let pairs = self.pairs_to_py(py, Some(&doc.id), &found)?;
         self.insert(doc, kept, keys, anchors, &found);
         Ok(pairs)
     }
 
     /// Adds many documents in order; returns all their related pairs.
-    fn extend<'py>(&mut self, py: Python<'py>, documents: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyList>> {
+    fn extend<'py>(
+        &mut self,
+        py: Python<'py>,
+        documents: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyList>> {
         let all = PyList::empty(py);
         for doc in documents.try_iter()? {
             for pair in self.add(py, &doc?)?.iter() {
@@ -195,7 +250,14 @@ impl Index {
     /// The indexed documents related to `text`, without adding it: pair dicts
     /// with `a` the indexed document and `b` set to `id` (or `None`).
     #[pyo3(signature = (text, *, id=None, date=None, site=None))]
-    fn query<'py>(&self, py: Python<'py>, text: &str, id: Option<&str>, date: Option<&str>, site: Option<&str>) -> PyResult<Bound<'py, PyList>> {
+    fn query<'py>(
+        &self,
+        py: Python<'py>,
+        text: &str,
+        id: Option<&str>,
+        date: Option<&str>,
+        site: Option<&str>,
+    ) -> PyResult<Bound<'py, PyList>> {
         let date = date.and_then(unspun_ingest::normalize_date);
         let (_, _, _, found) = self.find(py, text, site, date.as_deref(), false);
         self.pairs_to_py(py, id, &found)
@@ -221,7 +283,11 @@ impl Index {
             .map(|(f, v)| FamilyRecord {
                 id: f.id.clone(),
                 size: f.members.len(),
-                members: f.members.iter().map(|&m| ids[m as usize].to_string()).collect(),
+                members: f
+                    .members
+                    .iter()
+                    .map(|&m| ids[m as usize].to_string())
+                    .collect(),
                 original: v
                     .iter()
                     .max_by_key(|(doc, n)| (**n, std::cmp::Reverse(**doc)))
@@ -245,7 +311,12 @@ impl Index {
     }
 
     fn __repr__(&self) -> String {
-        format!("Index(documents={}, bands={}x{})", self.docs.len(), self.sketcher.lsh.bands, self.sketcher.lsh.rows)
+        format!(
+            "Index(documents={}, bands={}x{})",
+            self.docs.len(),
+            self.sketcher.lsh.bands,
+            self.sketcher.lsh.rows
+        )
     }
 
     /// Settings, for reproducibility: threshold-derived LSH shape and the

@@ -23,9 +23,19 @@ use pyo3::types::PyDict;
 /// `fallback_id` names a row without an id (the CLI uses `file:LINE`).
 #[pyfunction]
 #[pyo3(name = "document", signature = (row, *, fallback_id, text_field="text", id_field="id"))]
-fn read_document<'py>(py: Python<'py>, row: &Bound<'py, PyAny>, fallback_id: &str, text_field: &str, id_field: &str) -> PyResult<Bound<'py, PyDict>> {
-    let fields = Fields { text: text_field.to_string(), id: id_field.to_string() };
-    let (doc, _) = document_from_row(row, &fields, fallback_id, None)?.map_err(|e| PyValueError::new_err(e.1))?;
+fn read_document<'py>(
+    py: Python<'py>,
+    row: &Bound<'py, PyAny>,
+    fallback_id: &str,
+    text_field: &str,
+    id_field: &str,
+) -> PyResult<Bound<'py, PyDict>> {
+    let fields = Fields {
+        text: text_field.to_string(),
+        id: id_field.to_string(),
+    };
+    let (doc, _) = document_from_row(row, &fields, fallback_id, None)?
+        .map_err(|e| PyValueError::new_err(e.1))?;
     let d = PyDict::new(py);
     d.set_item("id", doc.id)?;
     d.set_item("text", doc.text)?;

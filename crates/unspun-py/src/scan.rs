@@ -50,7 +50,10 @@ impl IdNamer {
 
 /// Reads every row; with `strict`, the first bad row raises `ValueError`.
 pub fn read_rows(rows: &Bound<'_, PyAny>, fields: &Fields, strict: bool) -> PyResult<Rows> {
-    let mut out = Rows { docs: Vec::new(), problems: Vec::new() };
+    let mut out = Rows {
+        docs: Vec::new(),
+        problems: Vec::new(),
+    };
     let mut names = IdNamer::default();
     for (i, row) in rows.try_iter()?.enumerate() {
         let row = row?;
@@ -58,11 +61,16 @@ pub fn read_rows(rows: &Bound<'_, PyAny>, fields: &Fields, strict: bool) -> PyRe
         match document_from_row(&row, fields, &source, None)? {
             Ok((mut doc, warning)) => {
                 if let Some(msg) = warning {
-                    out.problems.push(Problem::warning(source.clone(), ProblemKind::MissingField, msg));
+                    out.problems.push(Problem::warning(
+                        source.clone(),
+                        ProblemKind::MissingField,
+                        msg,
+                    ));
                 }
                 let (id, renamed) = names.name(std::mem::take(&mut doc.id));
                 if let Some(msg) = renamed {
-                    out.problems.push(Problem::warning(source, ProblemKind::DuplicateId, msg));
+                    out.problems
+                        .push(Problem::warning(source, ProblemKind::DuplicateId, msg));
                 }
                 doc.id = id;
                 out.docs.push(doc);
@@ -89,7 +97,11 @@ pub struct ScanResult {
     families: OnceLock<Py<PyList>>,
 }
 
-fn cached<'py, T: serde::Serialize>(py: Python<'py>, cell: &OnceLock<Py<PyList>>, rows: &[T]) -> PyResult<Bound<'py, PyList>> {
+fn cached<'py, T: serde::Serialize>(
+    py: Python<'py>,
+    cell: &OnceLock<Py<PyList>>,
+    rows: &[T],
+) -> PyResult<Bound<'py, PyList>> {
     if let Some(list) = cell.get() {
         return Ok(list.bind(py).clone());
     }
@@ -131,12 +143,17 @@ impl ScanResult {
     /// to `directory`, byte for byte as `unspun scan --out` would.
     fn write(&self, py: Python<'_>, directory: PathBuf) -> PyResult<()> {
         py.allow_threads(|| self.inner.write_to(&directory))
-            .map_err(|e| PyOSError::new_err(format!("writing results to {}: {e}", directory.display())))
+            .map_err(|e| {
+                PyOSError::new_err(format!("writing results to {}: {e}", directory.display()))
+            })
     }
 
     fn __repr__(&self) -> String {
         let s = &self.inner.summary;
-        format!("ScanResult(documents={}, pairs={}, families={})", s.documents, s.pairs, s.families)
+        format!(
+            "ScanResult(documents={}, pairs={}, families={})",
+            s.documents, s.pairs, s.families
+        )
     }
 }
 
@@ -161,17 +178,32 @@ pub fn scan(
     let strict = match errors {
         "raise" => true,
         "skip" => false,
-        other => return Err(PyValueError::new_err(format!("errors must be \"raise\" or \"skip\", got {other:?}"))),
+        other => {
+            return Err(PyValueError::new_err(format!(
+                "errors must be \"raise\" or \"skip\", got {other:?}"
+            )))
+        }
     };
     Sketcher::new(threshold, 1)?;
-    let fields = Fields { text: text_field.to_string(), id: id_field.to_string() };
+    let fields = Fields {
+        text: text_field.to_string(),
+        id: id_field.to_string(),
+    };
     let rows = read_rows(documents, &fields, strict)?;
-    let opts = ScanOptions { lsh_threshold: threshold, ..ScanOptions::default() };
+    let opts = ScanOptions {
+        lsh_threshold: threshold,
+        ..ScanOptions::default()
+    };
     let mut result = py
         .allow_threads(|| scan_documents(rows.docs, &opts, &Quiet))
         .map_err(|e| PyOSError::new_err(e.to_string()))?;
     add_problems(&mut result, rows.problems);
-    Ok(ScanResult { inner: result, documents: OnceLock::new(), pairs: OnceLock::new(), families: OnceLock::new() })
+    Ok(ScanResult {
+        inner: result,
+        documents: OnceLock::new(),
+        pairs: OnceLock::new(),
+        families: OnceLock::new(),
+    })
 }
 
 /// Counts the row problems into the summary as the CLI counts its own.

@@ -28,7 +28,9 @@ impl Sketcher {
     /// Same validation and message as `unspun scan --threshold`.
     pub fn new(threshold: f64, bins: usize) -> PyResult<Self> {
         if !(threshold > 0.0 && threshold <= 1.0) {
-            return Err(PyValueError::new_err(format!("--threshold must be in (0, 1], got {threshold}")));
+            return Err(PyValueError::new_err(format!(
+                "--threshold must be in (0, 1], got {threshold}"
+            )));
         }
         if bins == 0 {
             return Err(PyValueError::new_err("bins must be at least 1"));
@@ -42,15 +44,28 @@ impl Sketcher {
         })
     }
 
-    pub fn sketch(&self, text: &str, stats: Option<&LineStats>, site: Option<&str>, boilerplate: bool) -> Sketched {
+    pub fn sketch(
+        &self,
+        text: &str,
+        stats: Option<&LineStats>,
+        site: Option<&str>,
+        boilerplate: bool,
+    ) -> Sketched {
         let cleaned = if boilerplate {
             clean(text, stats, site)
         } else {
-            TextCleaned { kept: vec![Span::new(0, text.len())], tokens: unspun_text::tokenize(text), ..Default::default() }
+            TextCleaned {
+                kept: vec![Span::new(0, text.len())],
+                tokens: unspun_text::tokenize(text),
+                ..Default::default()
+            }
         };
         let sh = shingles(&cleaned.tokens);
         let signature = self.hasher.sketch(&sh);
-        let band_keys = signature.as_ref().map(|s| self.lsh.band_keys(s)).unwrap_or_default();
+        let band_keys = signature
+            .as_ref()
+            .map(|s| self.lsh.band_keys(s))
+            .unwrap_or_default();
         Sketched {
             anchors: anchors(&sh, &self.anchors),
             shingles: sh.len(),
@@ -101,7 +116,16 @@ pub struct Cleaned {
 #[pymethods]
 impl Cleaned {
     fn __repr__(&self) -> String {
-        format!("Cleaned(kept={} lines, removed={} ranges, title={:?}, tokens={})", self.kept.len(), self.removed.len(), self.title, self.tokens)
+        let title = self
+            .title
+            .as_deref()
+            .map_or("None".to_string(), |t| format!("{t:?}"));
+        format!(
+            "Cleaned(kept={} lines, removed={} ranges, title={title}, tokens={})",
+            self.kept.len(),
+            self.removed.len(),
+            self.tokens
+        )
     }
 }
 
@@ -114,7 +138,12 @@ impl Cleaned {
 pub fn clean_text(py: Python<'_>, text: &str, site: Option<&str>) -> Cleaned {
     let c = py.allow_threads(|| clean(text, None, site));
     let chars = CharOffsets::new(text);
-    let content = c.kept.iter().map(|s| &text[s.range()]).collect::<Vec<_>>().join("\n");
+    let content = c
+        .kept
+        .iter()
+        .map(|s| &text[s.range()])
+        .collect::<Vec<_>>()
+        .join("\n");
     Cleaned {
         kept: c.kept.iter().map(|&s| span_tuple(s)).collect(),
         removed: c.removed.iter().map(|&s| span_tuple(s)).collect(),
@@ -153,7 +182,14 @@ impl Sketch {
     }
 
     fn __repr__(&self) -> String {
-        format!("Sketch(bins={}, bands={}x{}, anchors={}, tokens={})", self.signature.len(), self.bands, self.rows, self.anchors.len(), self.tokens)
+        format!(
+            "Sketch(bins={}, bands={}x{}, anchors={}, tokens={})",
+            self.signature.len(),
+            self.bands,
+            self.rows,
+            self.anchors.len(),
+            self.tokens
+        )
     }
 }
 
@@ -161,7 +197,14 @@ impl Sketch {
 /// `boilerplate=False`), 3-word shingles, MinHash, LSH band keys, anchors.
 #[pyfunction]
 #[pyo3(signature = (text, *, site=None, threshold=0.5, bins=128, boilerplate=true))]
-pub fn sketch(py: Python<'_>, text: &str, site: Option<&str>, threshold: f64, bins: usize, boilerplate: bool) -> PyResult<Sketch> {
+pub fn sketch(
+    py: Python<'_>,
+    text: &str,
+    site: Option<&str>,
+    threshold: f64,
+    bins: usize,
+    boilerplate: bool,
+) -> PyResult<Sketch> {
     let sk = Sketcher::new(threshold, bins)?;
     let s = py.allow_threads(|| sk.sketch(text, None, site, boilerplate));
     Ok(Sketch {
@@ -183,8 +226,12 @@ type LineCounts = (Vec<(i64, u32)>, Vec<(i64, u32)>);
 fn stats_of(counts: Option<LineCounts>) -> Option<LineStats> {
     let (global, by_site) = counts?;
     let mut stats = LineStats::new();
-    stats.global.extend(global.into_iter().map(|(k, n)| (k as u64, n)));
-    stats.by_site.extend(by_site.into_iter().map(|(k, n)| (k as u64, n)));
+    stats
+        .global
+        .extend(global.into_iter().map(|(k, n)| (k as u64, n)));
+    stats
+        .by_site
+        .extend(by_site.into_iter().map(|(k, n)| (k as u64, n)));
     Some(stats)
 }
 
@@ -244,13 +291,27 @@ pub fn scan_sketch(
     line_counts: Option<LineCounts>,
     threshold: f64,
     bins: usize,
-) -> PyResult<(Vec<i64>, Vec<u32>, usize, Vec<u32>, Vec<[u32; 2]>, Option<String>)> {
+) -> PyResult<(
+    Vec<i64>,
+    Vec<u32>,
+    usize,
+    Vec<u32>,
+    Vec<[u32; 2]>,
+    Option<String>,
+)> {
     let sk = Sketcher::new(threshold, bins)?;
     let stats = stats_of(line_counts);
     let s = py.allow_threads(|| sk.sketch(text, stats.as_ref(), site, true));
     let title = s.title.map(|t| text[t.range()].to_string());
     let removed = s.removed.iter().map(|r| [r.start, r.end]).collect();
-    Ok((as_signed(&s.band_keys), s.anchors, s.tokens, spans_to_flat(&s.kept), removed, title))
+    Ok((
+        as_signed(&s.band_keys),
+        s.anchors,
+        s.tokens,
+        spans_to_flat(&s.kept),
+        removed,
+        title,
+    ))
 }
 
 /// The settings of a scan, as a dict: MinHash bins, LSH `bands` x `rows`

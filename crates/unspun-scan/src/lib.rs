@@ -14,15 +14,18 @@
 //! its text or shingles: a corpus larger than memory scans as long as its
 //! signatures fit.
 
+pub mod ann;
 pub mod output;
 pub mod spool;
 
 use rayon::prelude::*;
 use std::path::PathBuf;
 use std::time::Instant;
-use unspun_compare::{compare, PairContext, Prepared, Relation, Thresholds};
+use unspun_compare::{compare_with_meaning, Meaning, PairContext, Prepared, Relation, Thresholds};
 use unspun_ingest::{read_inputs, InputOptions, Item, Problem};
-use unspun_sketch::{anchor_candidates, anchors, lsh_candidates, AnchorParams, LshParams, MinHasher};
+use unspun_sketch::{
+    anchor_candidates, anchors, lsh_candidates, AnchorParams, LshParams, MinHasher,
+};
 use unspun_text::boilerplate::{clean, LineStats};
 use unspun_text::{Document, Span};
 
@@ -41,6 +44,12 @@ pub struct ScanOptions {
     pub input: InputOptions,
     /// Buckets with more documents are chained, not fully paired.
     pub max_bucket: usize,
+    /// Meaning layer: document-vector cosine for a candidate with no shared text...
+    pub meaning_min_cosine: f32,
+    /// ...at most this many per document...
+    pub meaning_neighbours: usize,
+    /// ...published at most this many days apart when both dates are known.
+    pub story_window_days: i64,
 }
 
 impl Default for ScanOptions {
@@ -52,6 +61,9 @@ impl Default for ScanOptions {
             thresholds: Thresholds::default(),
             input: InputOptions::default(),
             max_bucket: 64,
+            meaning_min_cosine: 0.8,
+            meaning_neighbours: 10,
+            story_window_days: 7,
         }
     }
 }
@@ -76,8 +88,23 @@ pub enum ScanError {
     Spool(#[from] std::io::Error),
 }
 
-/// Scans files, directories, JSONL, WARC (or `-` for JSONL on stdin).
-pub fn scan(inputs: &[PathBuf], opts: &ScanOptions, progress: &dyn Progress) -> Result<ScanResult, ScanError> {
+/// Scans files, directories, JSONL, WARC (or `-` for JSONL on stdin), on
+/// lexical evidence alone.
+pub fn scan(
+    inputs: &[PathBuf],
+    opts: &ScanOptions,
+    progress: &dyn Progress,
+) -> Result<ScanResult, ScanError> {
+    scan_with_meaning(inputs, opts, None, progress)
+}
+
+/// Scans with the meaning layer too (paraphrase and same_story pairs).
+pub fn scan_with_meaning(
+    inputs: &[PathBuf],
+    opts: &ScanOptions,
+    meaning: Option<&Meaning>,
+    progress: &dyn Progress,
+) -> Result<ScanResult, ScanError> {
     let started = Instant::now();
     let mut corpus = Corpus::new()?;
     let mut failure: Option<std::io::Error> = None;
@@ -91,7 +118,10 @@ pub fn scan(inputs: &[PathBuf], opts: &ScanOptions, progress: &dyn Progress) -> 
                 if let Err(e) = corpus.add_batch(std::mem::take(&mut batch)) {
                     failure.get_or_insert(e);
                 }
-                let now = opts.input.bytes_read.load(std::sync::atomic::Ordering::Relaxed);
+                let now = opts
+                    .input
+                    .bytes_read
+                    .load(std::sync::atomic::Ordering::Relaxed);
                 progress.advance(now.saturating_sub(last_bytes));
                 last_bytes = now;
             }
@@ -106,13 +136,23 @@ pub fn scan(inputs: &[PathBuf], opts: &ScanOptions, progress: &dyn Progress) -> 
         return Err(e.into());
     }
     corpus.read_seconds = started.elapsed().as_secs_f64();
-    corpus.finish(opts, progress)
+    corpus.finish(opts, meaning, progress)
 }
 
-/// Scans documents already in memory (tests, bindings).
+/// Scans documents already in memory (tests, bindings), lexically.
 pub fn scan_documents(
     docs: impl IntoIterator<Item = Document>,
     opts: &ScanOptions,
+    progress: &dyn Progress,
+) -> Result<ScanResult, ScanError> {
+    scan_documents_with_meaning(docs, opts, None, progress)
+}
+
+/// Scans documents already in memory with the meaning layer.
+pub fn scan_documents_with_meaning(
+    docs: impl IntoIterator<Item = Document>,
+    opts: &ScanOptions,
+    meaning: Option<&Meaning>,
     progress: &dyn Progress,
 ) -> Result<ScanResult, ScanError> {
     let started = Instant::now();
@@ -126,10 +166,31 @@ pub fn scan_documents(
     }
     corpus.add_batch(batch)?;
     corpus.read_seconds = started.elapsed().as_secs_f64();
-    corpus.finish(opts, progress)
+    corpus.finish(opts, meaning, progress)
 }
 
 const BATCH: usize = 4096;
+
+fn unspun_embed_dim() -> usize {
+    384
+}
+
+/// True when either date is unknown or they are at most `days` apart.
+fn within_days(a: Option<&str>, b: Option<&str>, days: i64) -> bool {
+    match (a.and_then(day_number), b.and_then(day_number)) {
+        (Some(x), Some(y)) => (x - y).abs() <= days,
+        _ => true,
+    }
+}
+
+/// Days since 0000-03-01 of a `YYYY-MM-DD` date (civil calendar).
+fn day_number(date: &str) -> Option<i64> {
+    let y: i64 = date.get(0..4)?.parse().ok()?;
+    let m: i64 = date.get(5..7)?.parse().ok()?;
+    let d: i64 = date.get(8..10)?.parse().ok()?;
+    let (y, m) = if m <= 2 { (y - 1, m + 9) } else { (y, m - 3) };
+    Some(365 * y + y / 4 - y / 100 + y / 400 + (153 * m + 2) / 5 + d)
+}
 
 /// Per-document state between passes (no text).
 struct Meta {
@@ -155,7 +216,13 @@ struct Corpus {
 
 impl Corpus {
     fn new() -> std::io::Result<Self> {
-        Ok(Corpus { spool: Spool::new()?, metas: Vec::new(), stats: LineStats::new(), problems: Vec::new(), read_seconds: 0.0 })
+        Ok(Corpus {
+            spool: Spool::new()?,
+            metas: Vec::new(),
+            stats: LineStats::new(),
+            problems: Vec::new(),
+            read_seconds: 0.0,
+        })
     }
 
     fn add_batch(&mut self, batch: Vec<Document>) -> std::io::Result<()> {
@@ -178,7 +245,12 @@ impl Corpus {
         Ok(())
     }
 
-    fn finish(mut self, opts: &ScanOptions, progress: &dyn Progress) -> Result<ScanResult, ScanError> {
+    fn finish(
+        mut self,
+        opts: &ScanOptions,
+        meaning: Option<&Meaning>,
+        progress: &dyn Progress,
+    ) -> Result<ScanResult, ScanError> {
         self.spool.seal()?;
         let n = self.metas.len();
         let mut timings = vec![("read", self.read_seconds)];
@@ -188,7 +260,7 @@ impl Corpus {
         progress.stage("sketch", Some(n as u64));
         let hasher = MinHasher::new(opts.bins, 0x5eed_0f_0a11);
         let lsh = LshParams::for_threshold(opts.lsh_threshold, opts.bins);
-        let sketched: Vec<std::io::Result<(Sketched, Vec<u64>, Vec<u32>)>> = (0..n)
+        let sketched: Vec<std::io::Result<(Sketched, Vec<u64>, Vec<u32>, Vec<f32>)>> = (0..n)
             .into_par_iter()
             .map(|i| {
                 let text = self.spool.read(i)?;
@@ -196,21 +268,51 @@ impl Corpus {
                 let cleaned = clean(&text, Some(&self.stats), site);
                 let n_tokens = cleaned.tokens.len();
                 let shingles = unspun_sketch::shingles(&cleaned.tokens);
-                let keys = hasher.sketch(&shingles).map(|s| lsh.band_keys(&s)).unwrap_or_default();
+                let keys = hasher
+                    .sketch(&shingles)
+                    .map(|s| lsh.band_keys(&s))
+                    .unwrap_or_default();
                 let anchor_set = anchors(&shingles, &opts.anchors);
                 let title = cleaned.title.map(|s| text[s.range()].to_string());
+                // The fast tier over the whole content is the token-weighted
+                // mean of its sentences: one pass, no segmentation needed.
+                let vector = match meaning {
+                    Some(m) => {
+                        let content: Vec<&str> =
+                            cleaned.kept.iter().map(|s| &text[s.range()]).collect();
+                        m.fast(&[content.join("\n").as_str()])
+                            .pop()
+                            .unwrap_or_default()
+                    }
+                    None => Vec::new(),
+                };
                 progress.advance(1);
-                Ok((Sketched { kept: cleaned.kept, removed: cleaned.removed, title, tokens: n_tokens, bytes: text.len() }, keys, anchor_set))
+                Ok((
+                    Sketched {
+                        kept: cleaned.kept,
+                        removed: cleaned.removed,
+                        title,
+                        tokens: n_tokens,
+                        bytes: text.len(),
+                    },
+                    keys,
+                    anchor_set,
+                    vector,
+                ))
             })
             .collect();
         let mut docs = Vec::with_capacity(n);
         let mut keys = Vec::with_capacity(n);
         let mut anchor_sets = Vec::with_capacity(n);
+        let mut vectors = ann::DocVectors::new(unspun_embed_dim());
         for r in sketched {
-            let (s, k, a) = r?;
+            let (s, k, a, v) = r?;
             docs.push(s);
             keys.push(k);
             anchor_sets.push(a);
+            if meaning.is_some() {
+                vectors.push(&v);
+            }
         }
         timings.push(("sketch", t.elapsed().as_secs_f64()));
 
@@ -226,6 +328,23 @@ impl Corpus {
         candidates.extend_from_slice(&anchor_pairs);
         candidates.par_sort_unstable();
         candidates.dedup();
+        let mut meaning_pairs = Vec::new();
+        if meaning.is_some() {
+            let dates: Vec<Option<&str>> =
+                self.metas.iter().map(|m| m.doc.date.as_deref()).collect();
+            let window =
+                |i: usize, j: usize| within_days(dates[i], dates[j], opts.story_window_days);
+            meaning_pairs = ann::neighbours(
+                &vectors,
+                opts.meaning_min_cosine,
+                opts.meaning_neighbours,
+                &window,
+            );
+            meaning_pairs.retain(|p| candidates.binary_search(p).is_err());
+            candidates.extend_from_slice(&meaning_pairs);
+            candidates.par_sort_unstable();
+        }
+        drop(vectors);
         timings.push(("candidates", t.elapsed().as_secs_f64()));
 
         // Pass 4: verify and align, grouped by the first document so that
@@ -244,10 +363,18 @@ impl Corpus {
                     let b = b as usize;
                     let text_b = self.spool.read(b)?;
                     let prep_b = Prepared::new(&text_b, &docs[b].kept);
-                    let ctx = PairContext { date_a: self.metas[a].doc.date.as_deref(), date_b: self.metas[b].doc.date.as_deref() };
-                    let c = compare(&prep_a, &prep_b, ctx, &opts.thresholds);
+                    let ctx = PairContext {
+                        date_a: self.metas[a].doc.date.as_deref(),
+                        date_b: self.metas[b].doc.date.as_deref(),
+                    };
+                    let c = compare_with_meaning(&prep_a, &prep_b, ctx, &opts.thresholds, meaning)
+                        .map_err(|e| std::io::Error::other(format!("meaning layer: {e}")))?;
                     if c.relation != Relation::Unrelated {
-                        out.push(output::Verified { a: a as u32, b: b as u32, comparison: c });
+                        out.push(output::Verified {
+                            a: a as u32,
+                            b: b as u32,
+                            comparison: c,
+                        });
                     }
                 }
                 progress.advance(group.len() as u64);
@@ -263,10 +390,17 @@ impl Corpus {
         let t = Instant::now();
         let result = output::assemble(
             self.metas.into_iter().map(|m| m.doc).collect(),
-            docs.into_iter().map(|s| (s.removed, s.title, s.tokens, s.bytes)).collect(),
+            docs.into_iter()
+                .map(|s| (s.removed, s.title, s.tokens, s.bytes))
+                .collect(),
             pairs,
             self.problems,
-            output::CandidateCounts { lsh: lsh_pairs.len(), anchors: anchor_pairs.len(), total: candidates.len() },
+            output::CandidateCounts {
+                lsh: lsh_pairs.len(),
+                anchors: anchor_pairs.len(),
+                meaning: meaning_pairs.len(),
+                total: candidates.len(),
+            },
         );
         timings.push(("group", t.elapsed().as_secs_f64()));
         Ok(result.with_timings(timings))

@@ -92,6 +92,8 @@ pub struct FamilyRecord {
 pub struct CandidateCounts {
     pub lsh: usize,
     pub anchors: usize,
+    /// Proposed by document vectors alone (meaning layer).
+    pub meaning: usize,
     pub total: usize,
 }
 
@@ -121,7 +123,9 @@ pub struct ScanResult {
 impl ScanResult {
     pub(crate) fn with_timings(mut self, timings: Vec<(&'static str, f64)>) -> Self {
         for (k, v) in timings {
-            self.summary.seconds.insert(k.to_string(), (v * 1000.0).round() / 1000.0);
+            self.summary
+                .seconds
+                .insert(k.to_string(), (v * 1000.0).round() / 1000.0);
         }
         self
     }
@@ -157,7 +161,13 @@ pub(crate) fn assemble(
 ) -> ScanResult {
     verified.sort_by_key(|v| (v.a, v.b));
     let ids: Vec<&str> = docs.iter().map(|d| d.id.as_str()).collect();
-    let fams = families(&ids, verified.iter().filter(|v| v.comparison.relation.is_copy()).map(|v| (v.a, v.b)));
+    let fams = families(
+        &ids,
+        verified
+            .iter()
+            .filter(|v| v.comparison.relation.is_copy())
+            .map(|v| (v.a, v.b)),
+    );
     let mut family_of: Vec<Option<usize>> = vec![None; docs.len()];
     for (f, fam) in fams.iter().enumerate() {
         for &m in &fam.members {
@@ -182,7 +192,11 @@ pub(crate) fn assemble(
         .map(|(f, votes)| FamilyRecord {
             id: f.id.clone(),
             size: f.members.len(),
-            members: f.members.iter().map(|&m| ids[m as usize].to_string()).collect(),
+            members: f
+                .members
+                .iter()
+                .map(|&m| ids[m as usize].to_string())
+                .collect(),
             original: votes
                 .iter()
                 .max_by_key(|(doc, n)| (**n, std::cmp::Reverse(**doc)))
@@ -213,12 +227,18 @@ pub(crate) fn assemble(
         ..Summary::default()
     };
     for p in &pairs {
-        *summary.pairs_by_relation.entry(p.relation.to_string()).or_default() += 1;
+        *summary
+            .pairs_by_relation
+            .entry(p.relation.to_string())
+            .or_default() += 1;
     }
     for p in &problems {
         if p.skipped {
             summary.skipped += 1;
-            *summary.skipped_by_kind.entry(p.kind.to_string()).or_default() += 1;
+            *summary
+                .skipped_by_kind
+                .entry(p.kind.to_string())
+                .or_default() += 1;
         } else {
             summary.warnings += 1;
         }
@@ -242,5 +262,10 @@ pub(crate) fn assemble(
             tokens,
         })
         .collect();
-    ScanResult { documents, pairs, families: family_records, summary }
+    ScanResult {
+        documents,
+        pairs,
+        families: family_records,
+        summary,
+    }
 }

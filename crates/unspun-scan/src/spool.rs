@@ -20,14 +20,23 @@ impl Spool {
     pub fn new() -> std::io::Result<Self> {
         let file = tempfile::tempfile()?;
         let writer = BufWriter::with_capacity(1 << 20, file.try_clone()?);
-        Ok(Spool { writer: Some(writer), file, offsets: Vec::new(), end: 0 })
+        Ok(Spool {
+            writer: Some(writer),
+            file,
+            offsets: Vec::new(),
+            end: 0,
+        })
     }
 
     /// Appends a text; returns its index.
     pub fn push(&mut self, text: &str) -> std::io::Result<usize> {
-        let writer = self.writer.as_mut().ok_or_else(|| std::io::Error::other("spool is sealed"))?;
+        let writer = self
+            .writer
+            .as_mut()
+            .ok_or_else(|| std::io::Error::other("spool is sealed"))?;
         writer.write_all(text.as_bytes())?;
-        let len = u32::try_from(text.len()).map_err(|_| std::io::Error::other("text over 4 GiB"))?;
+        let len =
+            u32::try_from(text.len()).map_err(|_| std::io::Error::other("text over 4 GiB"))?;
         self.offsets.push((self.end, len));
         self.end += text.len() as u64;
         Ok(self.offsets.len() - 1)
@@ -51,7 +60,10 @@ impl Spool {
 
     /// Reads text `i` back. Texts were valid UTF-8 when written.
     pub fn read(&self, i: usize) -> std::io::Result<String> {
-        let (offset, len) = *self.offsets.get(i).ok_or_else(|| std::io::Error::other("no such text"))?;
+        let (offset, len) = *self
+            .offsets
+            .get(i)
+            .ok_or_else(|| std::io::Error::other("no such text"))?;
         let mut buf = vec![0u8; len as usize];
         self.file.read_exact_at(&mut buf, offset)?;
         String::from_utf8(buf).map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))

@@ -31,7 +31,13 @@ pub struct AnchorParams {
 
 impl Default for AnchorParams {
     fn default() -> Self {
-        AnchorParams { sample_bits: 3, min_shared: 3, min_containment: 0.4, min_shared_reuse: 12, max_posting: 1000 }
+        AnchorParams {
+            sample_bits: 3,
+            min_shared: 3,
+            min_containment: 0.4,
+            min_shared_reuse: 12,
+            max_posting: 1000,
+        }
     }
 }
 
@@ -73,8 +79,11 @@ type Postings = HashMap<u32, (u32, u32), std::hash::BuildHasherDefault<Identity>
 /// Candidate pairs `(i, j)`, `i < j`, whose anchor overlap passes `params`.
 pub fn anchor_candidates(docs: &[Vec<u32>], params: &AnchorParams) -> Vec<(u32, u32)> {
     // Inverted index: anchor -> range of `ids` (documents in ascending order).
-    let mut flat: Vec<(u32, u32)> =
-        docs.iter().enumerate().flat_map(|(d, a)| a.iter().map(move |&x| (x, d as u32))).collect();
+    let mut flat: Vec<(u32, u32)> = docs
+        .iter()
+        .enumerate()
+        .flat_map(|(d, a)| a.iter().map(move |&x| (x, d as u32)))
+        .collect();
     flat.par_sort_unstable();
     let ids: Vec<u32> = flat.iter().map(|p| p.1).collect();
     let mut postings = Postings::default();
@@ -83,7 +92,10 @@ pub fn anchor_candidates(docs: &[Vec<u32>], params: &AnchorParams) -> Vec<(u32, 
     }
     drop(flat);
     // Anchor counts in one compact array: read for every touched document.
-    let sizes: Vec<u16> = docs.iter().map(|a| a.len().min(u16::MAX as usize) as u16).collect();
+    let sizes: Vec<u16> = docs
+        .iter()
+        .map(|a| a.len().min(u16::MAX as usize) as u16)
+        .collect();
 
     let mut pairs: Vec<(u32, u32)> = (0..docs.len())
         .into_par_iter()
@@ -93,7 +105,9 @@ pub fn anchor_candidates(docs: &[Vec<u32>], params: &AnchorParams) -> Vec<(u32, 
             || (vec![0u16; docs.len()], Vec::<u32>::new()),
             |(counts, touched), doc| {
                 for anchor in &docs[doc] {
-                    let Some(&(lo, hi)) = postings.get(anchor) else { continue };
+                    let Some(&(lo, hi)) = postings.get(anchor) else {
+                        continue;
+                    };
                     if (hi - lo) as usize > params.max_posting {
                         continue;
                     }
@@ -118,7 +132,8 @@ pub fn anchor_candidates(docs: &[Vec<u32>], params: &AnchorParams) -> Vec<(u32, 
                         continue;
                     }
                     let smaller = mine.min(sizes[other as usize] as usize).max(1);
-                    let contained = shared >= params.min_shared && shared as f32 >= params.min_containment * smaller as f32;
+                    let contained = shared >= params.min_shared
+                        && shared as f32 >= params.min_containment * smaller as f32;
                     if contained || shared >= params.min_shared_reuse {
                         found.push((other, doc as u32));
                     }
@@ -163,7 +178,11 @@ mod tests {
         let part = shingles(100..220); // 30 % of the original, wholly inside it
         let mut unrelated = shingles(5000..5400);
         unrelated.extend(shingles(300..320)); // one shared sentence
-        let docs = vec![anchors(&original, &p), anchors(&part, &p), anchors(&unrelated, &p)];
+        let docs = vec![
+            anchors(&original, &p),
+            anchors(&part, &p),
+            anchors(&unrelated, &p),
+        ];
         assert_eq!(anchor_candidates(&docs, &p), vec![(0, 1)]);
     }
 

@@ -20,7 +20,13 @@ impl LshParams {
     /// false positives below `threshold` plus false negatives above it.
     pub fn for_threshold(threshold: f64, bins: usize) -> LshParams {
         let threshold = threshold.clamp(0.01, 0.99);
-        let mut best = (f64::MAX, LshParams { bands: 1, rows: bins.max(1) });
+        let mut best = (
+            f64::MAX,
+            LshParams {
+                bands: 1,
+                rows: bins.max(1),
+            },
+        );
         for bands in 1..=bins {
             for rows in 1..=bins / bands {
                 let p = |s: f64| 1.0 - (1.0 - s.powi(rows as i32)).powi(bands as i32);
@@ -45,7 +51,8 @@ impl LshParams {
         (0..self.bands)
             .map(|b| {
                 let rows = sig.0.get(b * self.rows..(b + 1) * self.rows).unwrap_or(&[]);
-                rows.iter().fold(fmix64(b as u64 + 1), |h, &v| fmix64(h ^ v as u64))
+                rows.iter()
+                    .fold(fmix64(b as u64 + 1), |h, &v| fmix64(h ^ v as u64))
             })
             .collect()
     }

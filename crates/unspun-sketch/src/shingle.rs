@@ -17,7 +17,10 @@ pub fn shingles(tokens: &[Token]) -> Vec<u64> {
     if tokens.len() < SHINGLE_WORDS {
         return vec![combine(tokens.iter().map(|t| t.hash))];
     }
-    tokens.windows(SHINGLE_WORDS).map(|w| combine(w.iter().map(|t| t.hash))).collect()
+    tokens
+        .windows(SHINGLE_WORDS)
+        .map(|w| combine(w.iter().map(|t| t.hash)))
+        .collect()
 }
 
 #[inline]

@@ -27,31 +27,91 @@ const MAX_REPEATED_WORDS: usize = 25;
 
 /// Phrases that mark a line as chrome on their own (when the line is short).
 const STRONG_PHRASES: &[&str] = &[
-    "image source", "image caption", "media caption", "photo:", "credit:", "getty images",
-    "all rights reserved", "copyright ©", "click here", "read more", "subscribe to", "sign up for",
-    "newsletter", "advertisement", "share this", "comments are closed", "continue reading",
-    "do not claim", "indexed to our site", "original source", "donate now", "subscription form",
-    "follow us", "cookie", "privacy policy", "terms of use", "thumbnail", "see all the latest news",
-    "contact our newsroom", "skip to content", "related posts",
+    "image source",
+    "image caption",
+    "media caption",
+    "photo:",
+    "credit:",
+    "getty images",
+    "all rights reserved",
+    "copyright ©",
+    "click here",
+    "read more",
+    "subscribe to",
+    "sign up for",
+    "newsletter",
+    "advertisement",
+    "share this",
+    "comments are closed",
+    "continue reading",
+    "do not claim",
+    "indexed to our site",
+    "original source",
+    "donate now",
+    "subscription form",
+    "follow us",
+    "cookie",
+    "privacy policy",
+    "terms of use",
+    "thumbnail",
+    "see all the latest news",
+    "contact our newsroom",
+    "skip to content",
+    "related posts",
 ];
 
 /// Weaker phrases: two on one line (or one plus a short line) mark chrome.
 const WEAK_PHRASES: &[&str] = &[
-    "subscribe", "follow", "share", "donat", "email", "google news", "facebook", "twitter",
-    "instagram", "whatsapp", "telegram", "download", "app", "login", "log in", "sign in",
-    "photos and videos", "send your story",
+    "subscribe",
+    "follow",
+    "share",
+    "donat",
+    "email",
+    "google news",
+    "facebook",
+    "twitter",
+    "instagram",
+    "whatsapp",
+    "telegram",
+    "download",
+    "app",
+    "login",
+    "log in",
+    "sign in",
+    "photos and videos",
+    "send your story",
 ];
 
 /// Lines that open a teaser block: everything after them is set aside.
 const TEASER_MARKERS: &[&str] = &[
-    "related posts", "related articles", "related topics", "related stories", "related news",
-    "more on this story", "you may also like", "you might also like", "recommended for you",
-    "recommended stories", "more stories", "trending now", "most read", "popular posts",
-    "also read", "latest news", "more from",
+    "related posts",
+    "related articles",
+    "related topics",
+    "related stories",
+    "related news",
+    "more on this story",
+    "you may also like",
+    "you might also like",
+    "recommended for you",
+    "recommended stories",
+    "more stories",
+    "trending now",
+    "most read",
+    "popular posts",
+    "also read",
+    "latest news",
+    "more from",
 ];
 
 /// Line-start prefixes that mark media and caption lines.
-const CAPTION_PREFIXES: &[&str] = &["watch:", "listen:", "video:", "photo:", "pictured:", "file photo"];
+const CAPTION_PREFIXES: &[&str] = &[
+    "watch:",
+    "listen:",
+    "video:",
+    "photo:",
+    "pictured:",
+    "file photo",
+];
 
 const STOPWORDS: &[&str] = &[
     "the", "of", "and", "to", "in", "is", "that", "for", "it", "was", "on", "with", "as", "he",
@@ -138,7 +198,9 @@ pub fn line_keys(text: &str) -> Vec<u64> {
 }
 
 fn key_of(tokens: &[Token]) -> u64 {
-    tokens.iter().fold(0x1234_5678_9abc_def1u64, |h, t| fmix64(h ^ t.hash))
+    tokens
+        .iter()
+        .fold(0x1234_5678_9abc_def1u64, |h, t| fmix64(h ^ t.hash))
 }
 
 /// Byte ranges of the lines of `text`, without their line breaks.
@@ -151,7 +213,11 @@ fn lines(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
         let start = pos;
         let end = memchr::memchr(b'\n', &text.as_bytes()[pos..]).map_or(text.len(), |i| pos + i);
         pos = end + 1;
-        let line_end = if end > start && text.as_bytes()[end - 1] == b'\r' { end - 1 } else { end };
+        let line_end = if end > start && text.as_bytes()[end - 1] == b'\r' {
+            end - 1
+        } else {
+            end
+        };
         Some((start, line_end))
     })
 }
@@ -217,14 +283,20 @@ pub fn clean(text: &str, stats: Option<&LineStats>, site: Option<&str>) -> Clean
         let line = &text[span.range()];
         let english = line_tokens.iter().filter(|t| is_stopword(t.hash)).count();
         let words = line_tokens.len();
-        let terminal = line.trim_end_matches(['"', '”', '’', '\'', ')']).ends_with(['.', '!', '?', '…', ':']);
+        let terminal = line
+            .trim_end_matches(['"', '”', '’', '\'', ')'])
+            .ends_with(['.', '!', '?', '…', ':']);
         items.push(Line {
             span,
             tokens: (first, tokens.len()),
             words,
             prose: (words >= 10 && terminal) || words >= 25,
             sentence_like: words >= 6 && terminal,
-            english_share: if words == 0 { 0.0 } else { english as f32 / words as f32 },
+            english_share: if words == 0 {
+                0.0
+            } else {
+                english as f32 / words as f32
+            },
             hits: phrase_hits(line),
             non_latin: !line.is_ascii() && non_latin_share(line) > 0.5,
             ends_with_period: line.ends_with('.'),
@@ -233,7 +305,12 @@ pub fn clean(text: &str, stats: Option<&LineStats>, site: Option<&str>) -> Clean
     }
     let total_words: usize = items.iter().map(|l| l.words).sum();
     let english_doc = total_words > 0
-        && items.iter().map(|l| l.english_share * l.words as f32).sum::<f32>() / total_words as f32 > 0.2;
+        && items
+            .iter()
+            .map(|l| l.english_share * l.words as f32)
+            .sum::<f32>()
+            / total_words as f32
+            > 0.2;
 
     let mut verdicts: Vec<Verdict> = items
         .iter()
@@ -263,8 +340,14 @@ pub fn clean(text: &str, stats: Option<&LineStats>, site: Option<&str>) -> Clean
 
     // Short lines before the first and after the last paragraph of prose are
     // chrome (menus, bylines, tags), except the headline.
-    let first_prose = items.iter().zip(&verdicts).position(|(l, v)| l.prose && *v == Verdict::Keep);
-    let last_prose = items.iter().zip(&verdicts).rposition(|(l, v)| l.prose && *v == Verdict::Keep);
+    let first_prose = items
+        .iter()
+        .zip(&verdicts)
+        .position(|(l, v)| l.prose && *v == Verdict::Keep);
+    let last_prose = items
+        .iter()
+        .zip(&verdicts)
+        .rposition(|(l, v)| l.prose && *v == Verdict::Keep);
     if let (Some(first), Some(last)) = (first_prose, last_prose) {
         let title = pick_title(&items[..first], &verdicts[..first]);
         for i in (0..first).chain(last + 1..items.len()) {
@@ -285,7 +368,11 @@ pub fn clean(text: &str, stats: Option<&LineStats>, site: Option<&str>) -> Clean
             Verdict::Remove => match out.removed.last_mut() {
                 // Merge with the previous removed range when only blank
                 // lines separate them, so ranges read as blocks.
-                Some(prev) if text[prev.end as usize..l.span.start as usize].trim().is_empty() => {
+                Some(prev)
+                    if text[prev.end as usize..l.span.start as usize]
+                        .trim()
+                        .is_empty() =>
+                {
                     prev.end = l.span.end;
                 }
                 _ => out.removed.push(l.span),
@@ -297,7 +384,10 @@ pub fn clean(text: &str, stats: Option<&LineStats>, site: Option<&str>) -> Clean
 }
 
 static STOPWORD_HASHES: LazyLock<Vec<u64>> = LazyLock::new(|| {
-    let mut v: Vec<u64> = STOPWORDS.iter().map(|w| crate::token::word_hash(w)).collect();
+    let mut v: Vec<u64> = STOPWORDS
+        .iter()
+        .map(|w| crate::token::word_hash(w))
+        .collect();
     v.sort_unstable();
     v
 });
@@ -326,11 +416,18 @@ enum PhraseKind {
 static PHRASES: LazyLock<Option<(AhoCorasick, Vec<PhraseKind>)>> = LazyLock::new(|| {
     let mut patterns: Vec<&str> = Vec::new();
     let mut kinds = Vec::new();
-    for (list, kind) in [(STRONG_PHRASES, PhraseKind::Strong), (WEAK_PHRASES, PhraseKind::Weak), (DOMAINS, PhraseKind::Domain)] {
+    for (list, kind) in [
+        (STRONG_PHRASES, PhraseKind::Strong),
+        (WEAK_PHRASES, PhraseKind::Weak),
+        (DOMAINS, PhraseKind::Domain),
+    ] {
         patterns.extend_from_slice(list);
         kinds.extend(std::iter::repeat_n(kind, list.len()));
     }
-    let ac = AhoCorasick::builder().ascii_case_insensitive(true).build(&patterns).ok()?;
+    let ac = AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(&patterns)
+        .ok()?;
     Some((ac, kinds))
 });
 
@@ -374,9 +471,17 @@ fn trimmed_span(text: &str, start: usize, end: usize) -> Span {
 }
 
 fn is_chrome(l: &Line) -> bool {
-    let Hits { strong, weak, caption, glued_domain, .. } = l.hits;
+    let Hits {
+        strong,
+        weak,
+        caption,
+        glued_domain,
+        ..
+    } = l.hits;
     let short = l.words < 40;
-    (short && (strong >= 1 || caption || glued_domain)) || strong + weak >= 3 || (strong >= 2)
+    (short && (strong >= 1 || caption || glued_domain))
+        || strong + weak >= 3
+        || (strong >= 2)
         || (l.words < 12 && weak >= 2)
 }
 
@@ -395,7 +500,11 @@ fn non_latin_share(s: &str) -> f32 {
             other += 1;
         }
     }
-    if letters == 0 { 0.0 } else { other as f32 / letters as f32 }
+    if letters == 0 {
+        0.0
+    } else {
+        other as f32 / letters as f32
+    }
 }
 
 /// The headline: the longest heading-like line (3 to 25 words, no final
@@ -403,7 +512,9 @@ fn non_latin_share(s: &str) -> f32 {
 fn pick_title(head: &[Line], verdicts: &[Verdict]) -> Option<usize> {
     head.iter()
         .enumerate()
-        .filter(|(i, l)| verdicts[*i] == Verdict::Keep && (3..=25).contains(&l.words) && !l.ends_with_period)
+        .filter(|(i, l)| {
+            verdicts[*i] == Verdict::Keep && (3..=25).contains(&l.words) && !l.ends_with_period
+        })
         .max_by_key(|(i, l)| (l.words, std::cmp::Reverse(*i)))
         .map(|(i, _)| i)
 }
@@ -433,8 +544,16 @@ mod tests {
                 "The framework sets limits on borrowing and was welcomed by markets, which rose in early trading on the news.",
             ]
         );
-        assert_eq!(c.title.map(|s| &PAGE[s.range()]), Some("Ministers agree new budget"));
-        let removed: String = c.removed.iter().map(|s| &PAGE[s.range()]).collect::<Vec<_>>().join("|");
+        assert_eq!(
+            c.title.map(|s| &PAGE[s.range()]),
+            Some("Ministers agree new budget")
+        );
+        let removed: String = c
+            .removed
+            .iter()
+            .map(|s| &PAGE[s.range()])
+            .collect::<Vec<_>>()
+            .join("|");
         assert!(removed.contains("Subscribe to our newsletter"));
         assert!(removed.contains("Zlatý oříšek"));
         assert!(removed.starts_with("Home | News | Sport"));

@@ -19,7 +19,11 @@ pub struct Document {
 
 impl Document {
     pub fn new(id: impl Into<String>, text: impl Into<String>) -> Self {
-        Document { id: id.into(), text: text.into(), ..Default::default() }
+        Document {
+            id: id.into(),
+            text: text.into(),
+            ..Default::default()
+        }
     }
 }
 
@@ -69,8 +73,14 @@ mod tests {
 
     #[test]
     fn site_from_url() {
-        assert_eq!(site_of_url("https://www.bbc.co.uk/news/x?y=1").as_deref(), Some("bbc.co.uk"));
-        assert_eq!(site_of_url("http://user@Example.com:8080/").as_deref(), Some("example.com"));
+        assert_eq!(
+            site_of_url("https://www.bbc.co.uk/news/x?y=1").as_deref(),
+            Some("bbc.co.uk")
+        );
+        assert_eq!(
+            site_of_url("http://user@Example.com:8080/").as_deref(),
+            Some("example.com")
+        );
         assert_eq!(site_of_url("not a url"), None);
     }
 

@@ -11,7 +11,8 @@ const ABBREVIATIONS: &[&str] = &[
     "mr", "mrs", "ms", "dr", "prof", "sen", "rep", "gov", "gen", "col", "lt", "sgt", "capt", "st",
     "jr", "sr", "inc", "corp", "ltd", "co", "vs", "etc", "no", "jan", "feb", "mar", "apr", "jun",
     "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mt", "ft", "rev", "hon", "pres", "gens",
-    "approx", "dept", "est", "fig", "al", "cf", "e.g", "i.e", "u.s", "u.k", "u.n", "e.u", "a.m", "p.m",
+    "approx", "dept", "est", "fig", "al", "cf", "e.g", "i.e", "u.s", "u.k", "u.n", "e.u", "a.m",
+    "p.m",
 ];
 
 fn is_closing(c: char) -> bool {
@@ -75,7 +76,8 @@ pub fn sentences_in(text: &str, range: std::ops::Range<usize>) -> Vec<Span> {
                 };
                 let abbreviation = c == '.' && is_abbreviation(&word_before(text, i));
                 // After an abbreviation, split only when a new line follows.
-                let ok = starts_new && (!abbreviation || matches!(next, None | Some('\n') | Some('\r')));
+                let ok =
+                    starts_new && (!abbreviation || matches!(next, None | Some('\n') | Some('\r')));
                 ok.then_some(end)
             }
             _ => None,
@@ -134,14 +136,25 @@ mod tests {
         let t = "The Kremlin said they would discuss a “comprehensive partnership”. Western countries warned.\nMedia caption,";
         assert_eq!(
             split(t),
-            ["The Kremlin said they would discuss a “comprehensive partnership”.", "Western countries warned.", "Media caption,"]
+            [
+                "The Kremlin said they would discuss a “comprehensive partnership”.",
+                "Western countries warned.",
+                "Media caption,"
+            ]
         );
     }
 
     #[test]
     fn initials_and_question_marks() {
         let t = "Written by J. K. Rowling. Will China provide weapons to Russia? “Yes,” he said.";
-        assert_eq!(split(t), ["Written by J. K. Rowling.", "Will China provide weapons to Russia?", "“Yes,” he said."]);
+        assert_eq!(
+            split(t),
+            [
+                "Written by J. K. Rowling.",
+                "Will China provide weapons to Russia?",
+                "“Yes,” he said."
+            ]
+        );
     }
 
     #[test]

@@ -13,7 +13,10 @@ pub struct Span {
 impl Span {
     pub fn new(start: usize, end: usize) -> Self {
         debug_assert!(start <= end);
-        Span { start: start as u32, end: end as u32 }
+        Span {
+            start: start as u32,
+            end: end as u32,
+        }
     }
     pub fn len(&self) -> usize {
         (self.end - self.start) as usize
@@ -26,7 +29,10 @@ impl Span {
     }
     /// Smallest span covering both.
     pub fn cover(self, other: Span) -> Span {
-        Span { start: self.start.min(other.start), end: self.end.max(other.end) }
+        Span {
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
     }
 }
 

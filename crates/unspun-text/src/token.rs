@@ -46,7 +46,11 @@ fn hash_bytes(bytes: &[u8], lower: u64) -> u64 {
         let mut w = [0u8; 8];
         w[..rest.len()].copy_from_slice(rest);
         // Only the loaded bytes get the lowercase bit.
-        let mask = if rest.len() == 8 { u64::MAX } else { (1u64 << (rest.len() * 8)) - 1 };
+        let mask = if rest.len() == 8 {
+            u64::MAX
+        } else {
+            (1u64 << (rest.len() * 8)) - 1
+        };
         h = fmix64(h ^ (u64::from_le_bytes(w) | (lower & mask)));
     }
     h
@@ -106,7 +110,9 @@ pub fn tokenize_into(text: &str, range: std::ops::Range<usize>, out: &mut Vec<To
                 continue;
             }
             // `i` is on a char boundary: we only advance by whole chars.
-            let Some(c) = text[i..].chars().next() else { break };
+            let Some(c) = text[i..].chars().next() else {
+                break;
+            };
             if is_ideograph(c) || !is_word_char(c) {
                 break;
             }
@@ -119,15 +125,23 @@ pub fn tokenize_into(text: &str, range: std::ops::Range<usize>, out: &mut Vec<To
             } else {
                 hash_normalized(&text[start..i], &mut buf)
             };
-            out.push(Token { span: Span::new(start, i), hash });
+            out.push(Token {
+                span: Span::new(start, i),
+                hash,
+            });
             continue;
         }
         // A non-ASCII char that is not part of a word: an ideograph (a token
         // of its own) or punctuation.
-        let Some(c) = text[i..].chars().next() else { break };
+        let Some(c) = text[i..].chars().next() else {
+            break;
+        };
         let w = c.len_utf8();
         if is_ideograph(c) {
-            out.push(Token { span: Span::new(i, i + w), hash: hash_normalized(&text[i..i + w], &mut buf) });
+            out.push(Token {
+                span: Span::new(i, i + w),
+                hash: hash_normalized(&text[i..i + w], &mut buf),
+            });
         }
         i += w;
     }
@@ -152,7 +166,10 @@ mod tests {
     use proptest::prelude::*;
 
     fn words<'a>(text: &'a str) -> Vec<&'a str> {
-        tokenize(text).iter().map(|t| &text[t.span.range()]).collect()
+        tokenize(text)
+            .iter()
+            .map(|t| &text[t.span.range()])
+            .collect()
     }
 
     #[test]
@@ -160,7 +177,19 @@ mod tests {
         let text = "China’s President Xi Jinping will travel to Moscow – officials say.";
         assert_eq!(
             words(text),
-            ["China", "s", "President", "Xi", "Jinping", "will", "travel", "to", "Moscow", "officials", "say"]
+            [
+                "China",
+                "s",
+                "President",
+                "Xi",
+                "Jinping",
+                "will",
+                "travel",
+                "to",
+                "Moscow",
+                "officials",
+                "say"
+            ]
         );
     }
 

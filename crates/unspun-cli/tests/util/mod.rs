@@ -18,10 +18,17 @@ pub fn seed_path(prefix: &str) -> PathBuf {
     let mut names: Vec<PathBuf> = std::fs::read_dir(&dir)
         .expect("seeds directory")
         .map(|e| e.expect("seed entry").path())
-        .filter(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with(prefix)))
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with(prefix))
+        })
         .collect();
     names.sort();
-    assert_eq!(names.len(), 1, "exactly one seed starts with {prefix}: {names:?}");
+    assert_eq!(
+        names.len(),
+        1,
+        "exactly one seed starts with {prefix}: {names:?}"
+    );
     names.remove(0)
 }
 
@@ -43,17 +50,22 @@ pub fn seed_paragraphs(prefix: &str) -> Vec<String> {
 /// A few paragraphs of real reporting (from seed 002).
 pub fn article() -> String {
     let paras = seed_paragraphs("002");
-    let start = paras.iter().position(|p| p.starts_with("China’s President Xi Jinping will travel")).unwrap();
+    let start = paras
+        .iter()
+        .position(|p| p.starts_with("China’s President Xi Jinping will travel"))
+        .unwrap();
     paras[start..start + 6].join("\n\n") + "\n"
 }
 
 /// Other real paragraphs (from seed 001), for a second, different document.
 pub fn other_article() -> String {
     let paras = seed_paragraphs("001");
-    let start = paras.iter().position(|p| p.starts_with("Earlier, Western officials raised concerns")).unwrap();
+    let start = paras
+        .iter()
+        .position(|p| p.starts_with("Earlier, Western officials raised concerns"))
+        .unwrap();
     paras[start..start + 4].join("\n\n") + "\n"
 }
-
 
 /// `text` with a few words changed here and there.
 pub fn near_copy(text: &str) -> String {
@@ -79,7 +91,9 @@ pub struct Fixture {
 
 impl Fixture {
     pub fn new() -> Self {
-        Fixture { dir: tempfile::tempdir().expect("temp dir") }
+        Fixture {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
     }
 
     pub fn path(&self) -> &Path {
@@ -139,7 +153,11 @@ fn run_in<S: AsRef<std::ffi::OsStr>>(cwd: &Path, args: &[S], stdin: Option<&[u8]
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_unspun"));
     cmd.args(args)
         .current_dir(cwd)
-        .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     let mut child = cmd.spawn().expect("start unspun");
@@ -173,10 +191,15 @@ pub fn read_jsonl(path: &Path) -> Vec<Value> {
 
 /// Every line of JSON Lines text, parsed; the text must end with a newline.
 pub fn parse_jsonl(text: &str) -> Vec<Value> {
-    assert!(text.is_empty() || text.ends_with('\n'), "JSON Lines end with a newline");
+    assert!(
+        text.is_empty() || text.ends_with('\n'),
+        "JSON Lines end with a newline"
+    );
     text.lines()
         .enumerate()
-        .map(|(n, l)| serde_json::from_str(l).unwrap_or_else(|e| panic!("line {}: {e}: {l}", n + 1)))
+        .map(|(n, l)| {
+            serde_json::from_str(l).unwrap_or_else(|e| panic!("line {}: {e}: {l}", n + 1))
+        })
         .collect()
 }
 
@@ -199,7 +222,11 @@ pub fn range(v: &Value) -> (usize, usize) {
 pub fn slice<'t>(text: &'t str, v: &Value) -> &'t str {
     let (start, end) = range(v);
     assert!(start < end, "empty or reversed range {v}");
-    assert!(end <= text.len(), "range {v} past the end ({} bytes)", text.len());
+    assert!(
+        end <= text.len(),
+        "range {v} past the end ({} bytes)",
+        text.len()
+    );
     assert!(
         text.is_char_boundary(start) && text.is_char_boundary(end),
         "range {v} splits a character"
@@ -207,17 +234,29 @@ pub fn slice<'t>(text: &'t str, v: &Value) -> &'t str {
     &text[start..end]
 }
 
-/// Collapses runs of whitespace to one space, for comparing passages.
-pub fn squash(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+/// Words, lowercased, without punctuation.
+pub fn words(s: &str) -> Vec<String> {
+    s.split_whitespace()
+        .map(|w| {
+            w.chars()
+                .filter(|c| c.is_alphanumeric())
+                .flat_map(char::to_lowercase)
+                .collect::<String>()
+        })
+        .filter(|w| !w.is_empty())
+        .collect()
 }
 
 /// A string field of a JSON object.
 pub fn str_field<'v>(v: &'v Value, key: &str) -> &'v str {
-    v[key].as_str().unwrap_or_else(|| panic!("`{key}` is not a string in {v}"))
+    v[key]
+        .as_str()
+        .unwrap_or_else(|| panic!("`{key}` is not a string in {v}"))
 }
 
 /// The document with this id in documents.jsonl rows.
 pub fn doc<'v>(docs: &'v [Value], id: &str) -> &'v Value {
-    docs.iter().find(|d| d["id"] == id).unwrap_or_else(|| panic!("no document `{id}` in {docs:?}"))
+    docs.iter()
+        .find(|d| d["id"] == id)
+        .unwrap_or_else(|| panic!("no document `{id}` in {docs:?}"))
 }

@@ -16,11 +16,15 @@ pub fn seeds() -> Vec<Document> {
 
 pub fn read(path: &Path) -> Vec<Document> {
     let mut docs = Vec::new();
-    read_inputs(&[path.to_path_buf()], &InputOptions::default(), &mut |item| {
-        if let Item::Document(d) = item {
-            docs.push(d);
-        }
-    })
+    read_inputs(
+        &[path.to_path_buf()],
+        &InputOptions::default(),
+        &mut |item| {
+            if let Item::Document(d) = item {
+                docs.push(d);
+            }
+        },
+    )
     .unwrap();
     docs
 }
@@ -30,7 +34,10 @@ pub fn read(path: &Path) -> Vec<Document> {
 pub fn bench_corpus(dir: &Path, docs: usize, seed: u64) -> Option<PathBuf> {
     let script = workspace().join("../shared/bench/make_corpus.py");
     if !script.exists() {
-        eprintln!("SKIPPED: {} is missing (no ../shared checkout)", script.display());
+        eprintln!(
+            "SKIPPED: {} is missing (no ../shared checkout)",
+            script.display()
+        );
         return None;
     }
     let out = dir.join("corpus.jsonl");

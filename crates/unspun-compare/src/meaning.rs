@@ -1,0 +1,579 @@
+//! The meaning layer: sentence alignment by meaning, paraphrase and same story.
+//!
+//! Two tiers of sentence vectors (see `unspun-embed`): the fast static table
+//! for every sentence, and the full MiniLM model only for the sentence pairs
+//! the fast tier (or shared words) proposes. Sentence pairs are scored by a
+//! logistic model over both cosines and lexical features; an order-preserving
+//! alignment (spinners keep the order of their source) picks the pairs that
+//! become `paraphrase` passages. Document features then give `semantic` and
+//! `story` scores. Every weight comes from [`Calibration`], fitted by
+//! `unspun eval --calibrate-meaning` on the dev data and compiled in.
+
+use crate::align::{Passage, PassageKind};
+use crate::prepare::Prepared;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use unspun_embed::{cosine, ensure_model, EmbedError, MiniLm, StaticTable};
+use unspun_text::sentence::sentences_in;
+use unspun_text::Span;
+
+/// The fitted weights (see docs/calibration.md).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Calibration {
+    /// Sentence pair is a paraphrase: logistic over [`pair_features`].
+    pub paraphrase: Vec<f64>,
+    /// Sentence similarity 0..1: linear over [`pair_features`] (STS-B train).
+    pub similarity: Vec<f64>,
+    /// Same story: logistic over [`DocFeatures::vector`] (SemEval dev).
+    pub story: Vec<f64>,
+    /// Share of the smaller text's tokens that must align for `paraphrase`.
+    pub paraphrase_coverage: f64,
+    /// Fast-tier cosine at which a sentence pair is worth the full model.
+    pub fast_gate: f64,
+}
+
+static CALIBRATION_JSON: &str = include_str!("../calibration.json");
+
+impl Calibration {
+    /// The compiled-in calibration.
+    pub fn builtin() -> Calibration {
+        serde_json::from_str(CALIBRATION_JSON).unwrap_or_else(|_| Calibration::fallback())
+    }
+
+    /// Hand-set weights, used only if the compiled-in file is unreadable
+    /// (a test guards that it is not).
+    pub fn fallback() -> Calibration {
+        Calibration {
+            paraphrase: vec![-9.0, 10.0, 1.0, 2.0, -1.0, 0.5],
+            similarity: vec![-0.2, 1.0, 0.1, 0.2, -0.1, 0.0],
+            story: vec![-6.0, 6.0, 2.0, 2.0, 1.0, 1.0],
+            paraphrase_coverage: 0.7,
+            fast_gate: 0.6,
+        }
+    }
+}
+
+/// Both embedding tiers, with a cache of full-model vectors by sentence.
+pub struct Meaning {
+    full: MiniLm,
+    fast: StaticTable,
+    cache: Mutex<HashMap<u64, Arc<[f32]>>>,
+    pub calibration: Calibration,
+}
+
+impl Meaning {
+    /// Loads the model from `model_dir`, or the default cache (fetching it
+    /// there on first use).
+    pub fn load(model_dir: Option<&Path>) -> Result<Meaning, EmbedError> {
+        let files = ensure_model(model_dir)?;
+        Ok(Meaning {
+            full: MiniLm::load(&files)?,
+            fast: StaticTable::ensure(&files)?,
+            cache: Mutex::new(HashMap::new()),
+            calibration: Calibration::builtin(),
+        })
+    }
+
+    pub fn fast(&self, sentences: &[&str]) -> Vec<Vec<f32>> {
+        self.fast.embed(sentences)
+    }
+
+    /// Full-model vectors, computed once per distinct sentence.
+    pub fn full(&self, sentences: &[&str]) -> Result<Vec<Arc<[f32]>>, EmbedError> {
+        let key = |s: &str| xxhash_rust::xxh3::xxh3_64(s.as_bytes());
+        let missing: Vec<&str> = {
+            let cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
+            let mut seen = std::collections::HashSet::new();
+            sentences
+                .iter()
+                .copied()
+                .filter(|s| !cache.contains_key(&key(s)) && seen.insert(key(s)))
+                .collect()
+        };
+        if !missing.is_empty() {
+            let vectors = self.full.embed(&missing)?;
+            let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
+            if cache.len() > 200_000 {
+                cache.clear();
+            }
+            for (s, v) in missing.iter().zip(vectors) {
+                cache.insert(key(s), Arc::from(v));
+            }
+        }
+        let cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
+        Ok(sentences
+            .iter()
+            .map(|s| {
+                cache
+                    .get(&key(s))
+                    .cloned()
+                    .unwrap_or_else(|| Arc::from(vec![0.0; unspun_embed::DIM]))
+            })
+            .collect())
+    }
+}
+
+/// Sentences of one prepared document.
+pub struct Sentences {
+    pub spans: Vec<Span>,
+    /// Token range of each sentence in `Prepared::tokens`.
+    pub token_ranges: Vec<(usize, usize)>,
+    pub fast: Vec<Vec<f32>>,
+    /// Sorted distinct token hashes of each sentence.
+    words: Vec<Vec<u64>>,
+    /// Sorted distinct hashes of numeric tokens of each sentence.
+    numbers: Vec<Vec<u64>>,
+}
+
+impl Sentences {
+    pub fn of(p: &Prepared, meaning: &Meaning) -> Sentences {
+        let mut spans = Vec::new();
+        for k in &p.kept {
+            spans.extend(sentences_in(p.text, k.range()));
+        }
+        let mut token_ranges = Vec::with_capacity(spans.len());
+        let mut t = 0;
+        for s in &spans {
+            while t < p.tokens.len() && p.tokens[t].span.start < s.start {
+                t += 1;
+            }
+            let start = t;
+            let mut end = t;
+            while end < p.tokens.len() && p.tokens[end].span.end <= s.end {
+                end += 1;
+            }
+            token_ranges.push((start, end));
+            t = end;
+        }
+        // Sentences without a word (a lone dash) carry nothing to align.
+        let keep: Vec<bool> = token_ranges.iter().map(|r| r.1 > r.0).collect();
+        let spans: Vec<Span> = spans
+            .into_iter()
+            .zip(&keep)
+            .filter(|(_, k)| **k)
+            .map(|(s, _)| s)
+            .collect();
+        let token_ranges: Vec<(usize, usize)> = token_ranges
+            .into_iter()
+            .zip(&keep)
+            .filter(|(_, k)| **k)
+            .map(|(r, _)| r)
+            .collect();
+        let texts: Vec<&str> = spans.iter().map(|s| &p.text[s.range()]).collect();
+        let fast = meaning.fast(&texts);
+        let mut words = Vec::with_capacity(spans.len());
+        let mut numbers = Vec::with_capacity(spans.len());
+        for &(a, b) in &token_ranges {
+            let toks = &p.tokens[a..b];
+            let mut w: Vec<u64> = toks.iter().map(|t| t.hash).collect();
+            w.sort_unstable();
+            w.dedup();
+            let mut n: Vec<u64> = toks
+                .iter()
+                .filter(|t| p.text[t.span.range()].bytes().all(|c| c.is_ascii_digit()))
+                .map(|t| t.hash)
+                .collect();
+            n.sort_unstable();
+            n.dedup();
+            words.push(w);
+            numbers.push(n);
+        }
+        Sentences {
+            spans,
+            token_ranges,
+            fast,
+            words,
+            numbers,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.spans.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.spans.is_empty()
+    }
+
+    fn tokens(&self, i: usize) -> usize {
+        self.token_ranges[i].1 - self.token_ranges[i].0
+    }
+
+    /// Mean of the fast vectors, weighted by tokens, unit length.
+    pub fn doc_vector(&self) -> Vec<f32> {
+        let mut v = vec![0.0f32; unspun_embed::DIM];
+        for (i, f) in self.fast.iter().enumerate() {
+            let w = self.tokens(i) as f32;
+            v.iter_mut().zip(f).for_each(|(o, x)| *o += w * x);
+        }
+        let n = v.iter().map(|x| x * x).sum::<f32>().sqrt();
+        if n > 0.0 {
+            v.iter_mut().for_each(|x| *x /= n);
+        }
+        v
+    }
+}
+
+fn overlap(a: &[u64], b: &[u64]) -> usize {
+    crate::verify::set_overlap(a, b).shared
+}
+
+/// Features of a sentence pair, with the bias first:
+/// `[1, cos_full, cos_fast, word overlap of the shorter, number mismatch, length ratio]`.
+pub fn pair_features(
+    cos_full: f64,
+    cos_fast: f64,
+    words_a: &[u64],
+    words_b: &[u64],
+    nums_a: &[u64],
+    nums_b: &[u64],
+) -> [f64; 6] {
+    let shorter = words_a.len().min(words_b.len()).max(1);
+    let word_overlap = overlap(words_a, words_b) as f64 / shorter as f64;
+    let shared_nums = overlap(nums_a, nums_b);
+    let mismatch = if nums_a.len() + nums_b.len() == 0 {
+        0.0
+    } else {
+        1.0 - 2.0 * shared_nums as f64 / (nums_a.len() + nums_b.len()) as f64
+    };
+    let ratio =
+        words_a.len().min(words_b.len()) as f64 / words_a.len().max(words_b.len()).max(1) as f64;
+    [1.0, cos_full, cos_fast, word_overlap, mismatch, ratio]
+}
+
+pub fn dot(w: &[f64], x: &[f64]) -> f64 {
+    w.iter().zip(x).map(|(a, b)| a * b).sum()
+}
+
+pub fn sigmoid(z: f64) -> f64 {
+    1.0 / (1.0 + (-z).exp())
+}
+
+/// What the meaning layer found for a pair.
+#[derive(Debug, Clone, Default)]
+pub struct MeaningResult {
+    /// 0..1: how much of the smaller text's meaning the other carries.
+    pub semantic: f64,
+    /// 0..1: probability the two report the same event.
+    pub story: f64,
+    /// Share of each side's tokens in aligned sentences (or verbatim passages).
+    pub aligned_a: f64,
+    pub aligned_b: f64,
+    pub paraphrase_passages: Vec<Passage>,
+    /// Aligned sentence pairs that are paraphrases (not verbatim).
+    pub paraphrased_sentences: usize,
+}
+
+/// Document-level features for the story score.
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct DocFeatures {
+    pub doc_cosine: f64,
+    pub semantic: f64,
+    pub aligned: f64,
+    pub entities: f64,
+    pub numbers: f64,
+}
+
+impl DocFeatures {
+    pub fn vector(&self) -> [f64; 6] {
+        [
+            1.0,
+            self.doc_cosine,
+            self.semantic,
+            self.aligned,
+            self.entities,
+            self.numbers,
+        ]
+    }
+}
+
+/// Aligns two documents by meaning. `verbatim` are the lexical passages
+/// already found (their sentences count as aligned and are not repeated).
+pub fn align_meaning(
+    a: &Prepared,
+    b: &Prepared,
+    sa: &Sentences,
+    sb: &Sentences,
+    verbatim: &[Passage],
+    meaning: &Meaning,
+) -> Result<MeaningResult, EmbedError> {
+    let cal = &meaning.calibration;
+    if sa.is_empty() || sb.is_empty() {
+        return Ok(MeaningResult::default());
+    }
+    // Candidate sentence pairs: the fast tier or shared words propose, at
+    // most three partners per sentence of `a`.
+    let mut candidates: Vec<(usize, usize, f64)> = Vec::new();
+    for i in 0..sa.len() {
+        let mut row: Vec<(usize, f64)> = (0..sb.len())
+            .map(|j| (j, cosine(&sa.fast[i], &sb.fast[j]) as f64))
+            .filter(|&(j, c)| {
+                c >= cal.fast_gate
+                    || overlap(&sa.words[i], &sb.words[j]) * 2
+                        >= sa.words[i].len().min(sb.words[j].len())
+            })
+            .collect();
+        row.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+        candidates.extend(row.into_iter().take(3).map(|(j, c)| (i, j, c)));
+    }
+    let mut scored: HashMap<(usize, usize), (f64, f64)> = HashMap::new();
+    if !candidates.is_empty() {
+        let texts_a: Vec<&str> = candidates
+            .iter()
+            .map(|c| &a.text[sa.spans[c.0].range()])
+            .collect();
+        let texts_b: Vec<&str> = candidates
+            .iter()
+            .map(|c| &b.text[sb.spans[c.1].range()])
+            .collect();
+        let va = meaning.full(&texts_a)?;
+        let vb = meaning.full(&texts_b)?;
+        for (k, &(i, j, fast)) in candidates.iter().enumerate() {
+            let full = cosine(&va[k], &vb[k]) as f64;
+            let x = pair_features(
+                full,
+                fast,
+                &sa.words[i],
+                &sb.words[j],
+                &sa.numbers[i],
+                &sb.numbers[j],
+            );
+            let p = sigmoid(dot(&cal.paraphrase, &x));
+            let sim = dot(&cal.similarity, &x).clamp(0.0, 1.0);
+            scored.insert((i, j), (p, sim));
+        }
+    }
+    let pairs = monotone_alignment(sa.len(), sb.len(), &scored);
+
+    // Tokens inside verbatim passages, per side, to tell paraphrase from copy.
+    let in_verbatim = |ranges: &[(usize, usize)],
+                       pass: &dyn Fn(&Passage) -> (usize, usize),
+                       r: (usize, usize)|
+     -> f64 {
+        let _ = ranges;
+        let covered: usize = verbatim
+            .iter()
+            .map(|p| {
+                let (s, e) = pass(p);
+                e.min(r.1).saturating_sub(s.max(r.0))
+            })
+            .sum();
+        covered as f64 / (r.1 - r.0).max(1) as f64
+    };
+    let mut aligned_a = vec![false; sa.len()];
+    let mut aligned_b = vec![false; sb.len()];
+    let mut passages: Vec<Passage> = Vec::new();
+    let mut paraphrased = 0;
+    let mut last: Option<(usize, usize)> = None;
+    for &(i, j) in &pairs {
+        aligned_a[i] = true;
+        aligned_b[j] = true;
+        let verbatim_share = in_verbatim(
+            &sa.token_ranges,
+            &|p: &Passage| p.a_tokens,
+            sa.token_ranges[i],
+        );
+        if verbatim_share >= 0.8 {
+            last = None;
+            continue;
+        }
+        paraphrased += 1;
+        let (ra, rb) = (sa.token_ranges[i], sb.token_ranges[j]);
+        // Consecutive aligned sentences read as one passage.
+        match (last, passages.last_mut()) {
+            (Some((li, lj)), Some(prev)) if li + 1 == i && lj + 1 == j => {
+                prev.a.end = sa.spans[i].end;
+                prev.b.end = sb.spans[j].end;
+                prev.a_tokens.1 = ra.1;
+                prev.b_tokens.1 = rb.1;
+            }
+            _ => passages.push(Passage {
+                a: sa.spans[i],
+                b: sb.spans[j],
+                kind: PassageKind::Paraphrase,
+                a_tokens: ra,
+                b_tokens: rb,
+            }),
+        }
+        last = Some((i, j));
+    }
+    // Sentences inside verbatim passages count as aligned too.
+    for i in 0..sa.len() {
+        if in_verbatim(
+            &sa.token_ranges,
+            &|p: &Passage| p.a_tokens,
+            sa.token_ranges[i],
+        ) >= 0.5
+        {
+            aligned_a[i] = true;
+        }
+    }
+    for j in 0..sb.len() {
+        if in_verbatim(
+            &sb.token_ranges,
+            &|p: &Passage| p.b_tokens,
+            sb.token_ranges[j],
+        ) >= 0.5
+        {
+            aligned_b[j] = true;
+        }
+    }
+    let share = |s: &Sentences, flags: &[bool]| {
+        let total: usize = (0..s.len()).map(|i| s.tokens(i)).sum();
+        let got: usize = (0..s.len())
+            .filter(|&i| flags[i])
+            .map(|i| s.tokens(i))
+            .sum();
+        got as f64 / total.max(1) as f64
+    };
+    let (aa, ab) = (share(sa, &aligned_a), share(sb, &aligned_b));
+
+    // Semantic: token-weighted best similarity of the smaller side's sentences.
+    let a_smaller = a.tokens.len() <= b.tokens.len();
+    let (n_small, small) = if a_smaller {
+        (sa.len(), sa)
+    } else {
+        (sb.len(), sb)
+    };
+    let mut best = vec![0.0f64; n_small];
+    for (&(i, j), &(_, sim)) in &scored {
+        let k = if a_smaller { i } else { j };
+        best[k] = best[k].max(sim);
+    }
+    for (k, b) in best.iter_mut().enumerate() {
+        let verbatim_flag = if a_smaller {
+            aligned_a[k] && !pairs.iter().any(|p| p.0 == k)
+        } else {
+            aligned_b[k] && !pairs.iter().any(|p| p.1 == k)
+        };
+        if verbatim_flag {
+            *b = 1.0;
+        }
+    }
+    let total: usize = (0..n_small).map(|k| small.tokens(k)).sum();
+    let semantic = (0..n_small)
+        .map(|k| best[k] * small.tokens(k) as f64)
+        .sum::<f64>()
+        / total.max(1) as f64;
+
+    let features = DocFeatures {
+        doc_cosine: cosine(&sa.doc_vector(), &sb.doc_vector()) as f64,
+        semantic,
+        aligned: if a_smaller { aa } else { ab },
+        entities: entity_overlap(a, b),
+        numbers: number_overlap(sa, sb),
+    };
+    let story = sigmoid(dot(&cal.story, &features.vector()));
+    Ok(MeaningResult {
+        semantic,
+        story,
+        aligned_a: aa,
+        aligned_b: ab,
+        paraphrase_passages: passages,
+        paraphrased_sentences: paraphrased,
+    })
+}
+
+/// Order-preserving alignment maximizing the summed evidence of its pairs
+/// (paraphrase probability above one half), by dynamic programming.
+fn monotone_alignment(
+    n: usize,
+    m: usize,
+    scored: &HashMap<(usize, usize), (f64, f64)>,
+) -> Vec<(usize, usize)> {
+    let gain = |i: usize, j: usize| {
+        scored
+            .get(&(i, j))
+            .map(|&(p, _)| p - 0.5)
+            .filter(|g| *g > 0.0)
+    };
+    let mut best = vec![vec![0.0f64; m + 1]; n + 1];
+    for i in 1..=n {
+        for j in 1..=m {
+            let mut v = best[i - 1][j].max(best[i][j - 1]);
+            if let Some(g) = gain(i - 1, j - 1) {
+                v = v.max(best[i - 1][j - 1] + g);
+            }
+            best[i][j] = v;
+        }
+    }
+    let (mut i, mut j) = (n, m);
+    let mut out = Vec::new();
+    while i > 0 && j > 0 {
+        match gain(i - 1, j - 1) {
+            Some(g) if (best[i][j] - (best[i - 1][j - 1] + g)).abs() < 1e-12 => {
+                out.push((i - 1, j - 1));
+                i -= 1;
+                j -= 1;
+            }
+            _ if (best[i][j] - best[i - 1][j]).abs() < 1e-12 => i -= 1,
+            _ => j -= 1,
+        }
+    }
+    out.reverse();
+    out
+}
+
+/// Jaccard of capitalized words that do not start a sentence (names,
+/// places, organisations), a cheap stand-in for named entities.
+fn entity_overlap(a: &Prepared, b: &Prepared) -> f64 {
+    let names = |p: &Prepared| {
+        let mut v: Vec<u64> = p
+            .tokens
+            .iter()
+            .enumerate()
+            .filter(|(k, t)| {
+                let word = &p.text[t.span.range()];
+                let capital = word.chars().next().is_some_and(char::is_uppercase);
+                let before = if *k == 0 {
+                    ""
+                } else {
+                    p.text[..t.span.start as usize].trim_end()
+                };
+                capital && !before.is_empty() && !before.ends_with(['.', '!', '?', '"', '“', '\n'])
+            })
+            .map(|(_, t)| t.hash)
+            .collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    };
+    let (na, nb) = (names(a), names(b));
+    let o = crate::verify::set_overlap(&na, &nb);
+    o.jaccard()
+}
+
+fn number_overlap(a: &Sentences, b: &Sentences) -> f64 {
+    let all = |s: &Sentences| {
+        let mut v: Vec<u64> = s.numbers.iter().flatten().copied().collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    };
+    let o = crate::verify::set_overlap(&all(a), &all(b));
+    o.jaccard()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn alignment_keeps_order_and_takes_the_best_chain() {
+        let mut s = HashMap::new();
+        s.insert((0, 0), (0.9, 0.9));
+        s.insert((1, 2), (0.8, 0.8));
+        s.insert((2, 1), (0.7, 0.7)); // crosses (1, 2): the weaker one is dropped
+        s.insert((2, 3), (0.95, 0.9));
+        assert_eq!(monotone_alignment(3, 4, &s), vec![(0, 0), (1, 2), (2, 3)]);
+    }
+
+    #[test]
+    fn builtin_calibration_parses() {
+        let c: Calibration = serde_json::from_str(CALIBRATION_JSON).unwrap();
+        assert_eq!(c.paraphrase.len(), 6);
+        assert_eq!(c.story.len(), 6);
+    }
+}

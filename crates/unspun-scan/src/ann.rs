@@ -1,0 +1,195 @@
+//! Candidates by meaning: documents whose vectors are close, with no shared
+//! shingles needed (spun rewrites, independent reports of one event).
+//!
+//! Vectors are quantized to `i8` (384 bytes a document) so a large corpus
+//! fits. Small corpora are searched exhaustively; larger ones through an
+//! inverted-file index: k-means centroids (deterministic initialization,
+//! a few Lloyd rounds on a sample), each document listed under its nearest
+//! centroid and searched in its [`PROBES`] nearest lists.
+
+use rayon::prelude::*;
+
+/// Below this many documents every pair is scored exactly.
+const EXHAUSTIVE_BELOW: usize = 4000;
+const PROBES: usize = 3;
+const LLOYD_ROUNDS: usize = 5;
+const SAMPLE: usize = 20_000;
+
+pub struct DocVectors {
+    dim: usize,
+    data: Vec<i8>,
+}
+
+impl DocVectors {
+    pub fn new(dim: usize) -> Self {
+        DocVectors {
+            dim,
+            data: Vec::new(),
+        }
+    }
+
+    /// Appends a unit-length vector.
+    pub fn push(&mut self, v: &[f32]) {
+        self.data.extend(
+            v.iter()
+                .take(self.dim)
+                .map(|x| (x * 127.0).round().clamp(-127.0, 127.0) as i8),
+        );
+        self.data
+            .extend(std::iter::repeat_n(0, self.dim.saturating_sub(v.len())));
+    }
+
+    pub fn len(&self) -> usize {
+        self.data.len() / self.dim.max(1)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.data.is_empty()
+    }
+
+    fn row(&self, i: usize) -> &[i8] {
+        &self.data[i * self.dim..(i + 1) * self.dim]
+    }
+
+    /// Approximate cosine of two stored unit vectors.
+    pub fn cosine(&self, a: usize, b: usize) -> f32 {
+        dot_i8(self.row(a), self.row(b)) as f32 / (127.0 * 127.0)
+    }
+}
+
+fn dot_i8(a: &[i8], b: &[i8]) -> i32 {
+    a.iter().zip(b).map(|(&x, &y)| x as i32 * y as i32).sum()
+}
+
+fn dot_f(a: &[f32], b: &[i8]) -> f32 {
+    a.iter().zip(b).map(|(&x, &y)| x * y as f32).sum()
+}
+
+/// Pairs `(i, j)`, `i < j`, with cosine at least `min_cosine`, at most
+/// `per_doc` neighbours per document; `allowed(i, j)` filters (date window).
+pub fn neighbours(
+    v: &DocVectors,
+    min_cosine: f32,
+    per_doc: usize,
+    allowed: &(dyn Fn(usize, usize) -> bool + Sync),
+) -> Vec<(u32, u32)> {
+    let n = v.len();
+    let lists = if n < EXHAUSTIVE_BELOW {
+        None
+    } else {
+        Some(inverted_lists(v))
+    };
+    let mut pairs: Vec<(u32, u32)> = (0..n)
+        .into_par_iter()
+        .flat_map_iter(|i| {
+            let pool: Box<dyn Iterator<Item = usize>> = match &lists {
+                None => Box::new(0..n),
+                Some((centroids, members)) => {
+                    let mut near: Vec<(f32, usize)> = centroids
+                        .iter()
+                        .enumerate()
+                        .map(|(c, cv)| (-dot_f(cv, v.row(i)), c))
+                        .collect();
+                    near.sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
+                    Box::new(
+                        near.into_iter()
+                            .take(PROBES)
+                            .flat_map(|(_, c)| members[c].iter().copied())
+                            .collect::<Vec<_>>()
+                            .into_iter(),
+                    )
+                }
+            };
+            let mut best: Vec<(f32, usize)> = pool
+                .filter(|&j| j != i && allowed(i, j))
+                .map(|j| (v.cosine(i, j), j))
+                .filter(|(c, _)| *c >= min_cosine)
+                .collect();
+            best.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
+            best.truncate(per_doc);
+            best.into_iter().map(move |(_, j)| {
+                if i < j {
+                    (i as u32, j as u32)
+                } else {
+                    (j as u32, i as u32)
+                }
+            })
+        })
+        .collect();
+    pairs.par_sort_unstable();
+    pairs.dedup();
+    pairs
+}
+
+/// Centroids (unit f32) and, for each, the documents nearest to it.
+fn inverted_lists(v: &DocVectors) -> (Vec<Vec<f32>>, Vec<Vec<usize>>) {
+    let n = v.len();
+    let k = ((n as f64).sqrt() as usize).clamp(16, 4096);
+    let step = (n / SAMPLE).max(1);
+    let sample: Vec<usize> = (0..n).step_by(step).collect();
+    // Evenly spaced documents as the first centroids: deterministic.
+    let mut centroids: Vec<Vec<f32>> = (0..k)
+        .map(|c| {
+            v.row(sample[c * sample.len() / k])
+                .iter()
+                .map(|&x| x as f32)
+                .collect()
+        })
+        .collect();
+    let nearest = |row: &[i8], centroids: &[Vec<f32>]| {
+        centroids
+            .iter()
+            .enumerate()
+            .map(|(c, cv)| (dot_f(cv, row), c))
+            .max_by(|x, y| x.0.total_cmp(&y.0).then(y.1.cmp(&x.1)))
+            .map_or(0, |(_, c)| c)
+    };
+    for _ in 0..LLOYD_ROUNDS {
+        let assign: Vec<usize> = sample
+            .par_iter()
+            .map(|&i| nearest(v.row(i), &centroids))
+            .collect();
+        let mut sums = vec![vec![0f32; v.dim]; k];
+        for (&i, &c) in sample.iter().zip(&assign) {
+            sums[c]
+                .iter_mut()
+                .zip(v.row(i))
+                .for_each(|(s, &x)| *s += x as f32);
+        }
+        for (c, s) in sums.into_iter().enumerate() {
+            let norm = s.iter().map(|x| x * x).sum::<f32>().sqrt();
+            if norm > 0.0 {
+                centroids[c] = s.into_iter().map(|x| x / norm).collect();
+            }
+        }
+    }
+    let assign: Vec<usize> = (0..n)
+        .into_par_iter()
+        .map(|i| nearest(v.row(i), &centroids))
+        .collect();
+    let mut members = vec![Vec::new(); k];
+    for (i, c) in assign.into_iter().enumerate() {
+        members[c].push(i);
+    }
+    (centroids, members)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unit(v: &[f32]) -> Vec<f32> {
+        let n = v.iter().map(|x| x * x).sum::<f32>().sqrt();
+        v.iter().map(|x| x / n).collect()
+    }
+
+    #[test]
+    fn close_vectors_are_neighbours_and_far_ones_are_not() {
+        let mut v = DocVectors::new(3);
+        v.push(&unit(&[1.0, 0.1, 0.0]));
+        v.push(&unit(&[0.0, 0.0, 1.0]));
+        v.push(&unit(&[1.0, 0.0, 0.05]));
+        assert_eq!(neighbours(&v, 0.9, 5, &|_, _| true), vec![(0, 2)]);
+        assert!(neighbours(&v, 0.9, 5, &|i, j| i.min(j) != 0).is_empty());
+    }
+}

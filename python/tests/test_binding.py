@@ -1,0 +1,109 @@
+"""The binding on the seed articles: clean, sketch, compare, verify, errors."""
+
+import pytest
+
+import unspun
+
+BBC_QUOTING = "001_5b3ff33e69876255.txt"
+BBC_SCRAPED = "002_4156b6fe17ca2892.txt"
+
+
+def words(s: str) -> list:
+    return "".join(c.lower() if c.isalnum() else " " for c in s).split()
+
+
+def test_reuse_passages_slice_the_same_sentences_in_both(seeds):
+    a, b = seeds[BBC_QUOTING], seeds[BBC_SCRAPED]
+    c = unspun.compare(a, b)
+    assert c.relation == "reuse"
+    assert c.source is None
+    assert {"lexical", "containment_a_in_b", "containment_b_in_a", "coverage_a", "coverage_b"} <= set(c.scores)
+    assert 0 < c.scores["lexical"] < 0.5
+    assert c.passages, "reuse comes with passages"
+    ab, bb = a.encode("utf-8"), b.encode("utf-8")
+    for p in c.passages:
+        # Byte offsets slice the UTF-8 bytes, character offsets the str: same text.
+        assert ab[p.a[0] : p.a[1]].decode("utf-8") == p.a_text == a[p.a_chars[0] : p.a_chars[1]]
+        assert bb[p.b[0] : p.b[1]].decode("utf-8") == p.b_text == b[p.b_chars[0] : p.b_chars[1]]
+        wa, wb = words(p.a_text), words(p.b_text)
+        assert len(wa) >= 8
+        # The same quoted sentences: they start and end alike on both sides.
+        assert wa[:5] == wb[:5] and wa[-5:] == wb[-5:]
+    # The seeds use curly quotes: byte and character offsets really differ.
+    assert any(p.a != p.a_chars for p in c.passages)
+
+
+def test_identical_texts_are_duplicates(seeds):
+    text = seeds[BBC_SCRAPED]
+    c = unspun.compare(text, text)
+    assert c.relation == "duplicate"
+    assert c.scores["lexical"] == 1.0
+    assert c.to_dict()["relation"] == "duplicate"
+
+
+def test_dates_decide_the_source(seeds):
+    text = seeds[BBC_SCRAPED]
+    c = unspun.compare(text, text, date_a="2023-03-18", date_b="2023-03-17")
+    assert c.source == "b"
+
+
+def test_to_dict_is_the_pair_record_without_ids(seeds):
+    d = unspun.compare(seeds[BBC_QUOTING], seeds[BBC_SCRAPED]).to_dict()
+    assert list(d) == ["relation", "source", "scores", "passages"]
+    assert set(d["passages"][0]) == {"a", "b", "kind"}
+
+
+def test_clean_sets_aside_the_scrapers_chrome(seeds):
+    text = seeds[BBC_SCRAPED]
+    c = unspun.clean(text)
+    assert c.title == "China’s Xi to meet Putin in Moscow next week"
+    assert text[c.title_span[0] : c.title_span[1]] != c.title  # bytes, not chars
+    assert text.encode()[c.title_span[0] : c.title_span[1]].decode() == c.title
+    removed = " ".join(text[s:e] for s, e in c.removed_chars)
+    assert removed, "the aggregator's teasers are boilerplate"
+    kept = [text[s:e] for s, e in c.kept_chars]
+    assert c.content == "\n".join(kept)
+    assert not any(r in c.content for r in (text[s:e] for s, e in c.removed_chars) if len(r) > 40)
+    assert c.tokens > 100
+
+
+def test_sketch_and_the_spark_keys_agree(seeds):
+    text = seeds[BBC_QUOTING]
+    s = unspun.sketch(text)
+    assert len(s.signature) == 128
+    assert len(s.band_keys) == s.bands and s.bands * s.rows <= 128
+    assert s.anchors == sorted(set(s.anchors))
+    keys, anchors, tokens = unspun.signature_and_keys(text)
+    assert [k & (2**64 - 1) for k in keys] == s.band_keys  # signed longs, same bits
+    assert anchors == s.anchors and tokens == s.tokens
+    assert s.jaccard(unspun.sketch(text)) == 1.0
+    assert unspun.sketch(seeds[BBC_SCRAPED]).jaccard(s) < 0.5
+
+
+def test_verify_with_scan_spans_equals_compare(seeds):
+    a, b = seeds[BBC_QUOTING], seeds[BBC_SCRAPED]
+    ka = unspun.scan_sketch(a)[3]
+    kb = unspun.scan_sketch(b)[3]
+    assert unspun.verify(a, b, None, None, ka, kb) == unspun.compare(a, b).to_dict() == unspun.verify(a, b)
+
+
+def test_errors_are_python_exceptions_with_the_cli_messages(seeds):
+    with pytest.raises(ValueError, match=r"--threshold must be in \(0, 1\], got 1.5"):
+        unspun.sketch("some text", threshold=1.5)
+    with pytest.raises(ValueError, match="field `text` is missing"):
+        unspun.scan([{"id": "x"}])
+    with pytest.raises(ValueError, match="field `text` is a number, not a string"):
+        unspun.Index().add({"id": "x", "text": 3})
+    with pytest.raises(ValueError, match="field `text` is empty"):
+        unspun.document({"text": "  "}, fallback_id="f:1")
+    with pytest.raises(ValueError, match="not a range of whole characters"):
+        unspun.verify("ü", "u", kept_a=[0, 1])
+    with pytest.raises(TypeError):
+        unspun.compare("a", None)
+
+
+def test_rows_follow_the_jsonl_rules():
+    d = unspun.document({"id": 42, "text": "t", "url": "https://www.bbc.co.uk/news", "date": "2023-03-17T08:00:00Z"}, fallback_id="f:1")
+    assert d == {"id": "42", "text": "t", "title": None, "url": "https://www.bbc.co.uk/news", "date": "2023-03-17", "site": "bbc.co.uk"}
+    assert unspun.document({"text": "t", "id": ""}, fallback_id="f:9")["id"] == "f:9"
+    assert unspun.family_id("d0").startswith("f-") and len(unspun.family_id("d0")) == 14

@@ -1,0 +1,68 @@
+"""`unspun.scan` and `unspun.Index` against the CLI."""
+
+import unspun
+
+from conftest import SEEDS, read_jsonl
+
+
+def test_scan_of_the_seeds_equals_the_cli(seeds, cli_scan, tmp_path):
+    out = cli_scan([SEEDS], tmp_path / "cli")
+    result = unspun.scan({"id": name, "text": text} for name, text in seeds.items())
+    assert result.pairs == read_jsonl(out / "pairs.jsonl")
+    assert result.families == read_jsonl(out / "families.jsonl")
+    cli_docs = read_jsonl(out / "documents.jsonl")
+    # Text files carry a path and a date line the rows here do not give.
+    same = ("id", "title", "removed", "family", "tokens", "bytes")
+    assert [{k: d[k] for k in same} for d in result.documents] == [{k: d[k] for k in same} for d in cli_docs]
+    assert {p["relation"] for p in result.pairs} == {"reuse"}
+    assert result.summary["documents"] == 5
+
+
+def test_scan_writes_the_cli_files(seeds, tmp_path):
+    result = unspun.scan([{"id": n, "text": t} for n, t in seeds.items()])
+    result.write(tmp_path)
+    assert read_jsonl(tmp_path / "pairs.jsonl") == result.pairs
+    assert (tmp_path / "summary.json").exists()
+
+
+def test_scan_of_a_jsonl_file_equals_scan_of_its_rows(tmp_path, cli_scan, seeds):
+    import json
+
+    rows = [{"id": n, "text": t, "date": "17 March 2023" if n.startswith("003") else None} for n, t in seeds.items()]
+    rows.append({"id": "copy", "text": seeds["000_44968c05fa5774c8.txt"]})
+    rows.append({"id": "copy", "text": "no words at all? yes, a few words"})
+    rows.append({"id": "blank", "text": " "})
+    path = tmp_path / "rows.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    out = cli_scan([path], tmp_path / "cli")
+    result = unspun.scan(rows, errors="skip")
+    assert result.pairs == read_jsonl(out / "pairs.jsonl")
+    assert result.families == read_jsonl(out / "families.jsonl")
+    cli_docs = read_jsonl(out / "documents.jsonl")
+    assert [d["id"] for d in result.documents] == [d["id"] for d in cli_docs] == [*seeds, "copy", "copy#2"]
+    assert [d["date"] for d in result.documents] == [d["date"] for d in cli_docs]
+    assert result.summary["skipped"] == 1 and result.summary["pairs_by_relation"]["duplicate"] == 1
+
+
+def test_index_finds_what_scan_finds(seeds):
+    index = unspun.Index()
+    found = []
+    for name, text in seeds.items():
+        found += index.add({"id": name, "text": text})
+    scanned = unspun.scan({"id": n, "text": t} for n, t in seeds.items()).pairs
+    key = lambda p: (p["a"], p["b"], p["relation"])
+    assert sorted(map(key, found)) == sorted(map(key, scanned))
+    assert len(index) == 5 and "003_3f34881810dbdd74.txt" in index
+
+
+def test_index_query_and_families(seeds):
+    index = unspun.Index()
+    text = seeds["002_4156b6fe17ca2892.txt"]
+    index.add({"id": "bbc", "text": text, "date": "2023-03-17"})
+    hits = index.query(text, id="again", date="2023-03-18")
+    assert [(h["a"], h["b"], h["relation"], h["source"]) for h in hits] == [("bbc", "again", "duplicate", "a")]
+    assert index.query("A text about something else entirely, with no words in common.") == []
+    index.add({"id": "bbc", "text": text})
+    assert index.ids() == ["bbc", "bbc#2"]
+    assert index.families() == [{"id": unspun.family_id("bbc"), "size": 2, "members": ["bbc", "bbc#2"], "original": None}]
+    assert index.params()["anchor_min_shared"] == 3
