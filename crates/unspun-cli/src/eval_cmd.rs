@@ -2,7 +2,7 @@ use crate::args::EvalArgs;
 use crate::Outcome;
 use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};
-use unspun_compare::Thresholds;
+use unspun_compare::{Meaning, Thresholds};
 use unspun_scan::ScanOptions;
 
 pub fn run(args: EvalArgs) -> Result<Outcome> {
@@ -26,10 +26,13 @@ pub fn run(args: EvalArgs) -> Result<Outcome> {
         write_json(args.json.as_deref(), &report)?;
         return Ok(Outcome::Complete);
     }
+    if args.calibrate_meaning {
+        return calibrate_meaning(&args, &data);
+    }
     let th = Thresholds::default();
     let mut reports = serde_json::Map::new();
 
-    let clough = unspun_eval::clough(&clough_path, &th)?;
+    let clough = unspun_eval::clough(&clough_path, &th, None)?;
     println!(
         "Clough & Stevenson dev ({} pairs): copied (cut, light) vs not accuracy {:.3}; 4-way accuracy {:.3}",
         clough.pairs, clough.copied_accuracy, clough.four_way_accuracy
@@ -57,9 +60,134 @@ pub fn run(args: EvalArgs) -> Result<Outcome> {
         );
         reports.insert("bench".into(), serde_json::to_value(&bench)?);
     }
+    if let Some(meaning) = args.model.load()? {
+        let cache = unspun_eval::vectors::default_path();
+        unspun_eval::vectors::load(&cache, &meaning);
+        let result = meaning_metrics(&data, &meaning, &th, &mut reports);
+        unspun_eval::vectors::save(&cache, &meaning)?;
+        result?;
+    }
     write_json(args.json.as_deref(), &reports)?;
     Ok(Outcome::Complete)
 }
+
+/// The meaning layer's figures (after the lexical ones).
+fn meaning_metrics(
+    data: &Path,
+    meaning: &Meaning,
+    th: &Thresholds,
+    reports: &mut serde_json::Map<String, serde_json::Value>,
+) -> Result<()> {
+    let pairs = data.join("pairs");
+    println!("Meaning layer (calibration compiled in; see docs/calibration.md):");
+    let msrp = unspun_eval::msrp(&pairs.join("msrp_train.jsonl"), meaning)?;
+    println!(
+        "  MSRP train ({} pairs): paraphrase accuracy {:.3}, F1 {:.3} (precision {:.3}, recall {:.3}); sentence classifier 5-fold CV accuracy {:.3}; plain MiniLM cosine, best threshold {:.3}",
+        msrp.pairs,
+        msrp.paraphrase.accuracy,
+        msrp.paraphrase.f1,
+        msrp.paraphrase.precision,
+        msrp.paraphrase.recall,
+        msrp.classifier_cv_accuracy,
+        msrp.cosine_full_best_accuracy
+    );
+    reports.insert("msrp".into(), serde_json::to_value(&msrp)?);
+
+    let stsb = unspun_eval::stsb(&pairs.join("stsb_dev.jsonl"), meaning)?;
+    println!(
+        "  STS-B dev ({} pairs): Spearman of semantic {:.3}; plain cosine MiniLM {:.3}, static tier {:.3}",
+        stsb.pairs, stsb.spearman, stsb.cosine_full_spearman, stsb.cosine_fast_spearman
+    );
+    reports.insert("stsb".into(), serde_json::to_value(&stsb)?);
+
+    let semeval = unspun_eval::semeval(
+        &pairs.join("semeval22_en_dev.jsonl"),
+        meaning,
+        unspun_eval::semantic::STORY_TARGET,
+    )?;
+    println!(
+        "  SemEval-2022 Task 8 en dev ({} pairs): Pearson of story vs -overall {:.3} (weights fitted on these pairs; 5-fold CV {:.3}); plain cosine MiniLM {:.3}, static tier {:.3}",
+        semeval.pairs,
+        semeval.pearson,
+        semeval.cv_pearson,
+        semeval.cosine_full_pearson,
+        semeval.cosine_fast_pearson
+    );
+    reports.insert("semeval".into(), serde_json::to_value(&semeval)?);
+
+    let clough = unspun_eval::clough(
+        &data.join("pairs/clough_stevenson_dev.jsonl"),
+        th,
+        Some(meaning),
+    )?;
+    println!(
+        "  Clough & Stevenson dev ({} pairs): 4-way accuracy {:.3} (cut, light -> copied; heavy -> paraphrase; non -> same_story/unrelated)",
+        clough.pairs, clough.four_way_accuracy
+    );
+    for (label, relations) in &clough.confusion {
+        let row: Vec<String> = relations.iter().map(|(r, n)| format!("{r} {n}")).collect();
+        println!(
+            "    {:<6} {}",
+            format!("{label:?}").to_lowercase(),
+            row.join(", ")
+        );
+    }
+    reports.insert("clough_meaning".into(), serde_json::to_value(&clough)?);
+
+    let seeds = unspun_eval::semantic::seed_relations(&data.join("corpora/seeds"), meaning)?;
+    println!(
+        "  Seeds: {}",
+        if unspun_eval::semantic::seeds_keep(&seeds) {
+            "000-002 paraphrase, 001-002 reuse, 003 and 004 same_story with all (as promised)"
+        } else {
+            "NOT as promised"
+        }
+    );
+    for s in &seeds {
+        println!("    {:<14} {} ~ {}", s.relation.as_str(), s.a, s.b);
+    }
+    reports.insert("seeds".into(), serde_json::to_value(&seeds)?);
+
+    let speed = unspun_eval::tier_speed(&pairs.join("stsb_dev.jsonl"), meaning, 2000)?;
+    println!(
+        "  Speed on {} STS-B sentences, {} threads: static tier {:.0} sentences/s, MiniLM {:.0} sentences/s",
+        speed.sentences, speed.threads, speed.fast_per_s, speed.full_per_s
+    );
+    reports.insert("tiers".into(), serde_json::to_value(&speed)?);
+    Ok(())
+}
+
+/// `--calibrate-meaning [--write]`.
+fn calibrate_meaning(args: &EvalArgs, data: &Path) -> Result<Outcome> {
+    let Some(mut meaning) = args.model.load()? else {
+        bail!("--calibrate-meaning needs the meaning layer (drop --no-meaning)");
+    };
+    let cache = unspun_eval::vectors::default_path();
+    unspun_eval::vectors::load(&cache, &meaning);
+    let report =
+        unspun_eval::calibrate_meaning(data, &mut meaning, &unspun_eval::MeaningGrid::default());
+    unspun_eval::vectors::save(&cache, &meaning)?;
+    let report = report?;
+    print!("{report}");
+    if args.write {
+        let path = Path::new(CALIBRATION_JSON);
+        let mut text = serde_json::to_string_pretty(&report.calibration)?;
+        text.push('\n');
+        std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))?;
+        println!(
+            "Wrote {}; rebuild (cargo build --release -p unspun-cli) to compile it in.",
+            path.display()
+        );
+    }
+    write_json(args.json.as_deref(), &report)?;
+    Ok(Outcome::Complete)
+}
+
+/// The compiled-in calibration's source file, in this checkout.
+const CALIBRATION_JSON: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../unspun-compare/calibration.json"
+);
 
 fn write_json<T: serde::Serialize>(path: Option<&Path>, value: &T) -> Result<()> {
     if let Some(p) = path {

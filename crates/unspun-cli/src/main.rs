@@ -20,12 +20,39 @@ pub enum Outcome {
     Partial,
 }
 
+fn model_cmd(c: args::ModelCommand) -> anyhow::Result<Outcome> {
+    match c {
+        args::ModelCommand::Fetch { dir } => {
+            let dir = match dir {
+                Some(d) => d,
+                None => unspun_embed::default_cache_dir()?,
+            };
+            let files = unspun_embed::fetch_model(&dir)?;
+            let started = std::time::Instant::now();
+            unspun_embed::StaticTable::ensure(&files)?;
+            println!(
+                "model ready in {} (static table {:.1}s)",
+                files.dir.display(),
+                started.elapsed().as_secs_f64()
+            );
+        }
+        args::ModelCommand::Path => println!(
+            "{}",
+            unspun_embed::default_cache_dir()?
+                .join("all-MiniLM-L6-v2")
+                .display()
+        ),
+    }
+    Ok(Outcome::Complete)
+}
+
 fn main() -> ExitCode {
     let cli = args::Cli::parse();
     let result = match cli.command {
         args::Command::Scan(a) => scan_cmd::run(a),
         args::Command::Compare(a) => compare_cmd::run(a),
         args::Command::Eval(a) => eval_cmd::run(a),
+        args::Command::Model(c) => model_cmd(c),
     };
     match result {
         Ok(Outcome::Complete) => ExitCode::SUCCESS,

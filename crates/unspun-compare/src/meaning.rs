@@ -55,11 +55,35 @@ impl Calibration {
     }
 }
 
+static BACKGROUND_JSON: &str = include_str!("../background.json");
+
+/// The direction all news texts share (see examples/background.rs).
+pub fn background() -> Vec<f32> {
+    serde_json::from_str(BACKGROUND_JSON).unwrap_or_default()
+}
+
+/// `v` with the background direction projected out, unit length: what is
+/// left is what sets this text apart from news in general.
+pub fn center(v: &[f32], background: &[f32]) -> Vec<f32> {
+    let along: f32 = v.iter().zip(background).map(|(x, b)| x * b).sum();
+    let mut out: Vec<f32> = v
+        .iter()
+        .zip(background.iter().chain(std::iter::repeat(&0.0)))
+        .map(|(x, b)| x - along * b)
+        .collect();
+    let n = out.iter().map(|x| x * x).sum::<f32>().sqrt();
+    if n > 0.0 {
+        out.iter_mut().for_each(|x| *x /= n);
+    }
+    out
+}
+
 /// Both embedding tiers, with a cache of full-model vectors by sentence.
 pub struct Meaning {
     full: MiniLm,
     fast: StaticTable,
     cache: Mutex<HashMap<u64, Arc<[f32]>>>,
+    background: Vec<f32>,
     pub calibration: Calibration,
 }
 
@@ -72,12 +96,47 @@ impl Meaning {
             full: MiniLm::load(&files)?,
             fast: StaticTable::ensure(&files)?,
             cache: Mutex::new(HashMap::new()),
+            background: background(),
             calibration: Calibration::builtin(),
         })
     }
 
+    /// Fast-tier vectors with the background direction projected out, so
+    /// that cosines measure what two texts share beyond being news prose.
     pub fn fast(&self, sentences: &[&str]) -> Vec<Vec<f32>> {
+        self.fast
+            .embed(sentences)
+            .iter()
+            .map(|v| center(v, &self.background))
+            .collect()
+    }
+
+    /// Fast-tier vectors as the table gives them (to build the background).
+    pub fn fast_raw(&self, sentences: &[&str]) -> Vec<Vec<f32>> {
         self.fast.embed(sentences)
+    }
+
+    /// The full model itself, uncached (for timing it).
+    pub fn full_model(&self) -> &MiniLm {
+        &self.full
+    }
+
+    /// The full-model vectors computed so far, by sentence key, so that an
+    /// evaluation can keep them on disk between runs.
+    pub fn cached_vectors(&self) -> Vec<(u64, Arc<[f32]>)> {
+        let cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
+        cache.iter().map(|(k, v)| (*k, v.clone())).collect()
+    }
+
+    /// Adds vectors that [`Meaning::cached_vectors`] returned earlier (from
+    /// the same model) to the cache.
+    pub fn preload(&self, entries: impl IntoIterator<Item = (u64, Arc<[f32]>)>) {
+        let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
+        cache.extend(
+            entries
+                .into_iter()
+                .filter(|(_, v)| v.len() == unspun_embed::DIM),
+        );
     }
 
     /// Full-model vectors, computed once per distinct sentence.
@@ -243,6 +302,38 @@ pub fn pair_features(
     [1.0, cos_full, cos_fast, word_overlap, mismatch, ratio]
 }
 
+/// [`pair_features`] of two sentences given as texts, computed as
+/// [`align_meaning`] computes them for aligned sentences (for calibration on
+/// sentence-pair data).
+pub fn sentence_pair_features(a: &str, b: &str, meaning: &Meaning) -> Result<[f64; 6], EmbedError> {
+    let words = |text: &str| {
+        let p = Prepared::whole(text);
+        let mut w: Vec<u64> = p.tokens.iter().map(|t| t.hash).collect();
+        let mut n: Vec<u64> = p
+            .tokens
+            .iter()
+            .filter(|t| text[t.span.range()].bytes().all(|c| c.is_ascii_digit()))
+            .map(|t| t.hash)
+            .collect();
+        w.sort_unstable();
+        w.dedup();
+        n.sort_unstable();
+        n.dedup();
+        (w, n)
+    };
+    let ((wa, na), (wb, nb)) = (words(a), words(b));
+    let fast = meaning.fast(&[a, b]);
+    let full = meaning.full(&[a, b])?;
+    Ok(pair_features(
+        cosine(&full[0], &full[1]) as f64,
+        cosine(&fast[0], &fast[1]) as f64,
+        &wa,
+        &wb,
+        &na,
+        &nb,
+    ))
+}
+
 pub fn dot(w: &[f64], x: &[f64]) -> f64 {
     w.iter().zip(x).map(|(a, b)| a * b).sum()
 }
@@ -264,6 +355,8 @@ pub struct MeaningResult {
     pub paraphrase_passages: Vec<Passage>,
     /// Aligned sentence pairs that are paraphrases (not verbatim).
     pub paraphrased_sentences: usize,
+    /// What `story` was computed from (for calibration).
+    pub features: DocFeatures,
 }
 
 /// Document-level features for the story score.
@@ -318,22 +411,56 @@ pub fn align_meaning(
         row.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
         candidates.extend(row.into_iter().take(3).map(|(j, c)| (i, j, c)));
     }
+    // The full model is spent only where a paraphrase is still possible:
+    // enough of the smaller side must have a candidate partner (or lie in a
+    // verbatim passage). Otherwise the fast cosine stands in for it.
+    let a_is_smaller = a.tokens.len() <= b.tokens.len();
+    let small = if a_is_smaller { sa } else { sb };
+    let mut has_partner = vec![false; small.len()];
+    for &(i, j, _) in &candidates {
+        has_partner[if a_is_smaller { i } else { j }] = true;
+    }
+    let small_total: usize = (0..small.len()).map(|k| small.tokens(k)).sum();
+    let reachable: usize = (0..small.len())
+        .filter(|&k| has_partner[k])
+        .map(|k| small.tokens(k))
+        .sum();
+    let verbatim_small: usize = verbatim
+        .iter()
+        .map(|p| {
+            if a_is_smaller {
+                p.a_tokens.1 - p.a_tokens.0
+            } else {
+                p.b_tokens.1 - p.b_tokens.0
+            }
+        })
+        .sum();
+    let possible =
+        (reachable + verbatim_small) as f64 >= cal.paraphrase_coverage * small_total as f64;
+
     let mut scored: HashMap<(usize, usize), (f64, f64)> = HashMap::new();
     if !candidates.is_empty() {
-        let texts_a: Vec<&str> = candidates
-            .iter()
-            .map(|c| &a.text[sa.spans[c.0].range()])
-            .collect();
-        let texts_b: Vec<&str> = candidates
-            .iter()
-            .map(|c| &b.text[sb.spans[c.1].range()])
-            .collect();
-        let va = meaning.full(&texts_a)?;
-        let vb = meaning.full(&texts_b)?;
+        let full: Vec<f64> = if possible {
+            let texts_a: Vec<&str> = candidates
+                .iter()
+                .map(|c| &a.text[sa.spans[c.0].range()])
+                .collect();
+            let texts_b: Vec<&str> = candidates
+                .iter()
+                .map(|c| &b.text[sb.spans[c.1].range()])
+                .collect();
+            let va = meaning.full(&texts_a)?;
+            let vb = meaning.full(&texts_b)?;
+            va.iter()
+                .zip(&vb)
+                .map(|(x, y)| cosine(x, y) as f64)
+                .collect()
+        } else {
+            candidates.iter().map(|c| c.2).collect()
+        };
         for (k, &(i, j, fast)) in candidates.iter().enumerate() {
-            let full = cosine(&va[k], &vb[k]) as f64;
             let x = pair_features(
-                full,
+                full[k],
                 fast,
                 &sa.words[i],
                 &sb.words[j],
@@ -459,7 +586,14 @@ pub fn align_meaning(
         / total.max(1) as f64;
 
     let features = DocFeatures {
-        doc_cosine: cosine(&sa.doc_vector(), &sb.doc_vector()) as f64,
+        // Centred: close because of the story, not because both are news.
+        doc_cosine: {
+            let bg = background();
+            cosine(
+                &center(&sa.doc_vector(), &bg),
+                &center(&sb.doc_vector(), &bg),
+            ) as f64
+        },
         semantic,
         aligned: if a_smaller { aa } else { ab },
         entities: entity_overlap(a, b),
@@ -473,6 +607,7 @@ pub fn align_meaning(
         aligned_b: ab,
         paraphrase_passages: passages,
         paraphrased_sentences: paraphrased,
+        features,
     })
 }
 

@@ -20,7 +20,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         Some("bench") => {
             serde_json::to_string_pretty(&unspun_eval::bench(arg(1)?, &ScanOptions::default())?)?
         }
-        Some("clough") => serde_json::to_string_pretty(&unspun_eval::clough(arg(1)?, &th)?)?,
+        Some("clough") => serde_json::to_string_pretty(&unspun_eval::clough(arg(1)?, &th, None)?)?,
         Some("pan") => serde_json::to_string_pretty(&unspun_eval::pan(arg(1)?, &th)?)?,
         Some("calibrate") => {
             let grid = unspun_eval::Grid::default();

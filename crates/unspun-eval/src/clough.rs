@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::Path;
-use unspun_compare::{compare, PairContext, Prepared, Relation, Thresholds};
+use unspun_compare::{compare_with_meaning, Meaning, PairContext, Prepared, Relation, Thresholds};
 use unspun_text::clean;
 
 /// How an answer was written.
@@ -42,11 +42,11 @@ impl Label {
 }
 
 #[derive(Deserialize)]
-struct Row {
-    id: String,
-    a: String,
-    b: String,
-    label: Label,
+pub(crate) struct Row {
+    pub id: String,
+    pub a: String,
+    pub b: String,
+    pub label: Label,
 }
 
 /// One compared pair.
@@ -86,28 +86,50 @@ pub struct CloughReport {
 }
 
 /// Compares every pair of the Clough & Stevenson JSONL file (`a` = source,
-/// `b` = answer) on boilerplate-cleaned texts.
-pub fn clough(path: &Path, th: &Thresholds) -> Result<CloughReport, EvalError> {
-    Ok(report(&compare_all(path, th)?, th))
+/// `b` = answer) on boilerplate-cleaned texts, with the meaning layer when
+/// given one (without it no pair can be `paraphrase`, so heavy rewrites all
+/// miss the 4-way accuracy).
+pub fn clough(
+    path: &Path,
+    th: &Thresholds,
+    meaning: Option<&Meaning>,
+) -> Result<CloughReport, EvalError> {
+    Ok(report(&compare_all(path, th, meaning)?, th))
 }
 
-pub(crate) fn compare_all(path: &Path, th: &Thresholds) -> Result<Vec<ComparedPair>, EvalError> {
+pub(crate) fn compare_all(
+    path: &Path,
+    th: &Thresholds,
+    meaning: Option<&Meaning>,
+) -> Result<Vec<ComparedPair>, EvalError> {
     let rows: Vec<(usize, Row)> = jsonl::read_all(path)?;
-    Ok(rows
-        .par_iter()
+    if let Some(m) = meaning {
+        let mut texts = Vec::new();
+        for (_, row) in &rows {
+            for t in [&row.a, &row.b] {
+                let cleaned = clean(t, None, None);
+                texts.extend(crate::semantic::sentence_texts(
+                    &Prepared::new(t, &cleaned.kept),
+                    m,
+                ));
+            }
+        }
+        crate::semantic::warm(m, &texts, "Clough & Stevenson")?;
+    }
+    rows.par_iter()
         .map(|(_, row)| {
             let (clean_a, clean_b) = (clean(&row.a, None, None), clean(&row.b, None, None));
             let a = Prepared::new(&row.a, &clean_a.kept);
             let b = Prepared::new(&row.b, &clean_b.kept);
-            let c = compare(&a, &b, PairContext::default(), th);
-            ComparedPair {
+            let c = compare_with_meaning(&a, &b, PairContext::default(), th, meaning)?;
+            Ok(ComparedPair {
                 id: row.id.clone(),
                 label: row.label,
                 relation: c.relation,
                 features: PairFeatures::of(&c.scores, &c.passages, a.tokens.len(), b.tokens.len()),
-            }
+            })
         })
-        .collect())
+        .collect()
 }
 
 /// Scores pairs whose relations are already decided.

@@ -7,7 +7,12 @@
 //!   Stevenson rewritten-text pairs;
 //! - [`pan()`]: passage alignment quality on PAN 2013 text-alignment pairs
 //!   (plagdet);
-//! - [`calibrate()`]: small grid sweeps of the relation [`Thresholds`].
+//! - [`calibrate()`]: small grid sweeps of the relation [`Thresholds`];
+//! - [`msrp()`], [`stsb()`], [`semeval()`], [`tier_speed()`]: the meaning
+//!   layer on sentence paraphrase, sentence similarity and same-story pairs,
+//!   and the speed of both embedding tiers;
+//! - [`calibrate_meaning()`]: fits the meaning layer's weights (see
+//!   docs/calibration.md).
 //!
 //! Every report is `Serialize`, so the CLI can print it as JSON.
 //!
@@ -17,17 +22,25 @@ pub mod bench;
 pub mod calibrate;
 pub mod clough;
 mod features;
+pub mod fit;
 mod jsonl;
 pub mod metrics;
 pub mod pan;
 pub mod plagdet;
+pub mod semantic;
+pub mod stats;
+pub mod vectors;
 
 pub use bench::{bench, BenchReport};
+pub use calibrate::meaning::{calibrate_meaning, MeaningCalibrationReport, MeaningGrid};
 pub use calibrate::{calibrate, CalibrationReport, Grid};
 pub use clough::{clough, CloughReport};
 pub use metrics::{pair_scores, PairScores};
 pub use pan::{pan, PanReport};
 pub use plagdet::{plagdet, Annotation, PairAnnotations, PlagdetScores};
+pub use semantic::{
+    msrp, semeval, stsb, tier_speed, MsrpReport, SemevalReport, StsbReport, TierSpeed,
+};
 
 use serde::Serialize;
 use std::path::PathBuf;
@@ -48,6 +61,8 @@ pub enum EvalError {
     },
     #[error(transparent)]
     Scan(#[from] unspun_scan::ScanError),
+    #[error("meaning layer: {0}")]
+    Embed(#[from] unspun_embed::EmbedError),
     #[error("{0}")]
     Data(String),
 }

@@ -26,6 +26,10 @@ pub struct OpenOptions {
     pub params: SketchParams,
     /// redb's page cache, in bytes.
     pub cache_bytes: usize,
+    /// Save redb's allocator state with every commit, so that reopening
+    /// after a crash takes milliseconds instead of a walk over the whole
+    /// file. Costs some time per commit; see the crate docs for figures.
+    pub quick_repair: bool,
 }
 
 impl Default for OpenOptions {
@@ -34,6 +38,7 @@ impl Default for OpenOptions {
             create: true,
             params: SketchParams::default(),
             cache_bytes: 256 << 20,
+            quick_repair: true,
         }
     }
 }
@@ -51,6 +56,7 @@ pub struct Index {
     pub(crate) postings: RwLock<Postings>,
     writer: Mutex<()>,
     pub(crate) open_time: Duration,
+    quick_repair: bool,
 }
 
 impl std::fmt::Debug for Index {
@@ -108,6 +114,7 @@ impl Index {
             postings: RwLock::new(postings),
             writer: Mutex::new(()),
             open_time: started.elapsed(),
+            quick_repair: opts.quick_repair,
         })
     }
 
@@ -282,7 +289,7 @@ impl Index {
     /// allocator state).
     pub(crate) fn begin_write(&self) -> Result<WriteTransaction, IndexError> {
         let mut txn = self.db.begin_write()?;
-        txn.set_quick_repair(true);
+        txn.set_quick_repair(self.quick_repair);
         Ok(txn)
     }
 

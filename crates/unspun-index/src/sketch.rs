@@ -9,7 +9,7 @@ use unspun_text::{Document, Token};
 
 /// The MinHash seed of `unspun scan`'s sketch pass: an index and a scan must
 /// hash alike for their results to agree.
-pub const MINHASH_SEED: u64 = 0x5eed_0f_0a11;
+pub const MINHASH_SEED: u64 = 0x005e_ed0f_0a11;
 
 /// Largest text accepted (byte offsets are stored as `u32`).
 pub const MAX_TEXT_BYTES: usize = 256 << 20;

@@ -1,6 +1,8 @@
 //! Adding documents one by one gives the relations and families of a batch
 //! `unspun scan` of the same documents.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use std::collections::BTreeMap;

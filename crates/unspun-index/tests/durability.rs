@@ -3,6 +3,8 @@
 //! SIGKILL mid-ingest, reopens the index and checks that every acknowledged
 //! document is there, whole, and that the index is consistent.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use std::io::{BufRead, BufReader};
@@ -39,8 +41,7 @@ fn crash_child() {
         return;
     };
     let index = Index::open(&dir).unwrap();
-    let mut i = 0;
-    for chunk in docs(20_000).chunks(3) {
+    for (i, chunk) in docs(20_000).chunks(3).enumerate() {
         // A second run goes on where the first was killed.
         let chunk: Vec<Document> = chunk
             .iter()
@@ -62,7 +63,6 @@ fn crash_child() {
                 println!("{ACK}{id}");
             }
         }
-        i += 1;
     }
 }
 

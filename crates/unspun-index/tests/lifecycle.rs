@@ -1,5 +1,7 @@
 //! Query, remove, reopen, version checks and concurrent readers.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use std::sync::atomic::{AtomicBool, Ordering};

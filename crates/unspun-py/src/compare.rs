@@ -1,12 +1,13 @@
 //! One pair: relation, source, scores and aligned passages.
 
 use crate::convert::{record_to_py, span_tuple, spans_from_flat, CharOffsets};
+use pyo3::exceptions::PyRuntimeError;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use serde::Serialize;
 use unspun_compare::{
-    compare as compare_pair, Comparison as Compared, PairContext, Prepared, Relation, Scores, Side,
-    Thresholds,
+    compare as compare_pair, compare_with_meaning, Comparison as Compared, PairContext, Prepared,
+    Relation, Scores, Side, Thresholds,
 };
 use unspun_text::{clean, Span};
 
@@ -140,9 +141,11 @@ pub fn compare_spans(
 
 /// Compares two texts as `unspun compare` does: boilerplate set aside
 /// (unless `boilerplate=False`), exact shingle overlap, passages, relation.
-/// Dates (`YYYY-MM-DD`) decide the source when they differ.
+/// Dates (`YYYY-MM-DD`) decide the source when they differ. `meaning=True`
+/// (or a model folder) adds the meaning layer as the CLI's default does:
+/// `paraphrase` and `same_story`, and the `semantic` and `story` scores.
 #[pyfunction]
-#[pyo3(signature = (a, b, *, date_a=None, date_b=None, boilerplate=true))]
+#[pyo3(signature = (a, b, *, date_a=None, date_b=None, boilerplate=true, meaning=None))]
 pub fn compare(
     py: Python<'_>,
     a: &str,
@@ -150,11 +153,20 @@ pub fn compare(
     date_a: Option<&str>,
     date_b: Option<&str>,
     boilerplate: bool,
+    meaning: Option<Bound<'_, PyAny>>,
 ) -> PyResult<Comparison> {
-    let c = py.allow_threads(|| {
-        let (ka, kb) = (content(a, boilerplate), content(b, boilerplate));
-        compare_spans(a, &ka, b, &kb, date_a, date_b)
-    });
+    let model = match &meaning {
+        Some(arg) => crate::meaning::from_arg(py, arg)?,
+        None => None,
+    };
+    let c = py
+        .allow_threads(|| {
+            let (ka, kb) = (content(a, boilerplate), content(b, boilerplate));
+            let (pa, pb) = (Prepared::new(a, &ka), Prepared::new(b, &kb));
+            let ctx = PairContext { date_a, date_b };
+            compare_with_meaning(&pa, &pb, ctx, &Thresholds::default(), model.as_deref())
+        })
+        .map_err(|e| PyRuntimeError::new_err(e.to_string()))?;
     let record = Record::new(&c);
     // Rounded as in the JSON output, through the same serializer.
     let scores =

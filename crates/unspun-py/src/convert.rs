@@ -71,7 +71,7 @@ impl CharOffsets {
 /// Flat `[s0, e0, s1, e1, ...]` byte offsets (how Spark stores kept spans)
 /// back to spans, checked against the text they point into.
 pub fn spans_from_flat(flat: &[u32], text: &str) -> PyResult<Vec<Span>> {
-    if flat.len() % 2 != 0 {
+    if !flat.chunks_exact(2).remainder().is_empty() {
         return Err(PyValueError::new_err(
             "kept spans: expected an even number of offsets",
         ));

@@ -9,6 +9,7 @@ mod compare;
 mod convert;
 mod document;
 mod index;
+mod meaning;
 mod scan;
 mod sketch;
 

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::OnceLock;
 use unspun_ingest::{Problem, ProblemKind};
-use unspun_scan::{scan_documents, Quiet, ScanOptions, ScanResult as Scanned};
+use unspun_scan::{scan_documents_with_meaning, Quiet, ScanOptions, ScanResult as Scanned};
 use unspun_text::Document;
 
 /// Documents read from rows, with the problems met (the CLI's kinds and
@@ -162,11 +162,15 @@ impl ScanResult {
 /// same rows: boilerplate, sketches, LSH and anchor candidates, exact
 /// verification, passages and copy families.
 ///
+/// `meaning=True` adds the meaning layer as the CLI's default does
+/// (`paraphrase`, `same_story`; the embedding model is fetched on first use),
+/// a path names a model folder; the default `False` is `--no-meaning`.
+///
 /// `errors="raise"` (default) raises `ValueError` on the first row that is not
 /// a document (the CLI's message); `errors="skip"` skips it and lists it in
 /// `summary["problems"]`, as the CLI does.
 #[pyfunction]
-#[pyo3(signature = (documents, *, threshold=0.5, text_field="text", id_field="id", errors="raise"))]
+#[pyo3(signature = (documents, *, threshold=0.5, text_field="text", id_field="id", errors="raise", meaning=None))]
 pub fn scan(
     py: Python<'_>,
     documents: &Bound<'_, PyAny>,
@@ -174,6 +178,7 @@ pub fn scan(
     text_field: &str,
     id_field: &str,
     errors: &str,
+    meaning: Option<Bound<'_, PyAny>>,
 ) -> PyResult<ScanResult> {
     let strict = match errors {
         "raise" => true,
@@ -189,13 +194,17 @@ pub fn scan(
         text: text_field.to_string(),
         id: id_field.to_string(),
     };
+    let model = match &meaning {
+        Some(arg) => crate::meaning::from_arg(py, arg)?,
+        None => None,
+    };
     let rows = read_rows(documents, &fields, strict)?;
     let opts = ScanOptions {
         lsh_threshold: threshold,
         ..ScanOptions::default()
     };
     let mut result = py
-        .allow_threads(|| scan_documents(rows.docs, &opts, &Quiet))
+        .allow_threads(|| scan_documents_with_meaning(rows.docs, &opts, model.as_deref(), &Quiet))
         .map_err(|e| PyOSError::new_err(e.to_string()))?;
     add_problems(&mut result, rows.problems);
     Ok(ScanResult {

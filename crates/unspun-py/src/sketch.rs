@@ -13,7 +13,7 @@ use unspun_text::Span;
 /// The MinHash seed of `unspun scan` (unspun-scan's sketch pass). Band keys
 /// are only comparable between runs with the same seed; the Spark test checks
 /// that the two pipelines agree.
-pub const MINHASH_SEED: u64 = 0x5eed_0f_0a11;
+pub const MINHASH_SEED: u64 = 0x005e_ed0f_0a11;
 
 /// Signature, LSH and anchor settings, from a threshold and a length.
 #[derive(Debug, Clone)]

@@ -44,7 +44,9 @@ pub struct ScanOptions {
     pub input: InputOptions,
     /// Buckets with more documents are chained, not fully paired.
     pub max_bucket: usize,
-    /// Meaning layer: document-vector cosine for a candidate with no shared text...
+    /// Meaning layer: cosine of centred document vectors for a candidate
+    /// with no shared text (0.35 keeps nine in ten same-story pairs of the
+    /// SemEval dev data, see examples/background.rs)...
     pub meaning_min_cosine: f32,
     /// ...at most this many per document...
     pub meaning_neighbours: usize,
@@ -61,7 +63,7 @@ impl Default for ScanOptions {
             thresholds: Thresholds::default(),
             input: InputOptions::default(),
             max_bucket: 64,
-            meaning_min_cosine: 0.8,
+            meaning_min_cosine: 0.35,
             meaning_neighbours: 10,
             story_window_days: 7,
         }
@@ -260,6 +262,7 @@ impl Corpus {
         progress.stage("sketch", Some(n as u64));
         let hasher = MinHasher::new(opts.bins, 0x5eed_0f_0a11);
         let lsh = LshParams::for_threshold(opts.lsh_threshold, opts.bins);
+        let background = unspun_compare::meaning::background();
         let sketched: Vec<std::io::Result<(Sketched, Vec<u64>, Vec<u32>, Vec<f32>)>> = (0..n)
             .into_par_iter()
             .map(|i| {
@@ -280,9 +283,11 @@ impl Corpus {
                     Some(m) => {
                         let content: Vec<&str> =
                             cleaned.kept.iter().map(|s| &text[s.range()]).collect();
-                        m.fast(&[content.join("\n").as_str()])
+                        let v = m
+                            .fast(&[content.join("\n").as_str()])
                             .pop()
-                            .unwrap_or_default()
+                            .unwrap_or_default();
+                        unspun_compare::meaning::center(&v, &background)
                     }
                     None => Vec::new(),
                 };
@@ -344,7 +349,6 @@ impl Corpus {
             candidates.extend_from_slice(&meaning_pairs);
             candidates.par_sort_unstable();
         }
-        drop(vectors);
         timings.push(("candidates", t.elapsed().as_secs_f64()));
 
         // Pass 4: verify and align, grouped by the first document so that
@@ -367,8 +371,13 @@ impl Corpus {
                         date_a: self.metas[a].doc.date.as_deref(),
                         date_b: self.metas[b].doc.date.as_deref(),
                     };
-                    let c = compare_with_meaning(&prep_a, &prep_b, ctx, &opts.thresholds, meaning)
-                        .map_err(|e| std::io::Error::other(format!("meaning layer: {e}")))?;
+                    // The model runs only where the documents are close in
+                    // meaning; elsewhere the lexical verdict stands.
+                    let pair_meaning =
+                        meaning.filter(|_| vectors.cosine(a, b) >= opts.meaning_min_cosine);
+                    let c =
+                        compare_with_meaning(&prep_a, &prep_b, ctx, &opts.thresholds, pair_meaning)
+                            .map_err(|e| std::io::Error::other(format!("meaning layer: {e}")))?;
                     if c.relation != Relation::Unrelated {
                         out.push(output::Verified {
                             a: a as u32,

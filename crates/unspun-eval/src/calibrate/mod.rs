@@ -27,6 +27,7 @@ use std::time::Instant;
 use unspun_scan::{scan, Quiet, ScanOptions};
 
 mod grid;
+pub mod meaning;
 mod table;
 
 pub use grid::Grid;
@@ -92,7 +93,7 @@ pub fn calibrate(
     grid: &Grid,
 ) -> Result<CalibrationReport, EvalError> {
     let current = opts.thresholds;
-    let clough = compare_all(clough_path, &current)?;
+    let clough = compare_all(clough_path, &current, None)?;
     let clough_mismatches = clough
         .iter()
         .filter(|p| is_lexical(p.relation) && p.features.classify(&current) != p.relation)

@@ -1,0 +1,488 @@
+//! Fits the meaning layer's weights on the dev data (`unspun eval
+//! --calibrate-meaning`); docs/calibration.md describes the method.
+//!
+//! 1. `paraphrase`: L2-regularized logistic regression of the sentence-pair
+//!    features on MSRP train (label 1 = paraphrase).
+//! 2. `similarity`: ridge least squares of the same features on STS-B train,
+//!    target label / 5.
+//! 3. For each `fast_gate` of a small grid: the `story` logistic regression
+//!    on the document features of the SemEval-2022 dev pairs (target: overall
+//!    at most 2.5, or the graded (4 - overall) / 3, whichever cross-validates
+//!    better), with 5-fold cross-validated Pearson as the honest estimate;
+//!    then, for each `paraphrase_coverage`, the Clough & Stevenson 4-way
+//!    accuracy and whether the seed articles keep their promised relations.
+//! 4. The chosen point: the seeds kept, best Clough 4-way accuracy, then best
+//!    SemEval CV Pearson, then the higher gate (fewer full-model runs); its
+//!    coverage is the middle one of the coverages that tie there.
+//!
+//! Everything is deterministic: Newton iterations are fixed, folds are
+//! round-robin in file order, weights are rounded to six decimals before they
+//! are evaluated and written.
+
+use crate::clough::{compare_all, report, CloughReport, Label, Row};
+use crate::fit::{cross_validate, dot, sigmoid};
+use crate::semantic::{
+    fit_paraphrase, fit_similarity, fit_story, msrp, read_pairs, seed_relations, seeds_keep,
+    semeval, semeval_features, sentence_features, story_cv, stsb, MsrpReport, SeedPair,
+    SemevalReport, StoryTarget, StsbReport, FOLDS, ITERATIONS, PARAPHRASE_L2, SIMILARITY_L2,
+    STORY_L2,
+};
+use crate::stats::{pearson, spearman, Binary};
+use crate::EvalError;
+use rayon::prelude::*;
+use serde::Serialize;
+use std::path::Path;
+use std::time::Instant;
+use unspun_compare::meaning::align_meaning;
+use unspun_compare::meaning::Calibration;
+use unspun_compare::{
+    compare, compare_with_meaning, Meaning, PairContext, Prepared, Relation, Sentences, Thresholds,
+};
+use unspun_text::clean;
+
+/// The values swept for the two decision knobs.
+#[derive(Debug, Clone, Serialize)]
+pub struct MeaningGrid {
+    pub fast_gate: Vec<f64>,
+    pub paraphrase_coverage: Vec<f64>,
+}
+
+impl Default for MeaningGrid {
+    fn default() -> Self {
+        MeaningGrid {
+            fast_gate: [40, 50, 60, 70, 80]
+                .iter()
+                .map(|&v| v as f64 / 100.0)
+                .collect(),
+            paraphrase_coverage: (6..=18).map(|v| (v * 5) as f64 / 100.0).collect(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LogisticFit {
+    pub samples: usize,
+    pub positives: usize,
+    pub l2: f64,
+    pub iterations: usize,
+    pub weights: Vec<f64>,
+    pub train_accuracy: f64,
+    /// 5-fold cross-validated accuracy (refitted per fold).
+    pub cv_accuracy: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LinearFit {
+    pub samples: usize,
+    pub l2: f64,
+    pub weights: Vec<f64>,
+    pub train_spearman: f64,
+    pub train_pearson: f64,
+    /// On STS-B dev (not used for fitting), the linear score on every pair.
+    pub dev_spearman: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StoryFit {
+    /// Pairs with features (the rest are lexical copies, story 1).
+    pub samples: usize,
+    pub copies: usize,
+    pub target: StoryTarget,
+    pub l2: f64,
+    pub weights: Vec<f64>,
+    /// Pearson against the negated overall, fitted and scored on all pairs.
+    pub in_sample_pearson: f64,
+    /// 5-fold cross-validated Pearson of each target.
+    pub cv_pearson_binary: f64,
+    pub cv_pearson_graded: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MeaningGridRow {
+    pub fast_gate: f64,
+    pub paraphrase_coverage: f64,
+    pub clough_four_way: f64,
+    pub seeds_kept: bool,
+    /// Of the story model fitted at this gate.
+    pub semeval_cv_pearson: f64,
+    pub story_target: StoryTarget,
+}
+
+/// What the meaning layer saw in one Clough & Stevenson pair.
+#[derive(Debug, Clone, Serialize)]
+pub struct CloughEvidence {
+    pub id: String,
+    pub label: Label,
+    /// The relation on verbatim evidence alone.
+    pub lexical: Relation,
+    /// The relation with the meaning layer.
+    pub relation: Relation,
+    /// Share of the smaller side's tokens in aligned sentences (what
+    /// `paraphrase_coverage` is compared with), and in verbatim passages.
+    pub aligned: f64,
+    pub verbatim: f64,
+    pub paraphrased_sentences: usize,
+    pub semantic: f64,
+    pub story: f64,
+}
+
+/// The evidence behind every Clough & Stevenson pair under the current
+/// calibration (None fields for copies, decided on verbatim evidence).
+pub fn clough_evidence(path: &Path, meaning: &Meaning) -> Result<Vec<CloughEvidence>, EvalError> {
+    let rows: Vec<(usize, Row)> = crate::jsonl::read_all(path)?;
+    rows.par_iter()
+        .map(|(_, row)| {
+            let (clean_a, clean_b) = (clean(&row.a, None, None), clean(&row.b, None, None));
+            let a = Prepared::new(&row.a, &clean_a.kept);
+            let b = Prepared::new(&row.b, &clean_b.kept);
+            let th = Thresholds::default();
+            let lexical = compare(&a, &b, PairContext::default(), &th);
+            let full = compare_with_meaning(&a, &b, PairContext::default(), &th, Some(meaning))?;
+            let a_smaller = a.tokens.len() <= b.tokens.len();
+            let verbatim = if a_smaller {
+                lexical.scores.coverage_a
+            } else {
+                lexical.scores.coverage_b
+            };
+            let mut e = CloughEvidence {
+                id: row.id.clone(),
+                label: row.label,
+                lexical: lexical.relation,
+                relation: full.relation,
+                aligned: verbatim,
+                verbatim,
+                paraphrased_sentences: 0,
+                semantic: 1.0,
+                story: 1.0,
+            };
+            if !lexical.relation.is_copy() {
+                let (sa, sb) = (Sentences::of(&a, meaning), Sentences::of(&b, meaning));
+                let m = align_meaning(&a, &b, &sa, &sb, &lexical.passages, meaning)?;
+                e.aligned = if a_smaller { m.aligned_a } else { m.aligned_b };
+                e.paraphrased_sentences = m.paraphrased_sentences;
+                e.semantic = m.semantic;
+                e.story = m.story;
+            }
+            Ok(e)
+        })
+        .collect()
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MeaningCalibrationReport {
+    /// The fitted values (what `--write` puts in calibration.json).
+    pub calibration: Calibration,
+    /// The values compiled in when the calibration ran.
+    pub previous: Calibration,
+    pub paraphrase: LogisticFit,
+    pub similarity: LinearFit,
+    pub story: StoryFit,
+    pub grid: MeaningGrid,
+    pub rows: Vec<MeaningGridRow>,
+    pub chosen: MeaningGridRow,
+    /// Whether any grid point kept the seed relations.
+    pub seeds_kept: bool,
+    /// The figures `unspun eval` prints, with the fitted values.
+    pub msrp: MsrpReport,
+    pub stsb: StsbReport,
+    pub semeval: SemevalReport,
+    pub clough: CloughReport,
+    pub clough_evidence: Vec<CloughEvidence>,
+    pub seeds: Vec<SeedPair>,
+    pub seconds: f64,
+}
+
+fn round6(w: Vec<f64>) -> Vec<f64> {
+    w.into_iter()
+        .map(|v| (v * 1e6).round() / 1e6 + 0.0)
+        .collect()
+}
+
+fn logistic_predict(w: &[f64], x: &[f64]) -> f64 {
+    sigmoid(dot(w, x))
+}
+
+/// Fits every weight of the meaning layer on the data in `data_dir` (the
+/// shared `data/` folder) and leaves the result in `meaning.calibration`.
+pub fn calibrate_meaning(
+    data_dir: &Path,
+    meaning: &mut Meaning,
+    grid: &MeaningGrid,
+) -> Result<MeaningCalibrationReport, EvalError> {
+    let started = Instant::now();
+    let previous = meaning.calibration.clone();
+    let pairs_dir = data_dir.join("pairs");
+
+    // 1. Sentence paraphrase on MSRP train.
+    let msrp_pairs = read_pairs(&pairs_dir.join("msrp_train.jsonl"))?;
+    let x = sentence_features(&msrp_pairs, meaning, "MSRP")?;
+    let y: Vec<f64> = msrp_pairs
+        .iter()
+        .map(|p| f64::from(u8::from(p.label >= 0.5)))
+        .collect();
+    let w = round6(fit_paraphrase(&x, &y));
+    let accuracy =
+        |pred: &[f64]| Binary::of(pred.iter().zip(&y).map(|(p, g)| (*p > 0.5, *g > 0.5))).accuracy;
+    let train: Vec<f64> = x.iter().map(|v| logistic_predict(&w, v)).collect();
+    let cv = cross_validate(&x, &y, FOLDS, &fit_paraphrase, &logistic_predict);
+    let paraphrase = LogisticFit {
+        samples: x.len(),
+        positives: y.iter().filter(|v| **v > 0.5).count(),
+        l2: PARAPHRASE_L2,
+        iterations: ITERATIONS,
+        train_accuracy: accuracy(&train),
+        cv_accuracy: accuracy(&cv),
+        weights: w,
+    };
+
+    // 2. Sentence similarity on STS-B train, checked on dev.
+    let sts_train = read_pairs(&pairs_dir.join("stsb_train.jsonl"))?;
+    let x = sentence_features(&sts_train, meaning, "STS-B train")?;
+    let y: Vec<f64> = sts_train.iter().map(|p| p.label / 5.0).collect();
+    let w = round6(fit_similarity(&x, &y));
+    let train: Vec<f64> = x.iter().map(|v| dot(&w, v)).collect();
+    let sts_dev = read_pairs(&pairs_dir.join("stsb_dev.jsonl"))?;
+    let x_dev = sentence_features(&sts_dev, meaning, "STS-B dev")?;
+    let dev: Vec<f64> = x_dev.iter().map(|v| dot(&w, v)).collect();
+    let dev_gold: Vec<f64> = sts_dev.iter().map(|p| p.label).collect();
+    let similarity = LinearFit {
+        samples: x.len(),
+        l2: SIMILARITY_L2,
+        train_spearman: spearman(&train, &y),
+        train_pearson: pearson(&train, &y),
+        dev_spearman: spearman(&dev, &dev_gold),
+        weights: w,
+    };
+    meaning.calibration.paraphrase = paraphrase.weights.clone();
+    meaning.calibration.similarity = similarity.weights.clone();
+
+    // 3. The grid: story weights per gate, decisions per coverage.
+    let semeval_path = pairs_dir.join("semeval22_en_dev.jsonl");
+    let sem_pairs = read_pairs(&semeval_path)?;
+    let overall: Vec<f64> = sem_pairs.iter().map(|p| p.label).collect();
+    let negated: Vec<f64> = overall.iter().map(|o| -o).collect();
+    let clough_path = pairs_dir.join("clough_stevenson_dev.jsonl");
+    let seeds_dir = data_dir.join("corpora/seeds");
+    let th = Thresholds::default();
+    let mut rows = Vec::new();
+    let mut stories = Vec::new();
+    for &gate in &grid.fast_gate {
+        meaning.calibration.fast_gate = gate;
+        let features = semeval_features(&sem_pairs, meaning)?;
+        let cv_binary = pearson(
+            &story_cv(&features, &overall, StoryTarget::Binary),
+            &negated,
+        );
+        let cv_graded = pearson(
+            &story_cv(&features, &overall, StoryTarget::Graded),
+            &negated,
+        );
+        let (target, cv) = if cv_graded > cv_binary {
+            (StoryTarget::Graded, cv_graded)
+        } else {
+            (StoryTarget::Binary, cv_binary)
+        };
+        let (xs, ys): (Vec<Vec<f64>>, Vec<f64>) = features
+            .iter()
+            .zip(&overall)
+            .filter_map(|(f, o)| Some((f.as_ref()?.vector().to_vec(), *o)))
+            .unzip();
+        let w = round6(fit_story(&xs, &ys, target));
+        let fitted: Vec<f64> = features
+            .iter()
+            .map(|f| f.map_or(1.0, |f| logistic_predict(&w, &f.vector())))
+            .collect();
+        stories.push(StoryFit {
+            samples: xs.len(),
+            copies: features.len() - xs.len(),
+            target,
+            l2: STORY_L2,
+            weights: w.clone(),
+            in_sample_pearson: pearson(&fitted, &negated),
+            cv_pearson_binary: cv_binary,
+            cv_pearson_graded: cv_graded,
+        });
+        meaning.calibration.story = w;
+        for &coverage in &grid.paraphrase_coverage {
+            meaning.calibration.paraphrase_coverage = coverage;
+            let clough = report(&compare_all(&clough_path, &th, Some(meaning))?, &th);
+            let seeds = seed_relations(&seeds_dir, meaning)?;
+            let row = MeaningGridRow {
+                fast_gate: gate,
+                paraphrase_coverage: coverage,
+                clough_four_way: clough.four_way_accuracy,
+                seeds_kept: seeds_keep(&seeds),
+                semeval_cv_pearson: cv,
+                story_target: target,
+            };
+            eprintln!(
+                "unspun: gate {gate:.2} coverage {coverage:.2}: Clough 4-way {:.3}, seeds {}, SemEval CV {cv:.3}",
+                row.clough_four_way,
+                if row.seeds_kept { "kept" } else { "broken" }
+            );
+            rows.push(row);
+        }
+    }
+
+    // 4. Choose.
+    let seeds_kept = rows.iter().any(|r| r.seeds_kept);
+    let eligible: Vec<&MeaningGridRow> = rows
+        .iter()
+        .filter(|r| r.seeds_kept || !seeds_kept)
+        .collect();
+    let best_four_way = eligible
+        .iter()
+        .map(|r| r.clough_four_way)
+        .fold(f64::NEG_INFINITY, f64::max);
+    let tied: Vec<&MeaningGridRow> = eligible
+        .into_iter()
+        .filter(|r| r.clough_four_way == best_four_way)
+        .collect();
+    let gate = tied
+        .iter()
+        .max_by(|x, y| {
+            x.semeval_cv_pearson
+                .total_cmp(&y.semeval_cv_pearson)
+                .then(x.fast_gate.total_cmp(&y.fast_gate))
+        })
+        .map_or(previous.fast_gate, |r| r.fast_gate);
+    let mut at_gate: Vec<&MeaningGridRow> =
+        tied.into_iter().filter(|r| r.fast_gate == gate).collect();
+    at_gate.sort_by(|x, y| x.paraphrase_coverage.total_cmp(&y.paraphrase_coverage));
+    let chosen = at_gate
+        .get(at_gate.len().saturating_sub(1) / 2)
+        .map(|r| (*r).clone())
+        .ok_or_else(|| EvalError::Data("empty meaning calibration grid".into()))?;
+    let gate_index = grid
+        .fast_gate
+        .iter()
+        .position(|g| *g == chosen.fast_gate)
+        .unwrap_or(0);
+    let story = stories.swap_remove(gate_index);
+    meaning.calibration = Calibration {
+        paraphrase: paraphrase.weights.clone(),
+        similarity: similarity.weights.clone(),
+        story: story.weights.clone(),
+        paraphrase_coverage: chosen.paraphrase_coverage,
+        fast_gate: chosen.fast_gate,
+    };
+
+    // 5. The figures of the result.
+    let msrp = msrp(&pairs_dir.join("msrp_train.jsonl"), meaning)?;
+    let stsb = stsb(&pairs_dir.join("stsb_dev.jsonl"), meaning)?;
+    let semeval = semeval(&semeval_path, meaning, story.target)?;
+    let clough = report(&compare_all(&clough_path, &th, Some(meaning))?, &th);
+    let clough_evidence = clough_evidence(&clough_path, meaning)?;
+    let seeds = seed_relations(&seeds_dir, meaning)?;
+    Ok(MeaningCalibrationReport {
+        calibration: meaning.calibration.clone(),
+        previous,
+        paraphrase,
+        similarity,
+        story,
+        grid: grid.clone(),
+        rows,
+        chosen,
+        seeds_kept,
+        msrp,
+        stsb,
+        semeval,
+        clough,
+        clough_evidence,
+        seeds,
+        seconds: started.elapsed().as_secs_f64(),
+    })
+}
+
+impl std::fmt::Display for MeaningCalibrationReport {
+    /// What `unspun eval --calibrate-meaning` prints.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let w = |v: &[f64]| {
+            v.iter()
+                .map(|x| format!("{x:.3}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let p = &self.paraphrase;
+        writeln!(
+            f,
+            "paraphrase (MSRP train, {} pairs, logistic, L2 {}): [{}]; accuracy {:.3} train, {:.3} 5-fold CV",
+            p.samples, p.l2, w(&p.weights), p.train_accuracy, p.cv_accuracy
+        )?;
+        let s = &self.similarity;
+        writeln!(
+            f,
+            "similarity (STS-B train, {} pairs, least squares, L2 {}): [{}]; Spearman {:.3} train, {:.3} dev",
+            s.samples, s.l2, w(&s.weights), s.train_spearman, s.dev_spearman
+        )?;
+        let st = &self.story;
+        writeln!(
+            f,
+            "story (SemEval dev, {} pairs + {} copies, logistic, {:?} target, L2 {}): [{}]; Pearson {:.3} in-sample, 5-fold CV {:.3} (binary target {:.3}, graded {:.3})",
+            st.samples, st.copies, st.target, st.l2, w(&st.weights), st.in_sample_pearson,
+            st.cv_pearson_binary.max(st.cv_pearson_graded), st.cv_pearson_binary, st.cv_pearson_graded
+        )?;
+        writeln!(f, "gate  coverage  Clough-4way  seeds   SemEval-CV")?;
+        for r in &self.rows {
+            let mark = if r.fast_gate == self.chosen.fast_gate
+                && r.paraphrase_coverage == self.chosen.paraphrase_coverage
+            {
+                "  <- chosen"
+            } else {
+                ""
+            };
+            writeln!(
+                f,
+                "{:.2}  {:.2}      {:.3}        {:<6}  {:.3}{mark}",
+                r.fast_gate,
+                r.paraphrase_coverage,
+                r.clough_four_way,
+                if r.seeds_kept { "kept" } else { "broken" },
+                r.semeval_cv_pearson
+            )?;
+        }
+        if !self.seeds_kept {
+            writeln!(f, "WARNING: no grid point keeps the seed relations")?;
+        }
+        writeln!(
+            f,
+            "chosen: fast_gate {:.2}, paraphrase_coverage {:.2}",
+            self.chosen.fast_gate, self.chosen.paraphrase_coverage
+        )?;
+        writeln!(
+            f,
+            "with it: MSRP train accuracy {:.3}, F1 {:.3}; STS-B dev Spearman {:.3}; SemEval dev Pearson {:.3} (5-fold CV {:.3}); Clough 4-way {:.3}",
+            self.msrp.paraphrase.accuracy,
+            self.msrp.paraphrase.f1,
+            self.stsb.spearman,
+            self.semeval.pearson,
+            self.semeval.cv_pearson,
+            self.clough.four_way_accuracy
+        )?;
+        writeln!(
+            f,
+            "Clough & Stevenson evidence (aligned / verbatim share of the smaller side):"
+        )?;
+        let mut evidence: Vec<&CloughEvidence> = self.clough_evidence.iter().collect();
+        evidence.sort_by(|x, y| x.label.cmp(&y.label).then(x.aligned.total_cmp(&y.aligned)));
+        for e in evidence {
+            writeln!(
+                f,
+                "  {:<5} {:<16} {:<14} -> {:<14} aligned {:.2} verbatim {:.2} paraphrased {:>2} semantic {:.2} story {:.2}",
+                format!("{:?}", e.label).to_lowercase(),
+                e.id,
+                e.lexical.as_str(),
+                e.relation.as_str(),
+                e.aligned,
+                e.verbatim,
+                e.paraphrased_sentences,
+                e.semantic,
+                e.story
+            )?;
+        }
+        for s in &self.seeds {
+            writeln!(f, "  seeds {:<14} {} ~ {}", s.relation.as_str(), s.a, s.b)?;
+        }
+        writeln!(f, "({:.0}s)", self.seconds)
+    }
+}
