@@ -6,6 +6,7 @@
 #
 #   bench/wrk.sh                       # DOCS=50000 DURATION=60s CONNS=16 PORT=18080
 #   DOCS=200000 DURATION=60s bench/wrk.sh
+#   SKIP_BUILD=1 WORK=/tmp/w bench/wrk.sh   # reuse built examples and the index in /tmp/w
 #
 # Needs: Debian's wrk (installed here if missing), python3, ../shared.
 set -euo pipefail
@@ -15,9 +16,12 @@ DURATION=${DURATION:-60s}
 CONNS=${CONNS:-16}
 PORT=${PORT:-18080}
 WORK=${WORK:-$(mktemp -d)}
+mkdir -p "$WORK"
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
-cargo build --release -q -p unspun-index --example ingest_bench
-cargo build --release -q -p unspun-server --example serve
+if [ -z "${SKIP_BUILD:-}" ]; then
+  cargo build --release -q -p unspun-index --example ingest_bench
+  cargo build --release -q -p unspun-server --example serve
+fi
 if [ ! -d "$WORK/index" ]; then
   python3 ../shared/bench/make_corpus.py --docs "$DOCS" --seed 7 > "$WORK/corpus.jsonl"
   target/release/examples/ingest_bench "$WORK/corpus.jsonl" --index "$WORK/index" --single 0 | grep -E "bulk load|index:"

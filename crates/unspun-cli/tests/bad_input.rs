@@ -132,7 +132,7 @@ fn ids(docs: &[Value]) -> Vec<&str> {
 }
 
 // The runs whose stderr is checked use `--quiet`: without it, problems are
-// lost when stderr is not a terminal (see the ignored test at the end).
+// lost when stderr is not a terminal (the test at the end pins that bug fix).
 
 #[test]
 fn a_directory_of_bad_files_keeps_the_good_ones_and_reports_the_rest() {
@@ -570,7 +570,6 @@ fn stdin_with_other_field_names() {
 /// the progress bar's `println`, which indicatif skips when the bar is hidden,
 /// as it is when stderr is a pipe or a file.
 #[test]
-#[ignore = "known bug: problems are not printed when stderr is not a terminal and --quiet is off (see report)"]
 fn problems_reach_a_piped_stderr_without_quiet() {
     let fx = Fixture::new();
     fx.write("good.txt", article());

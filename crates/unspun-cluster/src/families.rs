@@ -42,8 +42,14 @@ pub fn families(ids: &[&str], copy_edges: impl IntoIterator<Item = (u32, u32)>) 
 
 /// `f-` and 12 hex digits of the hash of a document id.
 pub fn family_id(doc_id: &str) -> String {
+    group_id("f", doc_id)
+}
+
+/// `{prefix}-` and 12 hex digits of the hash of a document id: the id of a
+/// group named after its smallest member.
+pub fn group_id(prefix: &str, doc_id: &str) -> String {
     format!(
-        "f-{:012x}",
+        "{prefix}-{:012x}",
         xxhash_rust::xxh3::xxh3_64(doc_id.as_bytes()) >> 16
     )
 }

@@ -1,7 +1,23 @@
-//! The cluster stage of unspun: groups of documents from pair relations.
+//! The cluster stage of unspun: what the pairs add up to.
+//!
+//! - [`families`]: copies, as connected groups of copy relations;
+//! - [`stories`]: reports of one event, by average linkage (no chaining);
+//! - [`provenance`]: which document was derived from which, with the
+//!   [`evidence`] for each edge (dates, containment, [`attribution`], [`spin`]);
+//! - [`claims`]: the claim matrix of a story.
 
+pub mod attribution;
+pub mod claims;
+pub mod evidence;
 pub mod families;
+pub mod provenance;
+pub mod spin;
+pub mod stories;
 pub mod unionfind;
 
+pub use claims::{claims, Claim};
+pub use evidence::{DocMeta, Evidence, EvidenceKind};
 pub use families::{families, Family};
+pub use provenance::{derive, original, Derivation, SharedText, TextOf};
+pub use stories::{stories, Story, StoryEdge, StoryParams};
 pub use unionfind::UnionFind;

@@ -357,6 +357,9 @@ pub struct MeaningResult {
     pub paraphrased_sentences: usize,
     /// What `story` was computed from (for calibration).
     pub features: DocFeatures,
+    /// Sentence pairs scored with the full model (0 when a paraphrase was
+    /// out of reach and the fast cosine stood in): the cost of the pair.
+    pub full_model_pairs: usize,
 }
 
 /// Document-level features for the story score.
@@ -396,17 +399,13 @@ pub fn align_meaning(
     if sa.is_empty() || sb.is_empty() {
         return Ok(MeaningResult::default());
     }
-    // Candidate sentence pairs: the fast tier or shared words propose, at
-    // most three partners per sentence of `a`.
+    // Candidate sentence pairs: the fast tier proposes (centred cosine, so
+    // shared function words do not count), at most three per sentence of `a`.
     let mut candidates: Vec<(usize, usize, f64)> = Vec::new();
     for i in 0..sa.len() {
         let mut row: Vec<(usize, f64)> = (0..sb.len())
             .map(|j| (j, cosine(&sa.fast[i], &sb.fast[j]) as f64))
-            .filter(|&(j, c)| {
-                c >= cal.fast_gate
-                    || overlap(&sa.words[i], &sb.words[j]) * 2
-                        >= sa.words[i].len().min(sb.words[j].len())
-            })
+            .filter(|&(_, c)| c >= cal.fast_gate)
             .collect();
         row.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
         candidates.extend(row.into_iter().take(3).map(|(j, c)| (i, j, c)));
@@ -439,6 +438,7 @@ pub fn align_meaning(
         (reachable + verbatim_small) as f64 >= cal.paraphrase_coverage * small_total as f64;
 
     let mut scored: HashMap<(usize, usize), (f64, f64)> = HashMap::new();
+    let mut full_model_pairs = 0;
     if !candidates.is_empty() {
         let full: Vec<f64> = if possible {
             let texts_a: Vec<&str> = candidates
@@ -451,6 +451,7 @@ pub fn align_meaning(
                 .collect();
             let va = meaning.full(&texts_a)?;
             let vb = meaning.full(&texts_b)?;
+            full_model_pairs = candidates.len();
             va.iter()
                 .zip(&vb)
                 .map(|(x, y)| cosine(x, y) as f64)
@@ -608,6 +609,7 @@ pub fn align_meaning(
         paraphrase_passages: passages,
         paraphrased_sentences: paraphrased,
         features,
+        full_model_pairs,
     })
 }
 

@@ -98,13 +98,15 @@ pub fn solve(mut a: Vec<Vec<f64>>, mut b: Vec<f64>) -> Option<Vec<f64>> {
         }
         a.swap(col, pivot);
         b.swap(col, pivot);
-        for row in col + 1..n {
-            let f = a[row][col] / a[col][col];
+        let (upper, lower) = a.split_at_mut(col + 1);
+        let pivot_row = &upper[col];
+        for (offset, row) in lower.iter_mut().enumerate() {
+            let f = row[col] / pivot_row[col];
             if f != 0.0 {
-                for k in col..n {
-                    a[row][k] -= f * a[col][k];
+                for (x, p) in row[col..].iter_mut().zip(&pivot_row[col..]) {
+                    *x -= f * p;
                 }
-                b[row] -= f * b[col];
+                b[col + 1 + offset] -= f * b[col];
             }
         }
     }
@@ -122,13 +124,16 @@ pub fn fold_of(i: usize, k: usize) -> usize {
     i % k.max(1)
 }
 
+/// A fit: weights from feature vectors and targets.
+pub type FitFn = dyn Fn(&[Vec<f64>], &[f64]) -> Vec<f64>;
+
 /// Out-of-fold predictions: item `i` is predicted by `predict(fit(rest), x_i)`
 /// where `rest` is every item outside its fold.
 pub fn cross_validate(
     x: &[Vec<f64>],
     y: &[f64],
     k: usize,
-    fit: &dyn Fn(&[Vec<f64>], &[f64]) -> Vec<f64>,
+    fit: &FitFn,
     predict: &dyn Fn(&[f64], &[f64]) -> f64,
 ) -> Vec<f64> {
     let mut out = vec![0.0; x.len()];
@@ -167,6 +172,7 @@ fn softplus(z: f64) -> f64 {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -18,8 +18,8 @@ use std::path::Path;
 use std::time::Instant;
 use unspun_compare::meaning::{align_meaning, sentence_pair_features, DocFeatures};
 use unspun_compare::{
-    compare, compare_with_meaning, Comparison, Meaning, PairContext, Prepared, Relation, Sentences,
-    Thresholds,
+    compare, compare_with_meaning, Comparison, Meaning, MeaningResult, PairContext, Prepared,
+    Relation, Sentences, Thresholds,
 };
 use unspun_embed::cosine;
 
@@ -137,7 +137,11 @@ pub(crate) fn sentence_features(
 }
 
 /// Also warms the sentences `compare_with_meaning` will cut the texts into.
-fn warm_whole(pairs: &[LabelledPair], meaning: &Meaning, what: &str) -> Result<(), EvalError> {
+pub(crate) fn warm_whole(
+    pairs: &[LabelledPair],
+    meaning: &Meaning,
+    what: &str,
+) -> Result<(), EvalError> {
     let mut texts: Vec<&str> = Vec::new();
     for p in pairs {
         for t in [&p.a, &p.b] {
@@ -301,34 +305,56 @@ pub fn stsb(path: &Path, meaning: &Meaning) -> Result<StsbReport, EvalError> {
     })
 }
 
+/// `scores.semantic` of every pair (1 for lexical copies), texts whole.
+pub(crate) fn semantic_scores(
+    pairs: &[LabelledPair],
+    meaning: &Meaning,
+) -> Result<Vec<f64>, EvalError> {
+    pairs
+        .par_iter()
+        .map(|p| {
+            Ok(compare_whole(&p.a, &p.b, meaning)?
+                .scores
+                .semantic
+                .unwrap_or(1.0))
+        })
+        .collect()
+}
+
 // ---------------------------------------------------------------- SemEval
 
-/// The story features of a pair as `compare_with_meaning` computes them
-/// (whole texts, default thresholds), or `None` when the verbatim evidence
-/// makes it a copy (and the meaning layer does not run).
-pub fn story_features(
+/// What the meaning layer finds in a pair as `compare_with_meaning` runs it
+/// (default thresholds), or `None` when the verbatim evidence makes it a
+/// copy (and the meaning layer does not run).
+pub fn meaning_result(
     a: &Prepared,
     b: &Prepared,
     meaning: &Meaning,
-) -> Result<Option<DocFeatures>, EvalError> {
+) -> Result<Option<MeaningResult>, EvalError> {
     let c = compare(a, b, PairContext::default(), &Thresholds::default());
     if c.relation.is_copy() {
         return Ok(None);
     }
     let (sa, sb) = (Sentences::of(a, meaning), Sentences::of(b, meaning));
-    Ok(Some(
-        align_meaning(a, b, &sa, &sb, &c.passages, meaning)?.features,
-    ))
+    Ok(Some(align_meaning(a, b, &sa, &sb, &c.passages, meaning)?))
 }
 
-/// SemEval pairs with their story features (None for copies).
-pub(crate) fn semeval_features(
+/// SemEval pairs (texts whole) through the meaning layer (None for copies).
+pub(crate) fn semeval_results(
     pairs: &[LabelledPair],
     meaning: &Meaning,
-) -> Result<Vec<Option<DocFeatures>>, EvalError> {
+) -> Result<Vec<Option<MeaningResult>>, EvalError> {
     pairs
         .par_iter()
-        .map(|p| story_features(&Prepared::whole(&p.a), &Prepared::whole(&p.b), meaning))
+        .map(|p| meaning_result(&Prepared::whole(&p.a), &Prepared::whole(&p.b), meaning))
+        .collect()
+}
+
+/// The story features of each result.
+pub(crate) fn features_of(results: &[Option<MeaningResult>]) -> Vec<Option<DocFeatures>> {
+    results
+        .iter()
+        .map(|r| r.as_ref().map(|r| r.features))
         .collect()
 }
 
@@ -405,7 +431,7 @@ pub fn semeval(
         .par_iter()
         .map(|p| compare_whole(&p.a, &p.b, meaning))
         .collect::<Result<_, EvalError>>()?;
-    let features = semeval_features(&pairs, meaning)?;
+    let features = features_of(&semeval_results(&pairs, meaning)?);
     let overall: Vec<f64> = pairs.iter().map(|p| p.label).collect();
     let negated: Vec<f64> = overall.iter().map(|o| -o).collect();
     let story: Vec<f64> = comparisons

@@ -87,6 +87,7 @@ pub fn save(path: &Path, meaning: &Meaning) -> Result<(), EvalError> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

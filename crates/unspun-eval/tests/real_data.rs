@@ -22,6 +22,7 @@ fn clough_dev_pairs_are_all_scored() -> Result<(), unspun_eval::EvalError> {
     let report = unspun_eval::clough(
         &shared.join("data/pairs/clough_stevenson_dev.jsonl"),
         &Thresholds::default(),
+        None,
     )?;
     assert_eq!(report.pairs, 57);
     assert!(

@@ -106,7 +106,7 @@ impl Index {
             })?;
         let sketcher = Sketcher::new(opts.params.clone());
         init_or_check(&db, &dir, &sketcher.params)?;
-        let postings = rebuild_postings(&db)?;
+        let postings = rebuild_postings(&db, sketcher.lsh.bands)?;
         Ok(Index {
             dir,
             db,
@@ -359,10 +359,16 @@ fn init_or_check(db: &Database, dir: &Path, params: &SketchParams) -> Result<(),
 }
 
 /// Postings from every stored sketch.
-fn rebuild_postings(db: &Database) -> Result<Postings, IndexError> {
+fn rebuild_postings(db: &Database, bands: usize) -> Result<Postings, IndexError> {
     let txn = db.begin_read()?;
     let sketches = txn.open_table(SKETCHES)?;
-    let mut postings = Postings::default();
+    let docs = txn
+        .open_table(META)?
+        .get(KEY_DOCS)?
+        .map_or(0, |g| g.value()) as usize;
+    // Sized up front: growing maps of millions of keys rehashes them all
+    // several times (most band keys belong to one document).
+    let mut postings = Postings::with_capacity(docs * bands, docs * 4);
     for row in sketches.iter()? {
         let (seq, bytes) = row?;
         let seq = seq.value();

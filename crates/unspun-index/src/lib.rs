@@ -14,6 +14,11 @@
 //!   uses no corpus line statistics (see [`sketch`]), and band buckets are
 //!   chained by their size at the time of each add, not at the end.
 //! - Postings live in memory and are rebuilt on open from the stored keys.
+//!   Measured with 200,000 bench-corpus documents (`examples/ingest_bench.rs`,
+//!   2 shared cores): rebuilding takes about 5 s and 160 MiB; storing them
+//!   as redb multimap tables instead opens in 0.01 s but took 372 s to
+//!   write (three times the whole bulk load), 272 MiB more on disk, and a
+//!   p99 of 22 ms for one document's lookups against microseconds in memory.
 //! - Concurrency: `Index` is `Sync`; one writer at a time, any number of
 //!   readers, each on its own snapshot.
 //! - Families: copy relations group documents into families, updated on

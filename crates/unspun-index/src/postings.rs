@@ -57,6 +57,13 @@ impl<K> Default for PostingMap<K> {
 }
 
 impl<K: std::hash::Hash + Eq + Copy> PostingMap<K> {
+    pub fn with_capacity(keys: usize) -> Self {
+        PostingMap {
+            slots: HashMap::with_capacity_and_hasher(keys, Default::default()),
+            ..Default::default()
+        }
+    }
+
     /// Documents under `key`, ascending.
     pub fn get(&self, key: K) -> &[u32] {
         match self.slots.get(&key) {
@@ -178,6 +185,14 @@ pub struct Postings {
 }
 
 impl Postings {
+    pub fn with_capacity(band_keys: usize, anchor_keys: usize) -> Self {
+        Postings {
+            bands: PostingMap::with_capacity(band_keys),
+            anchors: PostingMap::with_capacity(anchor_keys),
+            anchor_counts: Vec::new(),
+        }
+    }
+
     pub fn insert(&mut self, seq: u32, band_keys: &[u64], anchors: &[u32]) {
         for &k in band_keys {
             self.bands.insert(k, seq);

@@ -8,12 +8,15 @@
 //! 3. **candidates**: LSH bands and shared anchors propose pairs;
 //! 4. **verify**: every candidate is compared exactly on its shingle sets and
 //!    aligned into passages; only related pairs are kept;
-//! 5. **group**: copy relations make families.
+//! 5. **group**: copy relations make families;
+//! 6. **stories**: stories, provenance and claim matrices ([`analysis`]),
+//!    reading back only the texts they need.
 //!
 //! In memory stay the band keys, anchors and metadata of each document, never
 //! its text or shingles: a corpus larger than memory scans as long as its
 //! signatures fit.
 
+pub mod analysis;
 pub mod ann;
 pub mod output;
 pub mod spool;
@@ -29,7 +32,10 @@ use unspun_sketch::{
 use unspun_text::boilerplate::{clean, LineStats};
 use unspun_text::{Document, Span};
 
-pub use output::{DocumentRecord, FamilyRecord, PairRecord, ScanResult, Summary};
+pub use output::{
+    ClaimRecord, DocumentRecord, EdgeRecord, FamilyRecord, PairRecord, ScanResult, StoryRecord,
+    Summary, Texts,
+};
 pub use spool::Spool;
 
 /// Everything that shapes a scan.
@@ -45,13 +51,20 @@ pub struct ScanOptions {
     /// Buckets with more documents are chained, not fully paired.
     pub max_bucket: usize,
     /// Meaning layer: cosine of centred document vectors for a candidate
-    /// with no shared text (0.35 keeps nine in ten same-story pairs of the
-    /// SemEval dev data, see examples/background.rs)...
+    /// with no shared text (0.45 keeps about four in five same-story pairs
+    /// of the SemEval dev data and one in ten unrelated ones, see
+    /// crates/unspun-compare/examples/background.rs)...
     pub meaning_min_cosine: f32,
     /// ...at most this many per document...
     pub meaning_neighbours: usize,
-    /// ...published at most this many days apart when both dates are known.
+    /// ...published at most this many days apart when both dates are known
+    /// (also the longest span of dates inside one story).
     pub story_window_days: i64,
+    /// Least mean link weight between two groups of documents for them to
+    /// be one story (see `unspun_cluster::stories`).
+    pub story_min_linkage: f64,
+    /// Stories with more documents get no claim matrix.
+    pub claim_max_docs: usize,
 }
 
 impl Default for ScanOptions {
@@ -63,9 +76,11 @@ impl Default for ScanOptions {
             thresholds: Thresholds::default(),
             input: InputOptions::default(),
             max_bucket: 64,
-            meaning_min_cosine: 0.35,
-            meaning_neighbours: 10,
+            meaning_min_cosine: 0.45,
+            meaning_neighbours: 5,
             story_window_days: 7,
+            story_min_linkage: unspun_cluster::StoryParams::default().min_linkage,
+            claim_max_docs: 40,
         }
     }
 }
@@ -378,7 +393,12 @@ impl Corpus {
                     let c =
                         compare_with_meaning(&prep_a, &prep_b, ctx, &opts.thresholds, pair_meaning)
                             .map_err(|e| std::io::Error::other(format!("meaning layer: {e}")))?;
-                    if c.relation != Relation::Unrelated {
+                    // Near misses are kept for stories only (never output).
+                    let near_miss = c
+                        .scores
+                        .story
+                        .is_some_and(|s| s >= analysis::NEAR_MISS_STORY);
+                    if c.relation != Relation::Unrelated || near_miss {
                         out.push(output::Verified {
                             a: a as u32,
                             b: b as u32,
@@ -391,18 +411,64 @@ impl Corpus {
             })
             .collect();
         let mut pairs = Vec::new();
+        let mut near_misses = Vec::new();
         for v in verified {
-            pairs.extend(v?);
+            for p in v? {
+                if p.comparison.relation == Relation::Unrelated {
+                    near_misses.push((p.a, p.b, p.comparison.scores.story.unwrap_or(0.0)));
+                } else {
+                    pairs.push(p);
+                }
+            }
         }
         timings.push(("verify", t.elapsed().as_secs_f64()));
 
+        // Pass 6: stories, provenance, claims.
         let t = Instant::now();
-        let result = output::assemble(
+        progress.stage("stories", None);
+        let kept: Vec<Vec<Span>> = docs
+            .iter_mut()
+            .map(|s| std::mem::take(&mut s.kept))
+            .collect();
+        let analysed = {
+            let meta = self
+                .metas
+                .iter()
+                .zip(&docs)
+                .map(|(m, s)| unspun_cluster::DocMeta {
+                    id: &m.doc.id,
+                    date: m.doc.date.as_deref(),
+                    day: m.doc.date.as_deref().and_then(day_number),
+                    site: m.doc.site.as_deref().or(m.doc.url.as_deref()),
+                    removed_bytes: s.removed.iter().map(Span::len).sum(),
+                })
+                .collect();
+            let read = |i: u32| self.spool.read(i as usize);
+            analysis::analyse(
+                &analysis::Docs { meta, kept: &kept },
+                &pairs,
+                &near_misses,
+                &read,
+                meaning,
+                &analysis::AnalysisOptions {
+                    stories: unspun_cluster::StoryParams {
+                        min_linkage: opts.story_min_linkage,
+                        window_days: opts.story_window_days,
+                    },
+                    claim_max_docs: opts.claim_max_docs,
+                },
+            )?
+        };
+        timings.push(("stories", t.elapsed().as_secs_f64()));
+
+        let t = Instant::now();
+        let mut result = output::assemble(
             self.metas.into_iter().map(|m| m.doc).collect(),
             docs.into_iter()
                 .map(|s| (s.removed, s.title, s.tokens, s.bytes))
                 .collect(),
             pairs,
+            analysed,
             self.problems,
             output::CandidateCounts {
                 lsh: lsh_pairs.len(),
@@ -412,6 +478,7 @@ impl Corpus {
             },
         );
         timings.push(("group", t.elapsed().as_secs_f64()));
+        result.texts = Some(Texts::new(self.spool));
         Ok(result.with_timings(timings))
     }
 }

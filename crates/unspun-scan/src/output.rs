@@ -13,6 +13,7 @@
 //! - `path`, `title`, `url`, `date` (`YYYY-MM-DD`), `site`: metadata or null;
 //! - `removed`: `[[start, end], ...]` byte ranges set aside as boilerplate;
 //! - `family`: copy-family id, or null when the document has no copies;
+//! - `story`: story id, or null when no other document reports its story;
 //! - `tokens`: content tokens (after boilerplate); `bytes`: text length.
 //!
 //! **pairs.jsonl**, one line per related pair (never `unrelated`), ordered by
@@ -27,19 +28,44 @@
 //!
 //! **families.jsonl**, one line per family of two or more documents, ordered
 //! by first member: `id`, `size`, `members` (ids in input order), `original`
-//! (the member the evidence names as source most often, or null).
+//! (the root of the family's derivation edges, or null when no direction is
+//! known), `edges` (the derivation edges inside the family, see below).
+//!
+//! **stories.jsonl**, one line per story (documents reporting one event:
+//! copies, rewrites and independent reports) of two or more documents,
+//! ordered by first member:
+//! - `id` (`s-` and a hash of the smallest member id), `size`, `members`
+//!   (ids in input order), `families` (ids of the copy families inside it);
+//! - `title`: the original's title, else the first member's that has one;
+//! - `first_date`, `last_date`: the range of the members' dates, or null;
+//! - `cohesion`: mean link weight over all member pairs (1: all copies);
+//! - `original`: the root of its derivation edges, or null;
+//! - `edges`: derivation edges among members, each `{"from", "to",
+//!   "relation", "confidence", "evidence": [{"kind", "weight", "detail"}]}`:
+//!   `to` was derived from `from` with probability `confidence` (0.6..1);
+//!   `kind` is `date`, `containment`, `chrome`, `attribution` or `spin`, and
+//!   `weight` its log-odds for this direction (negative: it pointed the
+//!   other way);
+//! - `claims`: the claim matrix, distinct statements most widely carried
+//!   first: `{"text", "documents", "sentences": [{"doc", "span"}]}`, `span`
+//!   the sentence's bytes in `doc`; null when the story has more documents
+//!   than a matrix is built for.
 //!
 //! **summary.json**: counts of documents, pairs by relation, families,
-//! candidates, problems (skipped inputs and warnings, each with its source
+//! stories, derivation edges, candidates, problems (skipped inputs and warnings, each with its source
 //! file and line or record), and seconds per pass.
 //!
 //! Names are stable: later versions add fields, never rename or remove them.
 
+use crate::analysis::Analysis;
+use crate::spool::Spool;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::io::{BufWriter, Write};
 use std::path::Path;
-use unspun_cluster::families;
+use std::sync::Arc;
+use unspun_cluster::{families, original, Derivation, Evidence};
+use unspun_compare::relation::round4;
 use unspun_compare::{Comparison, Passage, Relation, Scores, Side};
 use unspun_ingest::Problem;
 use unspun_text::{Document, Span};
@@ -62,6 +88,7 @@ pub struct DocumentRecord {
     pub site: Option<String>,
     pub removed: Vec<Span>,
     pub family: Option<String>,
+    pub story: Option<String>,
     pub tokens: usize,
     pub bytes: usize,
 }
@@ -88,6 +115,78 @@ pub struct FamilyRecord {
     pub original: Option<String>,
 }
 
+/// `to` was derived from `from`.
+#[derive(Debug, Clone, Serialize)]
+pub struct EdgeRecord {
+    pub from: String,
+    pub to: String,
+    pub relation: Relation,
+    #[serde(serialize_with = "round4")]
+    pub confidence: f64,
+    pub evidence: Vec<Evidence>,
+    #[serde(skip)]
+    pub from_index: u32,
+    #[serde(skip)]
+    pub to_index: u32,
+}
+
+/// One sentence that makes a claim.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClaimSentence {
+    pub doc: String,
+    pub span: Span,
+    #[serde(skip)]
+    pub doc_index: u32,
+}
+
+/// A distinct statement of a story.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClaimRecord {
+    pub text: String,
+    /// How many documents carry it.
+    pub documents: usize,
+    pub sentences: Vec<ClaimSentence>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StoryRecord {
+    pub id: String,
+    pub size: usize,
+    pub members: Vec<String>,
+    pub title: Option<String>,
+    pub first_date: Option<String>,
+    pub last_date: Option<String>,
+    #[serde(serialize_with = "round4")]
+    pub cohesion: f64,
+    pub families: Vec<String>,
+    pub original: Option<String>,
+    pub edges: Vec<EdgeRecord>,
+    pub claims: Option<Vec<ClaimRecord>>,
+    #[serde(skip)]
+    pub member_indices: Vec<u32>,
+}
+
+/// The texts of a scan, kept on disk for whoever renders its results.
+#[derive(Clone)]
+pub struct Texts(Arc<Spool>);
+
+impl Texts {
+    pub(crate) fn new(spool: Spool) -> Texts {
+        Texts(Arc::new(spool))
+    }
+
+    /// The text of document `i` (input order), as read.
+    pub fn read(&self, i: usize) -> std::io::Result<String> {
+        self.0.read(i)
+    }
+}
+
+impl std::fmt::Debug for Texts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Texts({} documents)", self.0.len())
+    }
+}
+
 #[derive(Debug, Clone, Copy, Default, Serialize)]
 pub struct CandidateCounts {
     pub lsh: usize,
@@ -107,6 +206,10 @@ pub struct Summary {
     pub pairs_by_relation: BTreeMap<String, usize>,
     pub families: usize,
     pub documents_in_families: usize,
+    pub stories: usize,
+    pub documents_in_stories: usize,
+    /// Derivation edges (which document was derived from which).
+    pub derivations: usize,
     pub candidates: CandidateCounts,
     pub problems: Vec<Problem>,
     pub seconds: BTreeMap<String, f64>,
@@ -117,7 +220,20 @@ pub struct ScanResult {
     pub documents: Vec<DocumentRecord>,
     pub pairs: Vec<PairRecord>,
     pub families: Vec<FamilyRecord>,
+    pub stories: Vec<StoryRecord>,
+    /// Every derivation edge, ordered by (from, to) input position.
+    pub edges: Vec<EdgeRecord>,
     pub summary: Summary,
+    /// The texts, for a report (none when the result was not scanned here).
+    pub texts: Option<Texts>,
+}
+
+/// A line of families.jsonl: the family and its derivation edges.
+#[derive(Serialize)]
+struct FamilyLine<'a> {
+    #[serde(flatten)]
+    family: &'a FamilyRecord,
+    edges: Vec<&'a EdgeRecord>,
 }
 
 impl ScanResult {
@@ -130,12 +246,31 @@ impl ScanResult {
         self
     }
 
-    /// Writes documents.jsonl, pairs.jsonl, families.jsonl and summary.json.
+    /// The derivation edges with both ends among `members` (ids).
+    pub fn edges_within(&self, members: &[String]) -> Vec<&EdgeRecord> {
+        let set: std::collections::BTreeSet<&str> = members.iter().map(String::as_str).collect();
+        self.edges
+            .iter()
+            .filter(|e| set.contains(e.from.as_str()) && set.contains(e.to.as_str()))
+            .collect()
+    }
+
+    /// Writes documents.jsonl, pairs.jsonl, families.jsonl, stories.jsonl
+    /// and summary.json.
     pub fn write_to(&self, dir: &Path) -> std::io::Result<()> {
         std::fs::create_dir_all(dir)?;
         write_lines(&dir.join("documents.jsonl"), &self.documents)?;
         write_lines(&dir.join("pairs.jsonl"), &self.pairs)?;
-        write_lines(&dir.join("families.jsonl"), &self.families)?;
+        let families: Vec<FamilyLine> = self
+            .families
+            .iter()
+            .map(|f| FamilyLine {
+                family: f,
+                edges: self.edges_within(&f.members),
+            })
+            .collect();
+        write_lines(&dir.join("families.jsonl"), &families)?;
+        write_lines(&dir.join("stories.jsonl"), &self.stories)?;
         let mut f = BufWriter::new(std::fs::File::create(dir.join("summary.json"))?);
         serde_json::to_writer_pretty(&mut f, &self.summary)?;
         f.write_all(b"\n")?;
@@ -156,11 +291,31 @@ pub(crate) fn assemble(
     docs: Vec<Document>,
     sketched: Vec<(Vec<Span>, Option<String>, usize, usize)>,
     mut verified: Vec<Verified>,
+    analysis: Analysis,
     problems: Vec<Problem>,
     candidates: CandidateCounts,
 ) -> ScanResult {
     verified.sort_by_key(|v| (v.a, v.b));
-    let ids: Vec<&str> = docs.iter().map(|d| d.id.as_str()).collect();
+    let mut documents: Vec<DocumentRecord> = docs
+        .into_iter()
+        .zip(sketched)
+        .map(|(d, (removed, title, tokens, bytes))| DocumentRecord {
+            family: None,
+            story: None,
+            title: d.title.or(title),
+            bytes,
+            id: d.id,
+            path: d.path,
+            url: d.url,
+            date: d.date,
+            site: d.site,
+            removed,
+            tokens,
+        })
+        .collect();
+    let ids: Vec<&str> = documents.iter().map(|d| d.id.as_str()).collect();
+    let name = |i: u32| ids[i as usize].to_string();
+    let names = |members: &[u32]| members.iter().map(|&m| name(m)).collect::<Vec<_>>();
     let fams = families(
         &ids,
         verified
@@ -168,47 +323,95 @@ pub(crate) fn assemble(
             .filter(|v| v.comparison.relation.is_copy())
             .map(|v| (v.a, v.b)),
     );
-    let mut family_of: Vec<Option<usize>> = vec![None; docs.len()];
+    let mut family_of: Vec<Option<usize>> = vec![None; ids.len()];
     for (f, fam) in fams.iter().enumerate() {
         for &m in &fam.members {
             family_of[m as usize] = Some(f);
         }
     }
-    // The original of a family: the member most often named as source.
-    let mut source_votes: Vec<BTreeMap<u32, usize>> = vec![BTreeMap::new(); fams.len()];
-    for v in verified.iter().filter(|v| v.comparison.relation.is_copy()) {
-        let src = match v.comparison.source {
-            Some(Side::A) => v.a,
-            Some(Side::B) => v.b,
-            None => continue,
-        };
-        if let Some(f) = family_of[src as usize] {
-            *source_votes[f].entry(src).or_default() += 1;
-        }
-    }
+    let derivations = &analysis.derivations;
     let family_records: Vec<FamilyRecord> = fams
         .iter()
-        .zip(&source_votes)
-        .map(|(f, votes)| FamilyRecord {
+        .map(|f| FamilyRecord {
             id: f.id.clone(),
             size: f.members.len(),
-            members: f
-                .members
-                .iter()
-                .map(|&m| ids[m as usize].to_string())
-                .collect(),
-            original: votes
-                .iter()
-                .max_by_key(|(doc, n)| (**n, std::cmp::Reverse(**doc)))
-                .map(|(doc, _)| ids[*doc as usize].to_string()),
+            members: names(&f.members),
+            original: original(&f.members, derivations).map(name),
         })
         .collect();
+    let edge = |d: &Derivation| EdgeRecord {
+        from: name(d.from),
+        to: name(d.to),
+        relation: d.relation,
+        confidence: d.confidence,
+        evidence: d.evidence.clone(),
+        from_index: d.from,
+        to_index: d.to,
+    };
+    let edges: Vec<EdgeRecord> = derivations.iter().map(edge).collect();
+
+    let mut story_of: Vec<Option<usize>> = vec![None; ids.len()];
+    let mut story_records = Vec::with_capacity(analysis.stories.len());
+    for (k, (s, claims)) in analysis.stories.iter().zip(&analysis.claims).enumerate() {
+        let inside = |d: &&Derivation| {
+            s.members.binary_search(&d.from).is_ok() && s.members.binary_search(&d.to).is_ok()
+        };
+        let root = original(&s.members, derivations);
+        let titled = root
+            .into_iter()
+            .chain(s.members.iter().copied())
+            .find_map(|m| documents[m as usize].title.clone());
+        let dates: Vec<&str> = s
+            .members
+            .iter()
+            .filter_map(|&m| documents[m as usize].date.as_deref())
+            .collect();
+        let mut fam_ids: Vec<String> = Vec::new();
+        for &m in &s.members {
+            story_of[m as usize] = Some(k);
+            if let Some(f) = family_of[m as usize] {
+                if !fam_ids.contains(&fams[f].id) {
+                    fam_ids.push(fams[f].id.clone());
+                }
+            }
+        }
+        story_records.push(StoryRecord {
+            id: s.id.clone(),
+            size: s.members.len(),
+            members: names(&s.members),
+            title: titled,
+            first_date: dates.iter().min().map(|d| d.to_string()),
+            last_date: dates.iter().max().map(|d| d.to_string()),
+            cohesion: s.cohesion,
+            families: fam_ids,
+            original: root.map(name),
+            edges: derivations.iter().filter(inside).map(edge).collect(),
+            claims: claims.as_ref().map(|cs| {
+                cs.iter()
+                    .map(|c| ClaimRecord {
+                        text: c.text.clone(),
+                        documents: c.sentences.len(),
+                        sentences: c
+                            .sentences
+                            .iter()
+                            .map(|&(d, span)| ClaimSentence {
+                                doc: name(d),
+                                span,
+                                doc_index: d,
+                            })
+                            .collect(),
+                    })
+                    .collect()
+            }),
+            member_indices: s.members.clone(),
+        });
+    }
 
     let pairs: Vec<PairRecord> = verified
         .into_iter()
         .map(|v| PairRecord {
-            a: ids[v.a as usize].to_string(),
-            b: ids[v.b as usize].to_string(),
+            a: name(v.a),
+            b: name(v.b),
             relation: v.comparison.relation,
             source: v.comparison.source,
             scores: v.comparison.scores,
@@ -219,10 +422,13 @@ pub(crate) fn assemble(
         .collect();
 
     let mut summary = Summary {
-        documents: docs.len(),
+        documents: ids.len(),
         pairs: pairs.len(),
         families: fams.len(),
         documents_in_families: fams.iter().map(|f| f.members.len()).sum(),
+        stories: story_records.len(),
+        documents_in_stories: story_records.iter().map(|s| s.size).sum(),
+        derivations: edges.len(),
         candidates,
         ..Summary::default()
     };
@@ -245,27 +451,25 @@ pub(crate) fn assemble(
     }
     summary.problems = problems;
 
-    let documents = docs
-        .into_iter()
-        .zip(sketched)
-        .enumerate()
-        .map(|(i, (d, (removed, title, tokens, bytes)))| DocumentRecord {
-            family: family_of[i].map(|f| fams[f].id.clone()),
-            title: d.title.or(title),
-            bytes,
-            id: d.id,
-            path: d.path,
-            url: d.url,
-            date: d.date,
-            site: d.site,
-            removed,
-            tokens,
-        })
+    let family_ids: Vec<Option<String>> = family_of
+        .iter()
+        .map(|f| f.map(|f| fams[f].id.clone()))
         .collect();
+    let story_ids: Vec<Option<String>> = story_of
+        .iter()
+        .map(|s| s.map(|s| story_records[s].id.clone()))
+        .collect();
+    for ((d, f), s) in documents.iter_mut().zip(family_ids).zip(story_ids) {
+        d.family = f;
+        d.story = s;
+    }
     ScanResult {
         documents,
         pairs,
         families: family_records,
+        stories: story_records,
+        edges,
         summary,
+        texts: None,
     }
 }

@@ -1,0 +1,114 @@
+//! Pass 6 of a scan: stories, provenance and claims, from the verified
+//! pairs. Texts are read back from the spool only for the documents and
+//! pairs that need them (derivation candidates, stories small enough for a
+//! claim matrix), a story or a pair at a time.
+
+use crate::output::Verified;
+use rayon::prelude::*;
+use unspun_cluster::{
+    claims, derive, original, stories, Claim, Derivation, DocMeta, SharedText, Story, StoryEdge,
+    StoryParams, TextOf,
+};
+use unspun_compare::{Meaning, Relation};
+use unspun_text::Span;
+
+/// Unrelated pairs whose story probability is at least this still count,
+/// at their weight, toward stories: the story score of two reports of one
+/// event often falls just short of one half, and average linkage needs to
+/// know that they are close, not only that they are not a pair.
+pub const NEAR_MISS_STORY: f64 = 0.3;
+
+/// What pass 6 found.
+#[derive(Debug, Default)]
+pub struct Analysis {
+    pub stories: Vec<Story>,
+    pub derivations: Vec<Derivation>,
+    /// Per story: its claims, or `None` when it is too large for a matrix.
+    pub claims: Vec<Option<Vec<Claim>>>,
+}
+
+/// What is known of each document, by index.
+pub struct Docs<'a> {
+    pub meta: Vec<DocMeta<'a>>,
+    pub kept: &'a [Vec<Span>],
+}
+
+/// Knobs of pass 6.
+#[derive(Debug, Clone, Copy)]
+pub struct AnalysisOptions {
+    pub stories: StoryParams,
+    /// Stories with more documents get no claim matrix (its cost is
+    /// quadratic in documents).
+    pub claim_max_docs: usize,
+}
+
+/// The weight a pair gives to "same story".
+fn story_weight(v: &Verified) -> f64 {
+    let story = v.comparison.scores.story.unwrap_or(0.0);
+    match v.comparison.relation {
+        r if r.is_copy() => 1.0,
+        Relation::Paraphrase => story.max(0.95),
+        Relation::Reuse => story.max(0.9),
+        Relation::SameStory => story.max(0.5),
+        _ => story,
+    }
+}
+
+pub fn analyse(
+    docs: &Docs,
+    pairs: &[Verified],
+    near_misses: &[(u32, u32, f64)],
+    text: TextOf,
+    meaning: Option<&Meaning>,
+    opts: &AnalysisOptions,
+) -> std::io::Result<Analysis> {
+    let ids: Vec<&str> = docs.meta.iter().map(|d| d.id).collect();
+    let days: Vec<Option<i64>> = docs.meta.iter().map(|d| d.day).collect();
+    let mut edges: Vec<StoryEdge> = pairs
+        .iter()
+        .map(|v| StoryEdge {
+            a: v.a,
+            b: v.b,
+            weight: story_weight(v),
+        })
+        .collect();
+    edges.extend(
+        near_misses
+            .iter()
+            .map(|&(a, b, weight)| StoryEdge { a, b, weight }),
+    );
+    let stories = stories(&ids, &days, &edges, &opts.stories);
+
+    let shared: Vec<SharedText> = pairs
+        .iter()
+        .map(|v| SharedText {
+            a: v.a,
+            b: v.b,
+            relation: v.comparison.relation,
+            scores: &v.comparison.scores,
+            passages: &v.comparison.passages,
+        })
+        .collect();
+    let derivations = derive(&docs.meta, &shared, text)?;
+
+    let claims = stories
+        .par_iter()
+        .map(|s| {
+            if s.members.len() > opts.claim_max_docs {
+                return Ok(None);
+            }
+            // The original's wording names each claim it carries.
+            let mut order = s.members.clone();
+            if let Some(o) = original(&s.members, &derivations) {
+                order.retain(|&m| m != o);
+                order.insert(0, o);
+            }
+            claims(&order, docs.kept, text, meaning).map(Some)
+        })
+        .collect::<std::io::Result<Vec<_>>>()?;
+    Ok(Analysis {
+        stories,
+        derivations,
+        claims,
+    })
+}
