@@ -75,7 +75,7 @@ def main():
                          "ari": r.get("ari"), "pair_precision": r.get("pair_precision"), "pair_recall": r.get("pair_recall")})
     for threads in (1, 2):
         out_dir = os.path.join(WORK, f"out_{threads}")
-        seconds, rss, _ = run_measured([exe, "scan", corpus, "--out", out_dir, "--threads", str(threads), "--quiet"])
+        seconds, rss, _ = run_measured([exe, "scan", corpus, "--out", out_dir, "--threads", str(threads), "--quiet", "--no-meaning"])
         pred, g = [], []
         with open(os.path.join(out_dir, "documents.jsonl")) as f:
             for line in f:

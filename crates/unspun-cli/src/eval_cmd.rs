@@ -34,7 +34,7 @@ pub fn run(args: EvalArgs) -> Result<Outcome> {
 
     let clough = unspun_eval::clough(&clough_path, &th, None)?;
     println!(
-        "Clough & Stevenson dev ({} pairs): copied (cut, light) vs not accuracy {:.3}; 4-way accuracy {:.3}",
+        "Clough & Stevenson dev ({} pairs): copied (cut, light) vs not accuracy {:.3}; 4-way accuracy {:.3} on verbatim evidence alone",
         clough.pairs, clough.copied_accuracy, clough.four_way_accuracy
     );
     reports.insert("clough".into(), serde_json::to_value(&clough)?);

@@ -47,16 +47,40 @@ fn model_cmd(c: args::ModelCommand) -> anyhow::Result<Outcome> {
 }
 
 fn input_options(fields: args::FieldArgs) -> unspun_ingest::InputOptions {
-    unspun_ingest::InputOptions { text_field: fields.text_field, id_field: fields.id_field, ..Default::default() }
+    unspun_ingest::InputOptions {
+        text_field: fields.text_field,
+        id_field: fields.id_field,
+        ..Default::default()
+    }
 }
 
 fn index_cmd(a: args::IndexArgs) -> anyhow::Result<Outcome> {
     use unspun_index::IndexCommand;
     let (dir, cmd) = match a.command {
-        args::IndexCmd::Add { index, inputs, batch, fields } => {
-            (index, IndexCommand::Add { inputs, input: input_options(fields), batch: batch.max(1) })
-        }
-        args::IndexCmd::Query { index, inputs, fields } => (index, IndexCommand::Query { inputs, input: input_options(fields) }),
+        args::IndexCmd::Add {
+            index,
+            inputs,
+            batch,
+            fields,
+        } => (
+            index,
+            IndexCommand::Add {
+                inputs,
+                input: input_options(fields),
+                batch: batch.max(1),
+            },
+        ),
+        args::IndexCmd::Query {
+            index,
+            inputs,
+            fields,
+        } => (
+            index,
+            IndexCommand::Query {
+                inputs,
+                input: input_options(fields),
+            },
+        ),
         args::IndexCmd::Stats { index } => (index, IndexCommand::Stats),
         args::IndexCmd::Remove { index, ids } => (index, IndexCommand::Remove { ids }),
     };
@@ -65,12 +89,22 @@ fn index_cmd(a: args::IndexArgs) -> anyhow::Result<Outcome> {
     for p in &outcome.problems {
         eprintln!("unspun: {p}");
     }
-    Ok(if outcome.partial() { Outcome::Partial } else { Outcome::Complete })
+    Ok(if outcome.partial() {
+        Outcome::Partial
+    } else {
+        Outcome::Complete
+    })
 }
 
 fn serve_cmd(a: args::ServeArgs) -> anyhow::Result<Outcome> {
-    let cfg = unspun_server::ServerConfig { addr: a.addr, token: a.token, ..Default::default() };
-    unspun_server::run_server(&a.index, cfg, |addr| eprintln!("unspun: serving {} on http://{addr}/", a.index.display()))?;
+    let cfg = unspun_server::ServerConfig {
+        addr: a.addr,
+        token: a.token,
+        ..Default::default()
+    };
+    unspun_server::run_server(&a.index, cfg, |addr| {
+        eprintln!("unspun: serving {} on http://{addr}/", a.index.display())
+    })?;
     Ok(Outcome::Complete)
 }
 

@@ -48,6 +48,8 @@ struct StoryData<'a> {
     id: &'a str,
     title: Option<&'a str>,
     members: &'a [u32],
+    /// Per claim, its sentences as `[document, start, end]`.
+    claims: Option<Vec<Vec<[u32; 3]>>>,
 }
 
 /// Writes `bytes` with `<`, `>` and `&` as JSON `\u` escapes.
@@ -161,6 +163,16 @@ pub fn write_data(w: &mut dyn Write, r: &ScanResult) -> io::Result<()> {
                 id: &s.id,
                 title: s.title.as_deref(),
                 members: &s.member_indices,
+                claims: s.claims.as_ref().map(|cs| {
+                    cs.iter()
+                        .map(|c| {
+                            c.sentences
+                                .iter()
+                                .map(|x| [x.doc_index, x.span.start, x.span.end])
+                                .collect()
+                        })
+                        .collect()
+                }),
             },
         )?;
     }

@@ -7,8 +7,6 @@ use crate::html::Html;
 use std::collections::BTreeMap;
 use unspun_scan::{ScanResult, StoryRecord};
 
-/// Claim rows shown per story; the rest are in stories.jsonl.
-const MAX_CLAIM_ROWS: usize = 200;
 /// Above this many members the graph draws derivations only, no links.
 const MAX_LINKED_MEMBERS: usize = 30;
 
@@ -219,6 +217,8 @@ fn derivations(h: &mut Html, r: &ScanResult, s: &StoryRecord) {
     h.close("ul");
 }
 
+/// The claim matrix's header; its rows are built by the page's script from
+/// the embedded data (sentence spans: the texts are there already).
 fn claims(h: &mut Html, s: &StoryRecord) {
     h.elem("h3", &[], "Claims");
     let Some(claims) = &s.claims else {
@@ -241,70 +241,5 @@ fn claims(h: &mut Html, s: &StoryRecord) {
             claims.len()
         ),
     );
-    let column: BTreeMap<u32, usize> = s
-        .member_indices
-        .iter()
-        .enumerate()
-        .map(|(k, &m)| (m, k))
-        .collect();
-    h.open("div", &[("class", "claims-wrap")]);
-    h.open("table", &[("class", "claims")]);
-    h.open("tr", &[]);
-    h.elem("th", &[], "claim");
-    h.elem("th", &[], "carried by");
-    for (k, m) in s.members.iter().enumerate() {
-        h.elem("th", &[("title", m)], &member_label(k));
-    }
-    h.close("tr");
-    for c in claims.iter().take(MAX_CLAIM_ROWS) {
-        let class = if c.documents == n {
-            "all"
-        } else if c.documents == 1 {
-            "one"
-        } else {
-            "some"
-        };
-        h.open("tr", &[("class", class)]);
-        h.elem("td", &[("class", "claim-text")], &c.text);
-        h.elem("td", &[], &format!("{}/{n}", c.documents));
-        let mut cells: Vec<Option<&unspun_scan::output::ClaimSentence>> = vec![None; n];
-        for sentence in &c.sentences {
-            if let Some(&k) = column.get(&sentence.doc_index) {
-                cells[k] = Some(sentence);
-            }
-        }
-        for cell in cells {
-            h.open("td", &[]);
-            if let Some(sn) = cell {
-                let span = format!("{},{}", sn.span.start, sn.span.end);
-                let doc = sn.doc_index.to_string();
-                let tip = format!("{}, bytes {}–{}", sn.doc, sn.span.start, sn.span.end);
-                h.elem(
-                    "button",
-                    &[
-                        ("class", "dot"),
-                        ("type", "button"),
-                        ("data-doc", &doc),
-                        ("data-span", &span),
-                        ("title", &tip),
-                    ],
-                    "●",
-                );
-            }
-            h.close("td");
-        }
-        h.close("tr");
-    }
-    h.close("table");
-    h.close("div");
-    if claims.len() > MAX_CLAIM_ROWS {
-        h.elem(
-            "p",
-            &[("class", "hint")],
-            &format!(
-                "{} more statements (each carried by few documents) are in stories.jsonl.",
-                claims.len() - MAX_CLAIM_ROWS
-            ),
-        );
-    }
+    h.open("div", &[("class", "claims-wrap")]).close("div");
 }

@@ -187,6 +187,47 @@
     pager.appendChild(next);
   }
 
+  // The claim matrix: one row per statement, one column per member.
+  function claimTable(container, story) {
+    if (!container || !story.claims) return;
+    const table = el("table", "claims");
+    const pager = el("div", "pager");
+    container.replaceChildren(table, pager);
+    const column = new Map(story.members.map((m, k) => [m, k]));
+    const n = story.members.length;
+    let page = 0;
+    function draw() {
+      table.replaceChildren();
+      const head = el("tr");
+      head.appendChild(el("th", "", "claim"));
+      head.appendChild(el("th", "", "carried by"));
+      story.members.forEach((m, k) => {
+        const th = el("th", "", "D" + (k + 1));
+        th.title = docName(m);
+        head.appendChild(th);
+      });
+      table.appendChild(head);
+      for (const claim of story.claims.slice(page * PAGE, (page + 1) * PAGE)) {
+        const tr = el("tr", claim.length === n ? "all" : claim.length === 1 ? "one" : "some");
+        const [d0, s0, e0] = claim[0];
+        tr.appendChild(el("td", "claim-text", dec.decode(bytesOf(d0).subarray(s0, e0))));
+        tr.appendChild(el("td", "", claim.length + "/" + n));
+        const cells = Array.from({ length: n }, () => el("td"));
+        for (const [d, s, e] of claim) {
+          const b = el("button", "dot", "●");
+          b.type = "button";
+          b.title = docName(d) + ", bytes " + s + "–" + e;
+          b.addEventListener("click", () => openDoc(d, [s, e]));
+          if (column.has(d)) cells[column.get(d)].appendChild(b);
+        }
+        cells.forEach((c) => tr.appendChild(c));
+        table.appendChild(tr);
+      }
+      pagerControls(pager, page, Math.ceil(story.claims.length / PAGE), (x) => { page = x; draw(); });
+    }
+    draw();
+  }
+
   function openStory(k, pair) {
     const t = document.getElementById("story-" + k);
     const story = D.stories[k];
@@ -196,6 +237,7 @@
     const pairs = [];
     D.pairs.forEach((q, i) => { if (members.has(q.a) && members.has(q.b)) pairs.push(i); });
     pairTable(view.querySelector(".story-pairs"), pairs);
+    claimTable(view.querySelector(".claims-wrap"), story);
     view.querySelectorAll("button[data-doc]").forEach((b) => {
       b.addEventListener("click", () => {
         const span = b.dataset.span ? b.dataset.span.split(",").map(Number) : null;
