@@ -18,6 +18,6 @@ pub mod unionfind;
 pub use claims::{claims, Claim};
 pub use evidence::{DocMeta, Evidence, EvidenceKind};
 pub use families::{families, Family};
-pub use provenance::{derive, original, Derivation, SharedText, TextOf};
+pub use provenance::{derive, edges_by_group, original, Derivation, SharedText, TextOf};
 pub use stories::{stories, Story, StoryEdge, StoryParams};
 pub use unionfind::UnionFind;

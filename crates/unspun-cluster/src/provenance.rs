@@ -188,12 +188,36 @@ fn drop_siblings(derived: Vec<Derivation>, pairs: &[&SharedText]) -> Vec<Derivat
         .collect()
 }
 
+/// The edges inside each group: for every group (`group_of[doc]`, `groups`
+/// of them), the indices of the edges with both ends in it. One pass, so
+/// that thousands of groups do not each scan every edge.
+pub fn edges_by_group(
+    edges: &[Derivation],
+    group_of: &[Option<usize>],
+    groups: usize,
+) -> Vec<Vec<usize>> {
+    let mut out = vec![Vec::new(); groups];
+    let of = |d: u32| group_of.get(d as usize).copied().flatten();
+    for (k, e) in edges.iter().enumerate() {
+        if let (Some(g), Some(h)) = (of(e.from), of(e.to)) {
+            if g == h && g < groups {
+                out[g].push(k);
+            }
+        }
+    }
+    out
+}
+
 /// The original among `members`: the root of their derivation edges that
-/// reaches most of them (then the most confident, then the first).
-pub fn original(members: &[u32], edges: &[Derivation]) -> Option<u32> {
+/// reaches most of them (then the most confident, then the first). Edges
+/// with an end outside `members` are ignored.
+pub fn original<'a>(
+    members: &[u32],
+    edges: impl IntoIterator<Item = &'a Derivation>,
+) -> Option<u32> {
     let inside: BTreeSet<u32> = members.iter().copied().collect();
     let within: Vec<&Derivation> = edges
-        .iter()
+        .into_iter()
         .filter(|d| inside.contains(&d.from) && inside.contains(&d.to))
         .collect();
     if within.is_empty() {

@@ -40,6 +40,28 @@ fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
+/// The related pairs inside each story, in one pass over the pairs.
+fn pairs_by_story(r: &ScanResult) -> Vec<Vec<&unspun_scan::PairRecord>> {
+    let mut story_of = vec![None; r.documents.len()];
+    for (k, s) in r.stories.iter().enumerate() {
+        for &m in &s.member_indices {
+            if let Some(x) = story_of.get_mut(m as usize) {
+                *x = Some(k);
+            }
+        }
+    }
+    let of = |d: u32| story_of.get(d as usize).copied().flatten();
+    let mut out = vec![Vec::new(); r.stories.len()];
+    for p in &r.pairs {
+        if let (Some(a), Some(b)) = (of(p.a_index), of(p.b_index)) {
+            if a == b {
+                out[a].push(p);
+            }
+        }
+    }
+    out
+}
+
 /// Stories by size, largest first (then input order): what to read first.
 fn story_order(r: &ScanResult) -> Vec<usize> {
     let mut order: Vec<usize> = (0..r.stories.len()).collect();
@@ -87,8 +109,9 @@ pub fn write_report(w: &mut dyn Write, r: &ScanResult) -> io::Result<()> {
     h.trusted("<section id=\"all-pairs\"><h2>All pairs</h2><div id=\"pairs-all\"></div></section>");
     summary(&mut h, r);
     h.trusted("</main>");
+    let pairs = pairs_by_story(r);
     for k in story_order(r) {
-        story::template(&mut h, r, k, &r.stories[k]);
+        story::template(&mut h, r, k, &r.stories[k], &pairs[k]);
         if h.len() > 1 << 20 {
             w.write_all(std::mem::take(&mut h).into_string().as_bytes())?;
         }

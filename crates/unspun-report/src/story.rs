@@ -5,7 +5,7 @@
 use crate::graph::{self, Arrow, Link, Node, Role};
 use crate::html::Html;
 use std::collections::BTreeMap;
-use unspun_scan::{ScanResult, StoryRecord};
+use unspun_scan::{PairRecord, ScanResult, StoryRecord};
 
 /// Above this many members the graph draws derivations only, no links.
 const MAX_LINKED_MEMBERS: usize = 30;
@@ -19,8 +19,8 @@ fn pct(x: f64) -> String {
     format!("{:.0}%", x * 100.0)
 }
 
-/// Writes the template of story `k`.
-pub fn template(h: &mut Html, r: &ScanResult, k: usize, s: &StoryRecord) {
+/// Writes the template of story `k`; `pairs` are the related pairs inside it.
+pub fn template(h: &mut Html, r: &ScanResult, k: usize, s: &StoryRecord, pairs: &[&PairRecord]) {
     let id = format!("story-{k}");
     h.open("template", &[("id", &id)]);
     h.open("article", &[("class", "story")]);
@@ -42,7 +42,7 @@ pub fn template(h: &mut Html, r: &ScanResult, k: usize, s: &StoryRecord) {
         ),
     );
     members(h, r, s);
-    derivations(h, r, s);
+    derivations(h, r, s, pairs);
     claims(h, s);
     h.elem("h3", &[], "Pairs");
     h.elem(
@@ -119,7 +119,7 @@ fn members(h: &mut Html, r: &ScanResult, s: &StoryRecord) {
     h.close("table");
 }
 
-fn derivations(h: &mut Html, r: &ScanResult, s: &StoryRecord) {
+fn derivations(h: &mut Html, r: &ScanResult, s: &StoryRecord, pairs: &[&PairRecord]) {
     h.elem("h3", &[], "Derivation");
     let position: BTreeMap<&str, usize> = s
         .members
@@ -159,7 +159,7 @@ fn derivations(h: &mut Html, r: &ScanResult, s: &StoryRecord) {
         })
         .collect();
     let links: Vec<Link> = if s.size <= MAX_LINKED_MEMBERS {
-        r.pairs
+        pairs
             .iter()
             .filter_map(|p| {
                 let (a, b) = (*position.get(p.a.as_str())?, *position.get(p.b.as_str())?);

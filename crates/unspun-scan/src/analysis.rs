@@ -6,8 +6,8 @@
 use crate::output::Verified;
 use rayon::prelude::*;
 use unspun_cluster::{
-    claims, derive, original, stories, Claim, Derivation, DocMeta, SharedText, Story, StoryEdge,
-    StoryParams, TextOf,
+    claims, derive, edges_by_group, original, stories, Claim, Derivation, DocMeta, SharedText,
+    Story, StoryEdge, StoryParams, TextOf,
 };
 use unspun_compare::{Meaning, Relation};
 use unspun_text::Span;
@@ -25,6 +25,8 @@ pub struct Analysis {
     pub derivations: Vec<Derivation>,
     /// Per story: its claims, or `None` when it is too large for a matrix.
     pub claims: Vec<Option<Vec<Claim>>>,
+    /// The story of each document, by index into `stories`.
+    pub story_of: Vec<Option<usize>>,
 }
 
 /// What is known of each document, by index.
@@ -91,15 +93,23 @@ pub fn analyse(
         .collect();
     let derivations = derive(&docs.meta, &shared, text)?;
 
+    let mut story_of = vec![None; ids.len()];
+    for (k, s) in stories.iter().enumerate() {
+        for &m in &s.members {
+            story_of[m as usize] = Some(k);
+        }
+    }
+    let inside = edges_by_group(&derivations, &story_of, stories.len());
     let claims = stories
         .par_iter()
-        .map(|s| {
+        .zip(&inside)
+        .map(|(s, edges)| {
             if s.members.len() > opts.claim_max_docs {
                 return Ok(None);
             }
             // The original's wording names each claim it carries.
             let mut order = s.members.clone();
-            if let Some(o) = original(&s.members, &derivations) {
+            if let Some(o) = original(&s.members, edges.iter().map(|&k| &derivations[k])) {
                 order.retain(|&m| m != o);
                 order.insert(0, o);
             }
@@ -110,5 +120,6 @@ pub fn analyse(
         stories,
         derivations,
         claims,
+        story_of,
     })
 }

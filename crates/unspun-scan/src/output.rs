@@ -64,7 +64,7 @@ use std::collections::BTreeMap;
 use std::io::{BufWriter, Write};
 use std::path::Path;
 use std::sync::Arc;
-use unspun_cluster::{families, original, Derivation, Evidence};
+use unspun_cluster::{edges_by_group, families, original, Derivation, Evidence};
 use unspun_compare::relation::round4;
 use unspun_compare::{Comparison, Passage, Relation, Scores, Side};
 use unspun_ingest::Problem;
@@ -246,13 +246,27 @@ impl ScanResult {
         self
     }
 
-    /// The derivation edges with both ends among `members` (ids).
-    pub fn edges_within(&self, members: &[String]) -> Vec<&EdgeRecord> {
-        let set: std::collections::BTreeSet<&str> = members.iter().map(String::as_str).collect();
-        self.edges
+    /// For each family (in order), its derivation edges.
+    pub fn family_edges(&self) -> Vec<Vec<&EdgeRecord>> {
+        let index: std::collections::HashMap<&str, usize> = self
+            .families
             .iter()
-            .filter(|e| set.contains(e.from.as_str()) && set.contains(e.to.as_str()))
-            .collect()
+            .enumerate()
+            .map(|(k, f)| (f.id.as_str(), k))
+            .collect();
+        let family = |doc: u32| {
+            let f = self.documents.get(doc as usize)?.family.as_deref()?;
+            index.get(f).copied()
+        };
+        let mut out = vec![Vec::new(); self.families.len()];
+        for e in &self.edges {
+            if let (Some(f), Some(g)) = (family(e.from_index), family(e.to_index)) {
+                if f == g {
+                    out[f].push(e);
+                }
+            }
+        }
+        out
     }
 
     /// Writes documents.jsonl, pairs.jsonl, families.jsonl, stories.jsonl
@@ -264,10 +278,8 @@ impl ScanResult {
         let families: Vec<FamilyLine> = self
             .families
             .iter()
-            .map(|f| FamilyLine {
-                family: f,
-                edges: self.edges_within(&f.members),
-            })
+            .zip(self.family_edges())
+            .map(|(family, edges)| FamilyLine { family, edges })
             .collect();
         write_lines(&dir.join("families.jsonl"), &families)?;
         write_lines(&dir.join("stories.jsonl"), &self.stories)?;
@@ -330,13 +342,15 @@ pub(crate) fn assemble(
         }
     }
     let derivations = &analysis.derivations;
+    let in_family = edges_by_group(derivations, &family_of, fams.len());
     let family_records: Vec<FamilyRecord> = fams
         .iter()
-        .map(|f| FamilyRecord {
+        .zip(&in_family)
+        .map(|(f, edges)| FamilyRecord {
             id: f.id.clone(),
             size: f.members.len(),
             members: names(&f.members),
-            original: original(&f.members, derivations).map(name),
+            original: original(&f.members, edges.iter().map(|&k| &derivations[k])).map(name),
         })
         .collect();
     let edge = |d: &Derivation| EdgeRecord {
@@ -350,13 +364,12 @@ pub(crate) fn assemble(
     };
     let edges: Vec<EdgeRecord> = derivations.iter().map(edge).collect();
 
-    let mut story_of: Vec<Option<usize>> = vec![None; ids.len()];
+    let story_of = &analysis.story_of;
+    let in_story = edges_by_group(derivations, story_of, analysis.stories.len());
     let mut story_records = Vec::with_capacity(analysis.stories.len());
-    for (k, (s, claims)) in analysis.stories.iter().zip(&analysis.claims).enumerate() {
-        let inside = |d: &&Derivation| {
-            s.members.binary_search(&d.from).is_ok() && s.members.binary_search(&d.to).is_ok()
-        };
-        let root = original(&s.members, derivations);
+    for ((s, claims), inside) in analysis.stories.iter().zip(&analysis.claims).zip(&in_story) {
+        let inside: Vec<&Derivation> = inside.iter().map(|&k| &derivations[k]).collect();
+        let root = original(&s.members, inside.iter().copied());
         let titled = root
             .into_iter()
             .chain(s.members.iter().copied())
@@ -368,7 +381,6 @@ pub(crate) fn assemble(
             .collect();
         let mut fam_ids: Vec<String> = Vec::new();
         for &m in &s.members {
-            story_of[m as usize] = Some(k);
             if let Some(f) = family_of[m as usize] {
                 if !fam_ids.contains(&fams[f].id) {
                     fam_ids.push(fams[f].id.clone());
@@ -385,7 +397,7 @@ pub(crate) fn assemble(
             cohesion: s.cohesion,
             families: fam_ids,
             original: root.map(name),
-            edges: derivations.iter().filter(inside).map(edge).collect(),
+            edges: inside.iter().map(|d| edge(d)).collect(),
             claims: claims.as_ref().map(|cs| {
                 cs.iter()
                     .map(|c| ClaimRecord {
@@ -455,10 +467,11 @@ pub(crate) fn assemble(
         .iter()
         .map(|f| f.map(|f| fams[f].id.clone()))
         .collect();
-    let story_ids: Vec<Option<String>> = story_of
-        .iter()
-        .map(|s| s.map(|s| story_records[s].id.clone()))
-        .collect();
+    let story_id = |i: usize| {
+        let k = story_of.get(i).copied().flatten()?;
+        Some(story_records.get(k)?.id.clone())
+    };
+    let story_ids: Vec<Option<String>> = (0..documents.len()).map(story_id).collect();
     for ((d, f), s) in documents.iter_mut().zip(family_ids).zip(story_ids) {
         d.family = f;
         d.story = s;
