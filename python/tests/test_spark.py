@@ -46,6 +46,12 @@ def test_spark_scan_equals_the_single_machine_scan(spark, cli_scan):
     # Same family partition, ids and originals.
     assert parquet_rows(work / "spark" / "families") == read_jsonl(cli / "families.jsonl")
     assert parquet_rows(work / "spark" / "documents") == read_jsonl(cli / "documents.jsonl")
+    # Stories: the same partition, ids and cohesion (the CLI adds a title,
+    # derivation edges and claims the distributed job does not compute).
+    shared = ("id", "size", "members", "first_date", "last_date", "cohesion")
+    spark_stories = parquet_rows(work / "spark" / "stories")
+    assert len(spark_stories) > 10
+    assert spark_stories == [{k: s[k] for k in shared} for s in read_jsonl(cli / "stories.jsonl")]
     cli_summary = json.loads((cli / "summary.json").read_text())
     assert {k: cli_summary["candidates"][k] for k in ("lsh", "anchors", "total")} == summary["candidates"]
     assert summary["pairs_by_relation"] == cli_summary["pairs_by_relation"]

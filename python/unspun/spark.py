@@ -4,8 +4,8 @@
 
 INPUT is JSON Lines (one file, as ``unspun scan`` reads it) or Parquet (a
 file or directory with a ``text`` column, ``id`` and the optional ``title``,
-``url``, ``date``, ``site``). OUT gets three Parquet datasets, ``documents``,
-``pairs`` and ``families``, with the fields of scan's JSON Lines files, and a
+``url``, ``date``, ``site``). OUT gets four Parquet datasets, ``documents``,
+``pairs``, ``families`` and ``stories``, with the fields of scan's JSON Lines files, and a
 ``summary.json`` with counts and seconds per stage.
 
 Stages, every per-document or per-pair decision made by the Rust engine
@@ -22,10 +22,26 @@ through the ``unspun`` binding (not re-implemented here):
 4. **candidates**: band keys and anchors are exploded and grouped; pairs in a
    bucket (chained when over ``max_bucket``) and pairs sharing anchors that
    pass the anchor criteria of ``scan_params`` become candidates.
-5. **verify**: texts are joined back to each candidate and ``verify``
-   compares them exactly; unrelated pairs are dropped.
+5. **verify**: texts are joined back to each candidate and
+   ``Provenance.verify`` compares them exactly and, for pairs that share
+   text, weighs the clues of which side was derived from the other (dates,
+   containment, chrome, attribution to the corpus's outlets, spin);
+   unrelated pairs are dropped.
 6. **families**: copy relations are grouped by distributed connected
    components (``unspun.spark_cc``); no edge is collected to the driver.
+   Each family then gets, from the derivation edges into its members
+   (``family_provenance``), its ``original`` and ``edges`` as ``scan``
+   decides them.
+
+7. **stories**: related pairs are grouped into connected components (stories
+   never cross them) and each component is clustered by the engine's
+   average linkage (``story_groups``); documents get their ``story``.
+   ``stories`` holds ``id``, ``size``, ``members``, ``first_date``,
+   ``last_date`` and ``cohesion``; the single-machine report's title,
+   derivation edges and claim matrix per story are not computed here.
+
+The job is lexical (``unspun scan --no-meaning``): paraphrase and same-story
+pairs need the meaning layer, which it does not run.
 """
 
 import argparse
@@ -73,6 +89,29 @@ SKETCH_SCHEMA = T.StructType(
 )
 
 
+EVIDENCE = T.StructType(
+    [T.StructField("kind", T.StringType(), False), T.StructField("weight", T.DoubleType(), False), T.StructField("detail", T.StringType(), False)]
+)
+# A line of a family's `edges`, as the CLI writes it.
+EDGE = T.StructType(
+    [
+        T.StructField("from", T.StringType(), False),
+        T.StructField("to", T.StringType(), False),
+        T.StructField("relation", T.StringType(), False),
+        T.StructField("confidence", T.DoubleType(), False),
+        T.StructField("evidence", T.ArrayType(EVIDENCE, False), False),
+    ]
+)
+# Which side of a verified pair was derived from the other, if the clues say.
+DERIVATION = T.StructType(
+    [
+        T.StructField("from_pos", T.LongType(), False),
+        T.StructField("to_pos", T.LongType(), False),
+        T.StructField("confidence", T.DoubleType(), False),
+        T.StructField("edge", EDGE, False),
+    ]
+)
+
 
 def _pair_schema():
     """The pairs schema, from the fields the engine itself writes: scores
@@ -93,6 +132,7 @@ def _pair_schema():
             T.StructField("source", T.StringType(), True),
             T.StructField("scores", scores, False),
             T.StructField("passages", T.ArrayType(T.StructType(fields), False), False),
+            T.StructField("derivation", DERIVATION, True),
         ]
     )
 
@@ -278,24 +318,36 @@ def anchor_candidates(sk: DataFrame, params: dict) -> DataFrame:
 # --- 5. verify -----------------------------------------------------------
 
 
-def _verifier(items):
-    import unspun
+def _verifier(sites):
+    def run(items):
+        import unspun
 
-    for a, b, ta, da, ka, tb, db, kb in items:
-        r = unspun.verify(ta, tb, da, db, ka, kb)
-        if r["relation"] != "unrelated":
+        provenance = unspun.Provenance(sites)
+        for a, b, side_a, side_b in items:
+            r, edge = provenance.verify(side_a, side_b)
+            if r["relation"] == "unrelated":
+                continue
+            derivation = None
+            if edge is not None:
+                record, confidence, from_is_a = edge
+                from_pos, to_pos = (a, b) if from_is_a else (b, a)
+                derivation = (from_pos, to_pos, confidence, record)
             # Dicts map onto the struct fields by name.
-            yield (a, b, r["relation"], r["source"], r["scores"], r["passages"])
+            yield (a, b, r["relation"], r["source"], r["scores"], r["passages"], derivation)
+
+    return run
 
 
 def verify(candidates: DataFrame, sketched: DataFrame) -> DataFrame:
-    side = sketched.select("pos", "text", "date", "kept")
-    joined = (
-        candidates.join(side.toDF("a", "ta", "da", "ka"), "a")
-        .join(side.toDF("b", "tb", "db", "kb"), "b")
-        .select("a", "ta", "da", "ka", "b", "tb", "db", "kb")
-    )
-    rdd = joined.rdd.map(lambda r: (r.a, r.b, r.ta, r.da, r.ka, r.tb, r.db, r.kb)).mapPartitions(_verifier)
+    """Verified pairs, each with its derivation edge (or null)."""
+    # Outlets named in attributions: the sites of the whole corpus (a small,
+    # distinct list), as the single-machine scan gathers them.
+    site = F.coalesce("site", "url")
+    sites = sorted(r.s for r in sketched.select(site.alias("s")).where(F.col("s").isNotNull()).distinct().collect())
+    removed_bytes = F.aggregate("removed", F.lit(0).cast("long"), lambda acc, r: acc + r[1] - r[0])
+    side = sketched.select("pos", F.struct("id", "text", "kept", "date", site.alias("site"), removed_bytes.alias("removed_bytes")).alias("side"))
+    joined = candidates.join(side.toDF("a", "sa"), "a").join(side.toDF("b", "sb"), "b").select("a", "b", "sa", "sb")
+    rdd = joined.rdd.map(lambda r: (r.a, r.b, tuple(r.sa), tuple(r.sb))).mapPartitions(_verifier(sites))
     return candidates.sparkSession.createDataFrame(rdd, _pair_schema())
 
 
@@ -316,21 +368,103 @@ def families(pairs: DataFrame, ids: DataFrame):
         F.sort_array(F.collect_list(F.struct("pos", "id"))).alias("ms"),
     )
     family_id = F.udf(unspun.family_id, T.StringType())
-    # The original: the member most often named as source; ties to the first.
-    src = F.when(F.col("source") == "a", F.col("a_pos")).when(F.col("source") == "b", F.col("b_pos"))
-    votes = copies.select(src.alias("pos")).where(F.col("pos").isNotNull()).groupBy("pos").count().join(labels, "pos")
-    best = Window.partitionBy("root").orderBy(F.col("count").desc(), F.col("pos"))
-    original = (
-        votes.withColumn("rank", F.row_number().over(best)).where(F.col("rank") == 1).join(ids, "pos").select("root", F.col("id").alias("original"))
+    # Provenance per family: every derivation edge into a member (a common
+    # parent outside the family can explain what two members share).
+    derivations = pairs.where(F.col("derivation").isNotNull()).select(
+        "derivation.*", F.col("a_pos").alias("pair_a"), F.col("passages.a").alias("spans_a"), F.col("passages.b").alias("spans_b")
     )
-    fams = members.join(original, "root", "left").select(
-        "root",
-        family_id("first_id").alias("id"),
-        F.col("size").cast("long").alias("size"),
-        F.col("ms.id").alias("members"),
-        "original",
+    into = derivations.join(labels.toDF("to_pos", "root"), "to_pos").groupBy("root").agg(
+        F.collect_list(F.struct("from_pos", "to_pos", "confidence", "edge", "pair_a", "spans_a", "spans_b")).alias("into")
+    )
+    grouped = members.join(into, "root", "left").select("root", "first_id", "size", "ms", "into")
+    rows = grouped.rdd.map(lambda r: (r.root, r.first_id, r.size, r.ms, r.into)).mapPartitions(_family_rows)
+    schema = T.StructType(
+        [
+            T.StructField("root", T.LongType(), False),
+            T.StructField("first_id", T.StringType(), False),
+            T.StructField("size", T.LongType(), False),
+            T.StructField("members", T.ArrayType(T.StringType(), False), False),
+            T.StructField("original", T.StringType(), True),
+            T.StructField("edges", T.ArrayType(EDGE, False), False),
+        ]
+    )
+    fams = pairs.sparkSession.createDataFrame(rows, schema).select(
+        "root", family_id("first_id").alias("id"), "size", "members", "original", "edges"
     )
     return labels, fams
+
+
+def _story_rows(items):
+    """Partition function: one component of related pairs -> `(pos, story,
+    size, members, first_date, last_date, cohesion)` for each document in a
+    story, by the engine's average linkage (``story_groups``)."""
+    import unspun
+
+    for _root, docs, links in items:
+        docs = sorted(docs, key=lambda d: d.pos)
+        local = {d.pos: k for k, d in enumerate(docs)}
+        found = unspun.story_groups(
+            [d.id for d in docs],
+            [d.date for d in docs],
+            [(local[l.a_pos], local[l.b_pos], l.relation, l.story) for l in links],
+        )
+        for members, story_id, cohesion in found:
+            ids = [docs[m].id for m in members]
+            dates = [docs[m].date for m in members if docs[m].date is not None]
+            first, last = (min(dates), max(dates)) if dates else (None, None)
+            for m in members:
+                yield (docs[m].pos, story_id, docs[members[0]].pos, len(members), ids, first, last, cohesion)
+
+
+def stories(pairs: DataFrame, sketched: DataFrame) -> DataFrame:
+    """Per document in a story: `(pos, story, first_pos, size, members,
+    first_date, last_date, cohesion)`. Stories never cross connected
+    components of related pairs, so each component is clustered on its own."""
+    story = F.col("scores.story") if "story" in pairs.schema["scores"].dataType.names else F.lit(None).cast("double")
+    links = pairs.select("a_pos", "b_pos", "relation", story.alias("story"))
+    labels = connected_components(links.select(F.col("a_pos").alias("src"), F.col("b_pos").alias("dst")))
+    labels = labels.withColumnRenamed("node", "pos")
+    docs = labels.join(sketched.select("pos", "id", "date"), "pos").groupBy("root").agg(
+        F.collect_list(F.struct("pos", "id", "date")).alias("docs")
+    )
+    by_root = links.join(labels.toDF("a_pos", "root"), "a_pos").groupBy("root").agg(
+        F.collect_list(F.struct("a_pos", "b_pos", "relation", "story")).alias("links")
+    )
+    rows = docs.join(by_root, "root").rdd.map(lambda r: (r.root, r.docs, r.links)).mapPartitions(_story_rows)
+    schema = T.StructType(
+        [
+            T.StructField("pos", T.LongType(), False),
+            T.StructField("story", T.StringType(), False),
+            T.StructField("first_pos", T.LongType(), False),
+            T.StructField("size", T.LongType(), False),
+            T.StructField("members", T.ArrayType(T.StringType(), False), False),
+            T.StructField("first_date", T.StringType(), True),
+            T.StructField("last_date", T.StringType(), True),
+            T.StructField("cohesion", T.DoubleType(), False),
+        ]
+    )
+    return pairs.sparkSession.createDataFrame(rows, schema)
+
+
+def _family_rows(items):
+    """Partition function: a family's members and the derivation edges into
+    them -> the family row with its original and its own edges."""
+    import unspun
+
+    def flat(spans):
+        return [x for span in spans for x in span]
+
+    for root, first_id, size, ms, into in items:
+        members = sorted((m.pos, m.id) for m in ms)
+        into = sorted(into or [], key=lambda e: (e.from_pos, e.to_pos))
+        edges = []
+        for e in into:
+            from_is_a = e.from_pos == e.pair_a
+            from_spans, to_spans = (e.spans_a, e.spans_b) if from_is_a else (e.spans_b, e.spans_a)
+            edges.append((e.from_pos, e.to_pos, e.confidence, flat(from_spans), flat(to_spans)))
+        original, kept = unspun.family_provenance([p for p, _ in members], edges)
+        names = dict(members)
+        yield (root, first_id, size, [i for _, i in members], names.get(original), [into[k].edge.asDict(recursive=True) for k in kept])
 
 
 def _timed(timings: dict, name: str, df: DataFrame) -> DataFrame:
@@ -392,10 +526,14 @@ def scan(
     n_families = fams.count()
     timings["families"] = round(time.perf_counter() - start, 3)
 
+    story_of = _timed(timings, "stories", stories(pairs, sketched))
+    n_stories = story_of.select("story").distinct().count()
+
     start = time.perf_counter()
     documents = (
         sketched.join(labels, "pos", "left")
         .join(fams.select("root", F.col("id").alias("family")), "root", "left")
+        .join(story_of.select("pos", "story"), "pos", "left")
         .orderBy("pos")
         .select(
             "id",
@@ -406,6 +544,7 @@ def scan(
             "site",
             "removed",
             "family",
+            "story",
             "tokens",
             F.expr("octet_length(text)").cast("long").alias("bytes"),
         )
@@ -416,6 +555,11 @@ def scan(
         "overwrite"
     ).parquet(os.path.join(out, "pairs"))
     fams.orderBy("root").drop("root").write.mode("overwrite").parquet(os.path.join(out, "families"))
+    story_rows = (
+        story_of.where(F.col("pos") == F.col("first_pos"))
+        .select(F.col("story").alias("id"), "first_pos", "size", "members", "first_date", "last_date", F.round("cohesion", 4).alias("cohesion"))
+    )
+    story_rows.orderBy("first_pos").drop("first_pos").write.mode("overwrite").parquet(os.path.join(out, "stories"))
     timings["write"] = round(time.perf_counter() - start, 3)
 
     by_relation = {r["relation"]: r["count"] for r in pairs.groupBy("relation").count().collect()}
@@ -427,6 +571,7 @@ def scan(
         "pairs_by_relation": dict(sorted(by_relation.items())),
         "families": n_families,
         "documents_in_families": labels.count(),
+        "stories": n_stories,
         "candidates": {"lsh": n_lsh, "anchors": n_anchor, "total": n_candidates},
         "seconds": timings,
         "total_seconds": round(time.perf_counter() - started, 3),

@@ -148,12 +148,66 @@ fn meaning_metrics(
     }
     reports.insert("seeds".into(), serde_json::to_value(&seeds)?);
 
+    story_metrics(data, meaning, reports)?;
+
     let speed = unspun_eval::tier_speed(&pairs.join("stsb_dev.jsonl"), meaning, 2000)?;
     println!(
         "  Speed on {} STS-B sentences, {} threads: static tier {:.0} sentences/s, MiniLM {:.0} sentences/s",
         speed.sentences, speed.threads, speed.fast_per_s, speed.full_per_s
     );
     reports.insert("tiers".into(), serde_json::to_value(&speed)?);
+    Ok(())
+}
+
+/// Stories and provenance (issue 4's figures).
+fn story_metrics(
+    data: &Path,
+    meaning: &Meaning,
+    reports: &mut serde_json::Map<String, serde_json::Value>,
+) -> Result<()> {
+    use unspun_eval::stories;
+    let seeds = stories::seeds(&data.join("corpora/seeds"), Some(meaning))?;
+    let c = &seeds.stories.clustering;
+    println!(
+        "  Stories, seeds ({} docs, gold: one story): pairwise precision {:.3}, recall {:.3}; provenance {} (edges: {})",
+        seeds.stories.documents,
+        c.pair_precision,
+        c.pair_recall,
+        if seeds.provenance_correct { "as promised (002 source of 000 and 001; 003, 004 independent)" } else { "NOT as promised" },
+        seeds.edges.iter().map(|(f, t)| format!("{f}->{t}")).collect::<Vec<_>>().join(", ")
+    );
+    reports.insert("stories_seeds".into(), serde_json::to_value(&seeds)?);
+    let semeval = stories::semeval(&data.join("pairs/semeval22_en_dev.jsonl"), Some(meaning))?;
+    println!(
+        "  Stories, SemEval dev ({} articles, {} labelled pairs: overall <= {} together, >= {} apart): ARI {:.3}; labelled pairs precision {:.3}, recall {:.3}",
+        semeval.documents,
+        semeval.labelled_pairs,
+        stories::SAME_STORY_AT_MOST,
+        stories::APART_AT_LEAST,
+        semeval.clustering.ari,
+        semeval.labelled_precision,
+        semeval.labelled_recall
+    );
+    reports.insert("stories_semeval".into(), serde_json::to_value(&semeval)?);
+    let prov = stories::clough_provenance(
+        &data.join("pairs/clough_stevenson_dev.jsonl"),
+        Some(meaning),
+    )?;
+    let by: Vec<String> = prov
+        .by_label
+        .iter()
+        .map(|(l, [n, right, wrong, none])| {
+            format!("{l} {right}/{n} ({wrong} reversed, {none} undecided)")
+        })
+        .collect();
+    println!(
+        "  Provenance, Clough & Stevenson dev ({} copied or rewritten answers): source named original {:.3}, precision when decided {:.3}; {}",
+        prov.pairs,
+        prov.source_named,
+        prov.precision,
+        by.join("; ")
+    );
+    reports.insert("provenance_clough".into(), serde_json::to_value(&prov)?);
     Ok(())
 }
 

@@ -1,17 +1,18 @@
 //! The claim matrix of a story: its distinct statements, and which sentence
 //! of which document makes each.
 //!
-//! Sentences of every two documents are aligned: through verbatim passages
-//! always, and by meaning with the meaning layer (its order-preserving
-//! sentence alignment, the one that finds paraphrases). Aligned sentences
+//! Sentences of two related documents are aligned through the passages the
+//! compare stage found (verbatim, and paraphrased with the meaning layer: its
+//! order-preserving sentence alignment). Aligned sentences
 //! join one claim, strongest links first, with one rule against chaining: a
 //! claim holds at most one sentence of each document, so two statements of
 //! one article never merge through a third article's sentence.
 
-use crate::provenance::TextOf;
+use crate::provenance::{SharedText, TextOf};
 use crate::unionfind::UnionFind;
+use std::collections::HashMap;
 use unspun_compare::meaning::align_meaning;
-use unspun_compare::{align, Meaning, Passage, PassageKind, Prepared, Sentences};
+use unspun_compare::{Meaning, Passage, PassageKind, Prepared, Relation, Sentences};
 use unspun_text::sentence::sentences_in;
 use unspun_text::Span;
 
@@ -93,10 +94,17 @@ fn unit_pairs(ua: &[Unit], ub: &[Unit], p: &Passage) -> Vec<(usize, usize)> {
 }
 
 /// The claims of the documents `members` (in the order their wording is
-/// preferred: the original first). `kept[m]` are document m's content spans.
+/// preferred: the original first). `kept[m]` are document m's content spans;
+/// `pairs` are the related pairs the compare stage found among them, with
+/// their passages. Sentences are aligned through those passages; with the
+/// meaning layer, reuse and same-story pairs (whose paraphrased sentences
+/// the compare stage does not keep) are aligned by meaning again, mostly
+/// from its cache. Documents with no pair between them share claims only
+/// through a third document.
 pub fn claims(
     members: &[u32],
     kept: &[Vec<Span>],
+    pairs: &[SharedText],
     text: TextOf,
     meaning: Option<&Meaning>,
 ) -> std::io::Result<Vec<Claim>> {
@@ -111,8 +119,8 @@ pub fn claims(
         .map(|(&m, t)| Prepared::new(t, kept.get(m as usize).unwrap_or(&no_spans)))
         .collect();
     let units: Vec<Vec<Unit>> = prepared.iter().map(units).collect();
-    let sentences: Option<Vec<Sentences>> =
-        meaning.map(|m| prepared.iter().map(|p| Sentences::of(p, m)).collect());
+    let position: HashMap<u32, usize> = members.iter().enumerate().map(|(k, &m)| (m, k)).collect();
+    let mut sentences: Vec<Option<Sentences>> = (0..members.len()).map(|_| None).collect();
     // Node numbering: the units of document k start at offset[k].
     let mut offset = vec![0usize; members.len() + 1];
     for (k, u) in units.iter().enumerate() {
@@ -120,22 +128,32 @@ pub fn claims(
     }
     // (strength, node, node): verbatim links before paraphrase links.
     let mut links: Vec<(u8, usize, usize)> = Vec::new();
-    for i in 0..members.len() {
-        for j in i + 1..members.len() {
-            let mut passages = align(&prepared[i], &prepared[j]);
-            if let (Some(m), Some(s)) = (meaning, sentences.as_ref()) {
-                let found = align_meaning(&prepared[i], &prepared[j], &s[i], &s[j], &passages, m)
+    for pair in pairs {
+        let (Some(&i), Some(&j)) = (position.get(&pair.a), position.get(&pair.b)) else {
+            continue;
+        };
+        let mut passages = pair.passages.to_vec();
+        let realign = matches!(pair.relation, Relation::Reuse | Relation::SameStory);
+        if let (Some(m), true) = (meaning, realign) {
+            for k in [i, j] {
+                if sentences[k].is_none() {
+                    sentences[k] = Some(Sentences::of(&prepared[k], m));
+                }
+            }
+            if let (Some(si), Some(sj)) = (&sentences[i], &sentences[j]) {
+                let found = align_meaning(&prepared[i], &prepared[j], si, sj, &passages, m)
                     .map_err(|e| std::io::Error::other(format!("meaning layer: {e}")))?;
                 passages.extend(found.paraphrase_passages);
             }
-            for p in &passages {
-                let strength = match p.kind {
-                    PassageKind::Verbatim => 2,
-                    PassageKind::Paraphrase => 1,
-                };
-                for (x, y) in unit_pairs(&units[i], &units[j], p) {
-                    links.push((strength, offset[i] + x, offset[j] + y));
-                }
+        }
+        for p in &passages {
+            let strength = match p.kind {
+                PassageKind::Verbatim => 2,
+                PassageKind::Paraphrase => 1,
+            };
+            for (x, y) in unit_pairs(&units[i], &units[j], p) {
+                let (x, y) = (offset[i] + x, offset[j] + y);
+                links.push((strength, x.min(y), x.max(y)));
             }
         }
     }
@@ -190,6 +208,7 @@ pub fn claims(
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
+    use unspun_compare::{compare, PairContext, Thresholds};
 
     const A: &str = "Xi Jinping will travel to Moscow next week for talks with Putin. \
         The Kremlin said they would discuss a comprehensive partnership. \
@@ -202,13 +221,35 @@ mod tests {
         let owned: Vec<String> = texts.iter().map(|t| t.to_string()).collect();
         let kept: Vec<Vec<Span>> = owned.iter().map(|t| vec![Span::new(0, t.len())]).collect();
         let members: Vec<u32> = (0..owned.len() as u32).collect();
+        let mut compared = Vec::new();
+        for i in 0..owned.len() {
+            for j in i + 1..owned.len() {
+                let c = compare(
+                    &Prepared::whole(&owned[i]),
+                    &Prepared::whole(&owned[j]),
+                    PairContext::default(),
+                    &Thresholds::default(),
+                );
+                compared.push((i as u32, j as u32, c));
+            }
+        }
+        let pairs: Vec<SharedText> = compared
+            .iter()
+            .map(|(a, b, c)| SharedText {
+                a: *a,
+                b: *b,
+                relation: c.relation,
+                scores: &c.scores,
+                passages: &c.passages,
+            })
+            .collect();
         let read = |i: u32| -> std::io::Result<String> {
             owned
                 .get(i as usize)
                 .cloned()
                 .ok_or_else(|| std::io::Error::other("no text"))
         };
-        claims(&members, &kept, &read, None).unwrap()
+        claims(&members, &kept, &pairs, &read, None).unwrap()
     }
 
     #[test]

@@ -15,9 +15,14 @@ pub mod spin;
 pub mod stories;
 pub mod unionfind;
 
+pub use attribution::Outlets;
 pub use claims::{claims, Claim};
+pub use evidence::Profile;
 pub use evidence::{DocMeta, Evidence, EvidenceKind};
 pub use families::{families, Family};
-pub use provenance::{derive, edges_by_group, original, Derivation, SharedText, TextOf};
+pub use provenance::{
+    derive, derive_pair, drop_siblings, edges_by_group, original, Derivation, PairSide, SharedText,
+    TextOf,
+};
 pub use stories::{stories, Story, StoryEdge, StoryParams};
 pub use unionfind::UnionFind;

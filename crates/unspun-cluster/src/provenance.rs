@@ -91,30 +91,60 @@ pub fn derive(
                 let (Some(pa), Some(pb)) = (profiles.get(&a), profiles.get(&p.b)) else {
                     continue;
                 };
-                let sa = Side {
-                    meta: &docs[a as usize],
-                    profile: pa,
-                    text: &text_a,
-                    shared: side_spans(p.passages, true),
-                    coverage: p.scores.coverage_a,
-                };
-                let sb = Side {
-                    meta: &docs[p.b as usize],
-                    profile: pb,
-                    text: &text_b,
-                    shared: side_spans(p.passages, false),
-                    coverage: p.scores.coverage_b,
-                };
-                let s = spin(&text_a, &text_b, p.passages);
-                out.extend(decide(p, evidence(&sa, &sb, p.relation, &s, &outlets)));
+                let sides = (
+                    (&docs[a as usize], pa, text_a.as_str()),
+                    (&docs[p.b as usize], pb, text_b.as_str()),
+                );
+                out.extend(derive_pair(p, sides.0, sides.1, &outlets));
             }
             Ok(out)
         })
         .collect::<std::io::Result<_>>()?;
     let derived: Vec<Derivation> = decided.into_iter().flatten().collect();
-    let mut kept = drop_siblings(derived, &candidates);
+    let passages: BTreeMap<(u32, u32), &[Passage]> = candidates
+        .iter()
+        .map(|p| ((p.a, p.b), p.passages))
+        .collect();
+    // `doc`'s side of what it shares with `other`.
+    let spans_of = |doc: u32, other: u32| -> Vec<Span> {
+        let key = (doc.min(other), doc.max(other));
+        passages
+            .get(&key)
+            .map(|ps| side_spans(ps, doc < other))
+            .unwrap_or_default()
+    };
+    let mut kept = drop_siblings(derived, spans_of);
     kept.sort_by_key(|d| (d.from, d.to));
     Ok(kept)
+}
+
+/// One side of a pair for [`derive_pair`]: metadata, profile and text.
+pub type PairSide<'a> = (&'a DocMeta<'a>, &'a Profile, &'a str);
+
+/// The derivation edge the clues of one pair give, if they agree enough.
+/// `outlets` must be built from the sites of the whole corpus.
+pub fn derive_pair(
+    p: &SharedText,
+    a: PairSide,
+    b: PairSide,
+    outlets: &Outlets,
+) -> Option<Derivation> {
+    let sa = Side {
+        meta: a.0,
+        profile: a.1,
+        text: a.2,
+        shared: side_spans(p.passages, true),
+        coverage: p.scores.coverage_a,
+    };
+    let sb = Side {
+        meta: b.0,
+        profile: b.1,
+        text: b.2,
+        shared: side_spans(p.passages, false),
+        coverage: p.scores.coverage_b,
+    };
+    let s = spin(a.2, b.2, p.passages);
+    decide(p, evidence(&sa, &sb, p.relation, &s, outlets))
 }
 
 /// The direction the clues of a pair add up to, if they agree enough.
@@ -155,18 +185,12 @@ fn covered_share(spans: &[Span], by: &[Span]) -> f64 {
 }
 
 /// Drops `x → y` when a common parent `z` (`z → x`, `z → y`) explains what
-/// the two share.
-fn drop_siblings(derived: Vec<Derivation>, pairs: &[&SharedText]) -> Vec<Derivation> {
-    let passages: BTreeMap<(u32, u32), &[Passage]> =
-        pairs.iter().map(|p| ((p.a, p.b), p.passages)).collect();
-    // `doc`'s side of what it shares with `other`.
-    let spans_of = |doc: u32, other: u32| -> Vec<Span> {
-        let key = (doc.min(other), doc.max(other));
-        passages
-            .get(&key)
-            .map(|ps| side_spans(ps, doc < other))
-            .unwrap_or_default()
-    };
+/// the two share. `spans_of(doc, other)` is `doc`'s side of the passages it
+/// shares with `other`; it is asked only of pairs that have an edge.
+pub fn drop_siblings(
+    derived: Vec<Derivation>,
+    spans_of: impl Fn(u32, u32) -> Vec<Span>,
+) -> Vec<Derivation> {
     let mut parents: BTreeMap<u32, BTreeSet<u32>> = BTreeMap::new();
     for d in &derived {
         parents.entry(d.to).or_default().insert(d.from);

@@ -29,6 +29,7 @@ pub mod pan;
 pub mod plagdet;
 pub mod semantic;
 pub mod stats;
+pub mod stories;
 pub mod vectors;
 
 pub use bench::{bench, BenchReport};

@@ -10,6 +10,7 @@ mod convert;
 mod document;
 mod index;
 mod meaning;
+mod provenance;
 mod scan;
 mod sketch;
 
@@ -63,6 +64,7 @@ fn _unspun(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<compare::Passage>()?;
     m.add_class::<scan::ScanResult>()?;
     m.add_class::<index::Index>()?;
+    m.add_class::<provenance::Provenance>()?;
     m.add_function(wrap_pyfunction!(sketch::clean_text, m)?)?;
     m.add_function(wrap_pyfunction!(sketch::sketch, m)?)?;
     m.add_function(wrap_pyfunction!(sketch::doc_line_keys, m)?)?;
@@ -74,5 +76,7 @@ fn _unspun(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(scan::scan, m)?)?;
     m.add_function(wrap_pyfunction!(read_document, m)?)?;
     m.add_function(wrap_pyfunction!(family_id, m)?)?;
+    m.add_function(wrap_pyfunction!(provenance::family_provenance, m)?)?;
+    m.add_function(wrap_pyfunction!(provenance::story_groups, m)?)?;
     Ok(())
 }

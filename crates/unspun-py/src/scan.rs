@@ -95,6 +95,7 @@ pub struct ScanResult {
     documents: OnceLock<Py<PyList>>,
     pairs: OnceLock<Py<PyList>>,
     families: OnceLock<Py<PyList>>,
+    stories: OnceLock<Py<PyList>>,
 }
 
 fn cached<'py, T: serde::Serialize>(
@@ -127,10 +128,18 @@ impl ScanResult {
         cached(py, &self.pairs, &self.inner.pairs)
     }
 
-    /// One dict per copy family: `id`, `size`, `members`, `original`.
+    /// One dict per copy family: `id`, `size`, `members`, `original`,
+    /// `edges` (which member was derived from which, with the evidence).
     #[getter]
     fn families<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        cached(py, &self.families, &self.inner.families)
+        cached(py, &self.families, &self.inner.family_lines())
+    }
+
+    /// One dict per story (stories.jsonl): `id`, `size`, `members`, `title`,
+    /// dates, `cohesion`, `families`, `original`, `edges`, `claims`.
+    #[getter]
+    fn stories<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        cached(py, &self.stories, &self.inner.stories)
     }
 
     /// Counts, problems and seconds per pass (summary.json).
@@ -212,6 +221,7 @@ pub fn scan(
         documents: OnceLock::new(),
         pairs: OnceLock::new(),
         families: OnceLock::new(),
+        stories: OnceLock::new(),
     })
 }
 

@@ -44,10 +44,12 @@ pub struct AnalysisOptions {
     pub claim_max_docs: usize,
 }
 
-/// The weight a pair gives to "same story".
-fn story_weight(v: &Verified) -> f64 {
-    let story = v.comparison.scores.story.unwrap_or(0.0);
-    match v.comparison.relation {
+/// The weight a pair gives to "same story": 1 for a copy, at least 0.95
+/// for a paraphrase, 0.9 for reuse, 0.5 for same_story, else its story
+/// probability.
+pub fn story_weight(relation: Relation, story: Option<f64>) -> f64 {
+    let story = story.unwrap_or(0.0);
+    match relation {
         r if r.is_copy() => 1.0,
         Relation::Paraphrase => story.max(0.95),
         Relation::Reuse => story.max(0.9),
@@ -71,7 +73,7 @@ pub fn analyse(
         .map(|v| StoryEdge {
             a: v.a,
             b: v.b,
-            weight: story_weight(v),
+            weight: story_weight(v.comparison.relation, v.comparison.scores.story),
         })
         .collect();
     edges.extend(
@@ -100,10 +102,20 @@ pub fn analyse(
         }
     }
     let inside = edges_by_group(&derivations, &story_of, stories.len());
+    let mut pairs_in: Vec<Vec<SharedText>> = vec![Vec::new(); stories.len()];
+    for p in &shared {
+        let of = |d: u32| story_of.get(d as usize).copied().flatten();
+        if let (Some(x), Some(y)) = (of(p.a), of(p.b)) {
+            if x == y {
+                pairs_in[x].push(*p);
+            }
+        }
+    }
     let claims = stories
         .par_iter()
         .zip(&inside)
-        .map(|(s, edges)| {
+        .zip(&pairs_in)
+        .map(|((s, edges), pairs)| {
             if s.members.len() > opts.claim_max_docs {
                 return Ok(None);
             }
@@ -113,7 +125,7 @@ pub fn analyse(
                 order.retain(|&m| m != o);
                 order.insert(0, o);
             }
-            claims(&order, docs.kept, text, meaning).map(Some)
+            claims(&order, docs.kept, pairs, text, meaning).map(Some)
         })
         .collect::<std::io::Result<Vec<_>>>()?;
     Ok(Analysis {

@@ -201,7 +201,7 @@ fn within_days(a: Option<&str>, b: Option<&str>, days: i64) -> bool {
 }
 
 /// Days since 0000-03-01 of a `YYYY-MM-DD` date (civil calendar).
-fn day_number(date: &str) -> Option<i64> {
+pub fn day_number(date: &str) -> Option<i64> {
     let y: i64 = date.get(0..4)?.parse().ok()?;
     let m: i64 = date.get(5..7)?.parse().ok()?;
     let d: i64 = date.get(8..10)?.parse().ok()?;

@@ -230,7 +230,7 @@ pub struct ScanResult {
 
 /// A line of families.jsonl: the family and its derivation edges.
 #[derive(Serialize)]
-struct FamilyLine<'a> {
+pub struct FamilyLine<'a> {
     #[serde(flatten)]
     family: &'a FamilyRecord,
     edges: Vec<&'a EdgeRecord>,
@@ -269,19 +269,22 @@ impl ScanResult {
         out
     }
 
+    /// The lines of families.jsonl: each family with its derivation edges.
+    pub fn family_lines(&self) -> Vec<FamilyLine<'_>> {
+        self.families
+            .iter()
+            .zip(self.family_edges())
+            .map(|(family, edges)| FamilyLine { family, edges })
+            .collect()
+    }
+
     /// Writes documents.jsonl, pairs.jsonl, families.jsonl, stories.jsonl
     /// and summary.json.
     pub fn write_to(&self, dir: &Path) -> std::io::Result<()> {
         std::fs::create_dir_all(dir)?;
         write_lines(&dir.join("documents.jsonl"), &self.documents)?;
         write_lines(&dir.join("pairs.jsonl"), &self.pairs)?;
-        let families: Vec<FamilyLine> = self
-            .families
-            .iter()
-            .zip(self.family_edges())
-            .map(|(family, edges)| FamilyLine { family, edges })
-            .collect();
-        write_lines(&dir.join("families.jsonl"), &families)?;
+        write_lines(&dir.join("families.jsonl"), &self.family_lines())?;
         write_lines(&dir.join("stories.jsonl"), &self.stories)?;
         let mut f = BufWriter::new(std::fs::File::create(dir.join("summary.json"))?);
         serde_json::to_writer_pretty(&mut f, &self.summary)?;
