@@ -399,43 +399,7 @@ pub fn align_meaning(
     if sa.is_empty() || sb.is_empty() {
         return Ok(MeaningResult::default());
     }
-    // Candidate sentence pairs: the fast tier proposes (centred cosine, so
-    // shared function words do not count), at most three per sentence of `a`.
-    let mut candidates: Vec<(usize, usize, f64)> = Vec::new();
-    for i in 0..sa.len() {
-        let mut row: Vec<(usize, f64)> = (0..sb.len())
-            .map(|j| (j, cosine(&sa.fast[i], &sb.fast[j]) as f64))
-            .filter(|&(_, c)| c >= cal.fast_gate)
-            .collect();
-        row.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
-        candidates.extend(row.into_iter().take(3).map(|(j, c)| (i, j, c)));
-    }
-    // The full model is spent only where a paraphrase is still possible:
-    // enough of the smaller side must have a candidate partner (or lie in a
-    // verbatim passage). Otherwise the fast cosine stands in for it.
-    let a_is_smaller = a.tokens.len() <= b.tokens.len();
-    let small = if a_is_smaller { sa } else { sb };
-    let mut has_partner = vec![false; small.len()];
-    for &(i, j, _) in &candidates {
-        has_partner[if a_is_smaller { i } else { j }] = true;
-    }
-    let small_total: usize = (0..small.len()).map(|k| small.tokens(k)).sum();
-    let reachable: usize = (0..small.len())
-        .filter(|&k| has_partner[k])
-        .map(|k| small.tokens(k))
-        .sum();
-    let verbatim_small: usize = verbatim
-        .iter()
-        .map(|p| {
-            if a_is_smaller {
-                p.a_tokens.1 - p.a_tokens.0
-            } else {
-                p.b_tokens.1 - p.b_tokens.0
-            }
-        })
-        .sum();
-    let possible =
-        (reachable + verbatim_small) as f64 >= cal.paraphrase_coverage * small_total as f64;
+    let (candidates, possible) = plan(a, b, sa, sb, verbatim, meaning);
 
     let mut scored: HashMap<(usize, usize), (f64, f64)> = HashMap::new();
     let mut full_model_pairs = 0;
@@ -612,6 +576,138 @@ pub fn align_meaning(
         full_model_pairs,
     })
 }
+
+/// Candidate sentence pairs `(i, j, fast cosine)` of two documents, and
+/// whether the full model is worth running on them (a paraphrase is still
+/// possible).
+fn plan(
+    a: &Prepared,
+    b: &Prepared,
+    sa: &Sentences,
+    sb: &Sentences,
+    verbatim: &[Passage],
+    meaning: &Meaning,
+) -> (Vec<(usize, usize, f64)>, bool) {
+    let cal = &meaning.calibration;
+    // Candidate sentence pairs: the fast tier proposes (centred cosine, so
+    // shared function words do not count), at most three per sentence of `a`.
+    let mut candidates: Vec<(usize, usize, f64)> = Vec::new();
+    for i in 0..sa.len() {
+        let mut row: Vec<(usize, f64)> = (0..sb.len())
+            .map(|j| (j, cosine(&sa.fast[i], &sb.fast[j]) as f64))
+            .filter(|&(_, c)| c >= cal.fast_gate)
+            .collect();
+        row.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+        candidates.extend(row.into_iter().take(3).map(|(j, c)| (i, j, c)));
+    }
+    // The full model is spent only where a paraphrase is still possible:
+    // enough of the smaller side must have a candidate partner (or lie in a
+    // verbatim passage). Otherwise the fast cosine stands in for it.
+    let a_is_smaller = a.tokens.len() <= b.tokens.len();
+    let small = if a_is_smaller { sa } else { sb };
+    let mut has_partner = vec![false; small.len()];
+    for &(i, j, _) in &candidates {
+        has_partner[if a_is_smaller { i } else { j }] = true;
+    }
+    let small_total: usize = (0..small.len()).map(|k| small.tokens(k)).sum();
+    let reachable: usize = (0..small.len())
+        .filter(|&k| has_partner[k])
+        .map(|k| small.tokens(k))
+        .sum();
+    let verbatim_small: usize = verbatim
+        .iter()
+        .map(|p| {
+            if a_is_smaller {
+                p.a_tokens.1 - p.a_tokens.0
+            } else {
+                p.b_tokens.1 - p.b_tokens.0
+            }
+        })
+        .sum();
+    let mut possible =
+        (reachable + verbatim_small) as f64 >= cal.paraphrase_coverage * small_total as f64;
+    if possible && small.len() > FULL_MODEL_ALWAYS_SENTENCES {
+        // A cheaper look first: align with the fast cosine standing in for
+        // the model's. Where even that aligns little of the smaller side,
+        // the model would not find a paraphrase either.
+        let fast_scored: HashMap<(usize, usize), (f64, f64)> = candidates
+            .iter()
+            .map(|&(i, j, fast)| {
+                let x = pair_features(
+                    fast,
+                    fast,
+                    &sa.words[i],
+                    &sb.words[j],
+                    &sa.numbers[i],
+                    &sb.numbers[j],
+                );
+                ((i, j), (sigmoid(dot(&cal.paraphrase, &x)), 0.0))
+            })
+            .collect();
+        let aligned = monotone_alignment(sa.len(), sb.len(), &fast_scored);
+        let mut on_small = vec![false; small.len()];
+        for &(i, j) in &aligned {
+            on_small[if a_is_smaller { i } else { j }] = true;
+        }
+        // Sentences mostly inside verbatim passages count as aligned.
+        let small_ranges = &small.token_ranges;
+        for (k, flag) in on_small.iter_mut().enumerate() {
+            let (s0, e0) = small_ranges[k];
+            let covered: usize = verbatim
+                .iter()
+                .map(|p| {
+                    let (s, e) = if a_is_smaller { p.a_tokens } else { p.b_tokens };
+                    e.min(e0).saturating_sub(s.max(s0))
+                })
+                .sum();
+            if covered * 2 >= (e0 - s0).max(1) {
+                *flag = true;
+            }
+        }
+        let estimate: usize = (0..small.len())
+            .filter(|&k| on_small[k])
+            .map(|k| small.tokens(k))
+            .sum();
+        possible =
+            estimate as f64 >= FULL_MODEL_MIN_SHARE * cal.paraphrase_coverage * small_total as f64;
+    }
+    (candidates, possible)
+}
+
+/// The sentences (`a`'s, then `b`'s, of each candidate pair) that
+/// [`align_meaning`] will give the full model for this pair, so that a
+/// caller can embed those of many pairs in one large batch beforehand
+/// ([`Meaning::full`] keeps them).
+pub fn full_model_sentences<'t>(
+    a: &'t Prepared,
+    b: &'t Prepared,
+    sa: &Sentences,
+    sb: &Sentences,
+    verbatim: &[Passage],
+    meaning: &Meaning,
+) -> Vec<&'t str> {
+    if sa.is_empty() || sb.is_empty() {
+        return Vec::new();
+    }
+    let (candidates, possible) = plan(a, b, sa, sb, verbatim, meaning);
+    if !possible {
+        return Vec::new();
+    }
+    let mut out: Vec<&str> = candidates
+        .iter()
+        .map(|c| &a.text[sa.spans[c.0].range()])
+        .collect();
+    out.extend(candidates.iter().map(|c| &b.text[sb.spans[c.1].range()]));
+    out
+}
+
+/// Texts of up to this many sentences always get the full model: they cost
+/// little, and short texts (sentence pairs) need the model's similarity most.
+const FULL_MODEL_ALWAYS_SENTENCES: usize = 2;
+
+/// Share of the paraphrase coverage the fast-tier alignment must reach for
+/// the full model to run (see docs/calibration.md).
+const FULL_MODEL_MIN_SHARE: f64 = 0.875;
 
 /// Order-preserving alignment maximizing the summed evidence of its pairs
 /// (paraphrase probability above one half), by dynamic programming.

@@ -237,6 +237,26 @@ pub fn compare_with_meaning(
     Ok(c)
 }
 
+/// The sentences [`compare_with_meaning`] would give the full model for
+/// this pair (none for copies, or where no paraphrase is possible): embed
+/// those of many pairs at once with [`Meaning::full`], which keeps them,
+/// and the comparisons that follow run on the model's vectors without
+/// calling it in small batches.
+pub fn full_model_sentences<'t>(
+    a: &'t Prepared,
+    b: &'t Prepared,
+    ctx: PairContext,
+    th: &Thresholds,
+    meaning: &Meaning,
+) -> Vec<&'t str> {
+    let c = compare(a, b, ctx, th);
+    if c.relation.is_copy() {
+        return Vec::new();
+    }
+    let (sa, sb) = (Sentences::of(a, meaning), Sentences::of(b, meaning));
+    crate::meaning::full_model_sentences(a, b, &sa, &sb, &c.passages, meaning)
+}
+
 /// What the lexical decision reads: kept apart so that a threshold sweep can
 /// re-decide stored pairs without aligning them again.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]

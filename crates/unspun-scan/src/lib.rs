@@ -24,7 +24,10 @@ pub mod spool;
 use rayon::prelude::*;
 use std::path::PathBuf;
 use std::time::Instant;
-use unspun_compare::{compare_with_meaning, Meaning, PairContext, Prepared, Relation, Thresholds};
+use unspun_compare::{
+    compare_with_meaning, full_model_sentences, Meaning, PairContext, Prepared, Relation,
+    Thresholds,
+};
 use unspun_ingest::{read_inputs, InputOptions, Item, Problem};
 use unspun_sketch::{
     anchor_candidates, anchors, lsh_candidates, AnchorParams, LshParams, MinHasher,
@@ -209,6 +212,11 @@ pub fn day_number(date: &str) -> Option<i64> {
     Some(365 * y + y / 4 - y / 100 + y / 400 + (153 * m + 2) / 5 + d)
 }
 
+/// Candidate groups (pairs sharing their first document) per verify block:
+/// the full-model sentences of a block are embedded together, and stay in
+/// the model's cache (up to 200,000 sentences) until the block is compared.
+const VERIFY_BLOCK: usize = 2048;
+
 /// Per-document state between passes (no text).
 struct Meta {
     doc: Document,
@@ -371,9 +379,54 @@ impl Corpus {
         let t = Instant::now();
         progress.stage("verify", Some(candidates.len() as u64));
         let groups: Vec<&[(u32, u32)]> = candidates.chunk_by(|x, y| x.0 == y.0).collect();
-        let verified: Vec<std::io::Result<Vec<output::Verified>>> = groups
-            .par_iter()
-            .map(|group| {
+        let pair_meaning = |a: usize, b: usize| {
+            // The model runs only where the documents are close in meaning;
+            // elsewhere the lexical verdict stands.
+            meaning.filter(|_| vectors.cosine(a, b) >= opts.meaning_min_cosine)
+        };
+        let mut verified: Vec<std::io::Result<Vec<output::Verified>>> = Vec::new();
+        // Blocks of groups: the sentences of a block that need the full
+        // model are embedded first, in one large batch (small per-pair
+        // batches waste most of the model's time), then the block is
+        // compared with them at hand.
+        for block in groups.chunks(VERIFY_BLOCK) {
+            if let Some(m) = meaning {
+                let wanted: Vec<std::io::Result<Vec<String>>> = block
+                    .par_iter()
+                    .map(|group| {
+                        let a = group[0].0 as usize;
+                        let text_a = self.spool.read(a)?;
+                        let prep_a = Prepared::new(&text_a, &docs[a].kept);
+                        let mut out = Vec::new();
+                        for &(_, b) in group.iter() {
+                            let b = b as usize;
+                            if pair_meaning(a, b).is_none() {
+                                continue;
+                            }
+                            let text_b = self.spool.read(b)?;
+                            let prep_b = Prepared::new(&text_b, &docs[b].kept);
+                            let ctx = PairContext {
+                                date_a: self.metas[a].doc.date.as_deref(),
+                                date_b: self.metas[b].doc.date.as_deref(),
+                            };
+                            out.extend(
+                                full_model_sentences(&prep_a, &prep_b, ctx, &opts.thresholds, m)
+                                    .into_iter()
+                                    .map(str::to_string),
+                            );
+                        }
+                        Ok(out)
+                    })
+                    .collect();
+                let mut sentences = Vec::new();
+                for w in wanted {
+                    sentences.extend(w?);
+                }
+                let refs: Vec<&str> = sentences.iter().map(String::as_str).collect();
+                m.full(&refs)
+                    .map_err(|e| std::io::Error::other(format!("meaning layer: {e}")))?;
+            }
+            verified.par_extend(block.par_iter().map(|group| {
                 let a = group[0].0 as usize;
                 let text_a = self.spool.read(a)?;
                 let prep_a = Prepared::new(&text_a, &docs[a].kept);
@@ -386,13 +439,14 @@ impl Corpus {
                         date_a: self.metas[a].doc.date.as_deref(),
                         date_b: self.metas[b].doc.date.as_deref(),
                     };
-                    // The model runs only where the documents are close in
-                    // meaning; elsewhere the lexical verdict stands.
-                    let pair_meaning =
-                        meaning.filter(|_| vectors.cosine(a, b) >= opts.meaning_min_cosine);
-                    let c =
-                        compare_with_meaning(&prep_a, &prep_b, ctx, &opts.thresholds, pair_meaning)
-                            .map_err(|e| std::io::Error::other(format!("meaning layer: {e}")))?;
+                    let c = compare_with_meaning(
+                        &prep_a,
+                        &prep_b,
+                        ctx,
+                        &opts.thresholds,
+                        pair_meaning(a, b),
+                    )
+                    .map_err(|e| std::io::Error::other(format!("meaning layer: {e}")))?;
                     // Near misses are kept for stories only (never output).
                     let near_miss = c
                         .scores
@@ -408,8 +462,8 @@ impl Corpus {
                 }
                 progress.advance(group.len() as u64);
                 Ok(out)
-            })
-            .collect();
+            }));
+        }
         let mut pairs = Vec::new();
         let mut near_misses = Vec::new();
         for v in verified {
