@@ -87,12 +87,16 @@ class ScanResult:
 
     @property
     def documents(self) -> list[dict[str, Any]]:
-        """``id``, ``path``, ``title``, ``url``, ``date``, ``site``, ``removed``, ``family``, ``tokens``, ``bytes``."""
+        """``id``, ``path``, ``title``, ``url``, ``date``, ``site``, ``removed``, ``family``, ``story``, ``tokens``, ``bytes``."""
     @property
     def pairs(self) -> list[PairRecord]: ...
     @property
     def families(self) -> list[dict[str, Any]]:
-        """``id``, ``size``, ``members``, ``original``."""
+        """``id``, ``size``, ``members``, ``original``, ``edges`` (derivations with evidence)."""
+    @property
+    def stories(self) -> list[dict[str, Any]]:
+        """``id``, ``size``, ``members``, ``title``, ``first_date``, ``last_date``, ``cohesion``,
+        ``families``, ``original``, ``edges``, ``claims`` (stories.jsonl)."""
     @property
     def summary(self) -> dict[str, Any]: ...
     def write(self, directory: Union[str, PathLike[str]]) -> None:
@@ -190,3 +194,23 @@ def document(row: Row, *, fallback_id: str, text_field: str = "text", id_field: 
 
 def family_id(doc_id: str) -> str:
     """Family id named after its smallest member id."""
+
+# (id, text, kept flat offsets, date, site or url, removed bytes)
+SideIn = tuple[str, str, Sequence[int], Optional[str], Optional[str], int]
+
+class Provenance:
+    """Derivation clues for pairs of one corpus; build it from every document's site or URL."""
+
+    def __init__(self, sites: Sequence[str]) -> None: ...
+    def verify(self, a: SideIn, b: SideIn) -> tuple[dict[str, Any], Optional[tuple[dict[str, Any], float, bool]]]:
+        """``(pair record, edge)``; ``edge`` is ``(edge dict, confidence, from_is_a)`` or None."""
+
+def family_provenance(
+    members: Sequence[int], edges: Sequence[tuple[int, int, float, Sequence[int], Sequence[int]]]
+) -> tuple[Optional[int], list[int]]:
+    """A family's original position and the indices of the edges it keeps."""
+
+def story_groups(
+    ids: Sequence[str], dates: Sequence[Optional[str]], links: Sequence[tuple[int, int, str, Optional[float]]]
+) -> list[tuple[list[int], str, float]]:
+    """Stories of one component: ``(members, story_id, cohesion)``."""
