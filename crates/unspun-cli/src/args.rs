@@ -91,6 +91,8 @@ pub enum IndexCmd {
         batch: usize,
         #[command(flatten)]
         fields: FieldArgs,
+        #[command(flatten)]
+        model: ModelArgs,
     },
     /// Match documents against the index without adding them.
     Query {
@@ -100,6 +102,8 @@ pub enum IndexCmd {
         inputs: Vec<PathBuf>,
         #[command(flatten)]
         fields: FieldArgs,
+        #[command(flatten)]
+        model: ModelArgs,
     },
     /// Counts and sizes.
     Stats {
@@ -125,6 +129,8 @@ pub struct ServeArgs {
     /// Bearer token required for writes.
     #[arg(long)]
     pub token: Option<String>,
+    #[command(flatten)]
+    pub model: ModelArgs,
 }
 
 #[derive(Subcommand)]

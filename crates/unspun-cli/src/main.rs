@@ -56,12 +56,20 @@ fn input_options(fields: args::FieldArgs) -> unspun_ingest::InputOptions {
 
 fn index_cmd(a: args::IndexArgs) -> anyhow::Result<Outcome> {
     use unspun_index::IndexCommand;
+    // Adding and querying match documents: they use the meaning layer.
+    let model = match &a.command {
+        args::IndexCmd::Add { model, .. } | args::IndexCmd::Query { model, .. } => {
+            Some(model.clone())
+        }
+        _ => None,
+    };
     let (dir, cmd) = match a.command {
         args::IndexCmd::Add {
             index,
             inputs,
             batch,
             fields,
+            ..
         } => (
             index,
             IndexCommand::Add {
@@ -74,6 +82,7 @@ fn index_cmd(a: args::IndexArgs) -> anyhow::Result<Outcome> {
             index,
             inputs,
             fields,
+            ..
         } => (
             index,
             IndexCommand::Query {
@@ -85,7 +94,11 @@ fn index_cmd(a: args::IndexArgs) -> anyhow::Result<Outcome> {
         args::IndexCmd::Remove { index, ids } => (index, IndexCommand::Remove { ids }),
     };
     let mut out = std::io::stdout().lock();
-    let outcome = unspun_index::run_index_command(&dir, cmd, &mut out)?;
+    let meaning = match model {
+        Some(m) => m.load()?.map(std::sync::Arc::new),
+        None => None,
+    };
+    let outcome = unspun_index::run_index_command(&dir, cmd, meaning, &mut out)?;
     for p in &outcome.problems {
         eprintln!("unspun: {p}");
     }
@@ -100,6 +113,7 @@ fn serve_cmd(a: args::ServeArgs) -> anyhow::Result<Outcome> {
     let cfg = unspun_server::ServerConfig {
         addr: a.addr,
         token: a.token,
+        meaning: a.model.load()?.map(std::sync::Arc::new),
         ..Default::default()
     };
     unspun_server::run_server(&a.index, cfg, |addr| {

@@ -24,5 +24,7 @@ pub use provenance::{
     derive, derive_pair, drop_siblings, edges_by_group, original, Derivation, PairSide, SharedText,
     TextOf,
 };
-pub use stories::{stories, Story, StoryEdge, StoryParams};
+pub use stories::{
+    day_number, stories, story_weight, Story, StoryEdge, StoryParams, NEAR_MISS_STORY,
+};
 pub use unionfind::UnionFind;

@@ -14,6 +14,27 @@
 use crate::families::group_id;
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BinaryHeap};
+use unspun_compare::Relation;
+
+/// Unrelated pairs whose story probability is at least this still count,
+/// at their weight, toward stories: the story score of two reports of one
+/// event often falls just short of one half, and average linkage needs to
+/// know that they are close, not only that they are not a pair.
+pub const NEAR_MISS_STORY: f64 = 0.3;
+
+/// The weight a pair gives to "same story": 1 for a copy, at least 0.95
+/// for a paraphrase, 0.9 for reuse, 0.5 for same_story, else its story
+/// probability.
+pub fn story_weight(relation: Relation, story: Option<f64>) -> f64 {
+    let story = story.unwrap_or(0.0);
+    match relation {
+        r if r.is_copy() => 1.0,
+        Relation::Paraphrase => story.max(0.95),
+        Relation::Reuse => story.max(0.9),
+        Relation::SameStory => story.max(0.5),
+        _ => story,
+    }
+}
 
 /// A link between two documents, weight in (0, 1]: 1 for a copy, the story
 /// probability for two reports of one event.
@@ -42,6 +63,15 @@ impl Default for StoryParams {
             window_days: 7,
         }
     }
+}
+
+/// Days since 0000-03-01 of a `YYYY-MM-DD` date (civil calendar).
+pub fn day_number(date: &str) -> Option<i64> {
+    let y: i64 = date.get(0..4)?.parse().ok()?;
+    let m: i64 = date.get(5..7)?.parse().ok()?;
+    let d: i64 = date.get(8..10)?.parse().ok()?;
+    let (y, m) = if m <= 2 { (y - 1, m + 9) } else { (y, m - 3) };
+    Some(365 * y + y / 4 - y / 100 + y / 400 + (153 * m + 2) / 5 + d)
 }
 
 /// A story of two or more documents.

@@ -87,6 +87,12 @@ pub struct Meaning {
     pub calibration: Calibration,
 }
 
+impl std::fmt::Debug for Meaning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Meaning").finish_non_exhaustive()
+    }
+}
+
 impl Meaning {
     /// Loads the model from `model_dir`, or the default cache (fetching it
     /// there on first use).

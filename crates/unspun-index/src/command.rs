@@ -9,6 +9,8 @@ use crate::index::Index;
 use serde::Serialize;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use unspun_compare::Meaning;
 use unspun_ingest::{read_inputs, InputOptions, Item, Problem};
 use unspun_text::Document;
 
@@ -63,12 +65,18 @@ struct QueryLine<'a> {
     pairs: Vec<crate::Pair>,
 }
 
-/// Runs `cmd` on the index in `dir` (created by `Add` if missing).
+/// Runs `cmd` on the index in `dir` (created by `Add` if missing); with
+/// `meaning`, adds and queries find paraphrase and same-story pairs too.
 pub fn run_index_command(
     dir: &Path,
     cmd: IndexCommand,
+    meaning: Option<Arc<Meaning>>,
     out: &mut dyn Write,
 ) -> Result<CommandOutcome, IndexError> {
+    let with = |index: Index| match &meaning {
+        Some(m) => index.with_meaning(m.clone()),
+        None => index,
+    };
     let mut outcome = CommandOutcome::default();
     match cmd {
         IndexCommand::Add {
@@ -76,7 +84,7 @@ pub fn run_index_command(
             input,
             batch,
         } => {
-            let index = Index::open(dir)?;
+            let index = with(Index::open(dir)?);
             let batch = batch.max(1);
             let mut pending = Vec::new();
             let mut failure = None;
@@ -123,7 +131,7 @@ pub fn run_index_command(
             flush(&mut pending, &mut outcome)?;
         }
         IndexCommand::Query { inputs, input } => {
-            let index = Index::open_existing(dir)?;
+            let index = with(Index::open_existing(dir)?);
             let mut failure = None;
             read_inputs(&inputs, &input, &mut |item| match item {
                 Item::Document(d) if failure.is_none() => {

@@ -27,6 +27,8 @@ pub enum IndexError {
     DuplicateId(String),
     #[error("document `{0}` is not in the index")]
     NotFound(String),
+    #[error("meaning layer: {0}")]
+    Meaning(String),
     #[error("invalid document: {0}")]
     InvalidDocument(String),
     #[error("the index is full: at most 2^31 documents")]

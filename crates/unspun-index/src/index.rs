@@ -2,7 +2,8 @@
 
 use crate::error::IndexError;
 use crate::family;
-use crate::match_::{candidates, verify, Loaded};
+use crate::match_::{candidates, verify, Loaded, Verified};
+use crate::meaning::{DocVector, Vectors};
 use crate::postings::{Postings, MAX_SEQ};
 use crate::schema::*;
 use crate::sketch::{SketchParams, Sketched, Sketcher};
@@ -11,8 +12,9 @@ use crate::views::{Added, Pair};
 use rayon::prelude::*;
 use redb::{Database, DatabaseError, ReadableDatabase, ReadableTable, WriteTransaction};
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::{Duration, Instant};
+use unspun_compare::Meaning;
 use unspun_text::Document;
 
 /// The file inside the index folder.
@@ -54,6 +56,9 @@ pub struct Index {
     pub(crate) db: Database,
     pub(crate) sketcher: Sketcher,
     pub(crate) postings: RwLock<Postings>,
+    /// With the meaning layer: paraphrase and same-story pairs too.
+    pub(crate) meaning: Option<Arc<Meaning>>,
+    pub(crate) vectors: RwLock<Vectors>,
     writer: Mutex<()>,
     pub(crate) open_time: Duration,
     quick_repair: bool,
@@ -107,15 +112,26 @@ impl Index {
         let sketcher = Sketcher::new(opts.params.clone());
         init_or_check(&db, &dir, &sketcher.params)?;
         let postings = rebuild_postings(&db, sketcher.lsh.bands)?;
+        let vectors = load_vectors(&db)?;
         Ok(Index {
             dir,
             db,
             sketcher,
             postings: RwLock::new(postings),
+            meaning: None,
+            vectors: RwLock::new(vectors),
             writer: Mutex::new(()),
             open_time: started.elapsed(),
             quick_repair: opts.quick_repair,
         })
+    }
+
+    /// Turns the meaning layer on: documents added from now on get a
+    /// document vector, and are compared by meaning with their nearest
+    /// stored neighbours (paraphrase, same_story), as `unspun scan` does.
+    pub fn with_meaning(mut self, meaning: Arc<Meaning>) -> Index {
+        self.meaning = Some(meaning);
+        self
     }
 
     pub fn dir(&self) -> &Path {
@@ -145,7 +161,14 @@ impl Index {
         // Sketching needs no lock: do it for the whole batch, in parallel.
         let sketched: Vec<Result<Sketched, IndexError>> = docs
             .into_par_iter()
-            .map(|d| self.sketcher.sketch(d))
+            .map(|d| {
+                let mut s = self.sketcher.sketch(d)?;
+                if let Some(m) = &self.meaning {
+                    let day = s.meta.date.as_deref().and_then(unspun_cluster::day_number);
+                    s.vector = Some(DocVector::of(m, &s.text, &s.record.kept, day));
+                }
+                Ok(s)
+            })
             .collect();
         let _writer = self.lock_writer();
         let txn = self.begin_write()?;
@@ -155,8 +178,10 @@ impl Index {
         if committed.is_err() {
             // The transaction is gone: so must be its documents' postings.
             let mut postings = self.postings_mut();
+            let mut vectors = self.vectors_mut();
             for (seq, keys, anchors) in &staged {
                 postings.remove(*seq, keys, anchors);
+                vectors.remove(*seq);
             }
         }
         committed
@@ -187,14 +212,14 @@ impl Index {
                 .ok()
                 .filter(|&s| s <= MAX_SEQ)
                 .ok_or(IndexError::Full)?;
-            let found = candidates(&self.postings(), &self.sketcher.params, &s.record);
+            let found = self.candidates_of(&s);
             let mut loaded = Vec::with_capacity(found.len());
             for c in found {
                 if let Some(l) = load(&t.docs, &t.texts, &t.sketches, c)? {
                     loaded.push(l);
                 }
             }
-            let verified = verify(&loaded, &s, &self.sketcher.params.thresholds);
+            let verified = self.verify(&loaded, &s)?;
             let added = self.store(&mut t, seq, s, &loaded, verified, staged)?;
             out.push(Ok(added));
         }
@@ -209,9 +234,12 @@ impl Index {
         seq: u32,
         s: Sketched,
         loaded: &[Loaded],
-        verified: Vec<(usize, unspun_compare::Comparison)>,
+        verified: Vec<Verified>,
         staged: &mut Vec<(u32, Vec<u64>, Vec<u32>)>,
     ) -> Result<Added, IndexError> {
+        if let Some(v) = &s.vector {
+            t.vectors.insert(seq, v.encode().as_slice())?;
+        }
         t.meta.insert(KEY_NEXT_SEQ, u64::from(seq) + 1)?;
         bump(&mut t.meta, KEY_DOCS, 1)?;
         t.ids.insert(s.meta.id.as_str(), seq)?;
@@ -223,6 +251,15 @@ impl Index {
         let mut partners = Vec::new();
         for (i, c) in verified {
             let other = &loaded[i];
+            let weight = unspun_cluster::story_weight(c.relation, c.scores.story);
+            if weight > 0.0 {
+                t.links.insert((other.seq, seq), weight)?;
+                t.links.insert((seq, other.seq), weight)?;
+            }
+            if c.relation == unspun_compare::Relation::Unrelated {
+                // A near miss: it counts toward stories, it is not a pair.
+                continue;
+            }
             t.pairs
                 .insert((other.seq, seq), serde_json::to_vec(&c)?.as_slice())?;
             t.pairs_by_b.insert((seq, other.seq), ())?;
@@ -243,6 +280,9 @@ impl Index {
         let family = family::join(t, seq, &s.meta.id, &partners)?;
         self.postings_mut()
             .insert(seq, &s.record.band_keys, &s.record.anchors);
+        if let Some(v) = s.vector {
+            self.vectors_mut().insert(seq, v);
+        }
         staged.push((seq, s.record.band_keys, s.record.anchors));
         Ok(Added {
             id: s.meta.id,
@@ -254,8 +294,12 @@ impl Index {
 
     /// Matches a document against the index without storing it.
     pub fn query(&self, doc: Document) -> Result<Vec<Pair>, IndexError> {
-        let s = self.sketcher.sketch(doc)?;
-        let found = candidates(&self.postings(), &self.sketcher.params, &s.record);
+        let mut s = self.sketcher.sketch(doc)?;
+        if let Some(m) = &self.meaning {
+            let day = s.meta.date.as_deref().and_then(unspun_cluster::day_number);
+            s.vector = Some(DocVector::of(m, &s.text, &s.record.kept, day));
+        }
+        let found = self.candidates_of(&s);
         let txn = self.db.begin_read()?;
         let (docs, texts, sketches) = (
             txn.open_table(DOCS)?,
@@ -270,9 +314,10 @@ impl Index {
                 loaded.push(l);
             }
         }
-        let verified = verify(&loaded, &s, &self.sketcher.params.thresholds);
+        let verified = self.verify(&loaded, &s)?;
         Ok(verified
             .into_iter()
+            .filter(|(_, c)| c.relation != unspun_compare::Relation::Unrelated)
             .map(|(i, c)| Pair {
                 a: loaded[i].meta.id.clone(),
                 b: s.meta.id.clone(),
@@ -305,6 +350,39 @@ impl Index {
 
     pub(crate) fn postings_mut(&self) -> RwLockWriteGuard<'_, Postings> {
         self.postings.write().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub(crate) fn vectors_mut(&self) -> RwLockWriteGuard<'_, Vectors> {
+        self.vectors.write().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Stored documents that may relate to `s`: by shingles, and with the
+    /// meaning layer its nearest neighbours by meaning too; ascending.
+    fn candidates_of(&self, s: &Sketched) -> Vec<u32> {
+        let mut found = candidates(&self.postings(), &self.sketcher.params, &s.record);
+        if let (Some(_), Some(v)) = (&self.meaning, &s.vector) {
+            let vectors = self.vectors.read().unwrap_or_else(|p| p.into_inner());
+            found.extend(vectors.neighbours(v, &found));
+            found.sort_unstable();
+        }
+        found
+    }
+
+    /// Verifies `s` against each loaded document, the meaning layer on for
+    /// the pairs close enough in meaning (as `unspun scan` decides).
+    fn verify(&self, loaded: &[Loaded], s: &Sketched) -> Result<Vec<Verified>, IndexError> {
+        let vectors = self.vectors.read().unwrap_or_else(|p| p.into_inner());
+        let close = |seq: u32| match (&s.vector, vectors.get(seq)) {
+            (Some(x), Some(y)) => x.cosine(y) >= crate::meaning::MIN_COSINE,
+            _ => false,
+        };
+        verify(
+            loaded,
+            s,
+            &self.sketcher.params.thresholds,
+            self.meaning.as_deref(),
+            &close,
+        )
     }
 }
 
@@ -356,6 +434,21 @@ fn init_or_check(db: &Database, dir: &Path, params: &SketchParams) -> Result<(),
             Ok(())
         }
     }
+}
+
+/// Document vectors from the stored ones.
+fn load_vectors(db: &Database) -> Result<Vectors, IndexError> {
+    let txn = db.begin_read()?;
+    let table = txn.open_table(VECTORS)?;
+    let mut out = Vectors::default();
+    for row in table.iter()? {
+        let (seq, bytes) = row?;
+        let seq = seq.value();
+        let v = DocVector::decode(bytes.value())
+            .ok_or_else(|| IndexError::Corrupt(format!("vector of document #{seq}")))?;
+        out.insert(seq, v);
+    }
+    Ok(out)
 }
 
 /// Postings from every stored sketch.

@@ -32,11 +32,13 @@ mod error;
 mod family;
 mod index;
 mod match_;
+pub mod meaning;
 pub mod postings;
 mod read;
 mod remove;
 pub mod schema;
 pub mod sketch;
+mod stories;
 mod tables;
 mod views;
 

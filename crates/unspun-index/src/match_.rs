@@ -1,12 +1,20 @@
 //! Candidates from the postings, then exact verification: the same criteria
 //! as `unspun scan`'s candidate and verify passes, for one new document.
 
+use crate::error::IndexError;
 use crate::postings::Postings;
 use crate::schema::{DocMeta, SketchRecord};
 use crate::sketch::{SketchParams, Sketched};
 use rayon::prelude::*;
 use std::collections::HashMap;
-use unspun_compare::{compare, Comparison, PairContext, Prepared, Relation, Thresholds};
+use unspun_cluster::NEAR_MISS_STORY;
+use unspun_compare::{
+    compare_with_meaning, Comparison, Meaning, PairContext, Prepared, Relation, Thresholds,
+};
+
+/// A compared pair: index into the loaded documents, and the comparison
+/// (related, or a near miss that counts only toward stories).
+pub(crate) type Verified = (usize, Comparison);
 
 /// A stored document loaded for comparison.
 #[derive(Debug)]
@@ -69,13 +77,16 @@ pub(crate) fn candidates(
     out
 }
 
-/// Compares each loaded document (as side `a`) with the new one (side `b`);
-/// keeps related pairs as (index into `loaded`, comparison), in order.
+/// Compares each loaded document (as side `a`) with the new one (side `b`),
+/// with the meaning layer where `close(seq)`; keeps related pairs and near
+/// misses (unrelated, story score at least [`NEAR_MISS_STORY`]), in order.
 pub(crate) fn verify(
     loaded: &[Loaded],
     new: &Sketched,
     th: &Thresholds,
-) -> Vec<(usize, Comparison)> {
+    meaning: Option<&Meaning>,
+    close: &(dyn Fn(u32) -> bool + Sync),
+) -> Result<Vec<Verified>, IndexError> {
     let prep_b = Prepared::from_tokens(&new.text, new.tokens.clone());
     let one = |(i, l): (usize, &Loaded)| {
         let prep_a = Prepared::new(&l.text, &l.sketch.kept);
@@ -83,13 +94,22 @@ pub(crate) fn verify(
             date_a: l.meta.date.as_deref(),
             date_b: new.meta.date.as_deref(),
         };
-        let c = compare(&prep_a, &prep_b, ctx, th);
-        (c.relation != Relation::Unrelated).then_some((i, c))
+        let m = meaning.filter(|_| close(l.seq));
+        let c = compare_with_meaning(&prep_a, &prep_b, ctx, th, m)
+            .map_err(|e| IndexError::Meaning(e.to_string()))?;
+        let keep = c.relation != Relation::Unrelated
+            || c.scores.story.is_some_and(|s| s >= NEAR_MISS_STORY);
+        Ok(keep.then_some((i, c)))
     };
     // Threads pay off only with several candidates.
-    if loaded.len() > 2 {
-        loaded.par_iter().enumerate().filter_map(one).collect()
+    let all: Vec<Result<Option<Verified>, IndexError>> = if loaded.len() > 2 {
+        loaded.par_iter().enumerate().map(one).collect()
     } else {
-        loaded.iter().enumerate().filter_map(one).collect()
+        loaded.iter().enumerate().map(one).collect()
+    };
+    let mut out = Vec::new();
+    for r in all {
+        out.extend(r?);
     }
+    Ok(out)
 }

@@ -1,4 +1,5 @@
-//! Removing a document: its records, pairs and postings; its family regrouped.
+//! Removing a document: its records, pairs, links, vector and postings; its
+//! family regrouped (its stories follow from the links that remain).
 
 use crate::error::IndexError;
 use crate::family;
@@ -29,6 +30,15 @@ impl Index {
                 .and_then(|g| SketchRecord::decode(g.value()))
                 .unwrap_or_default();
             bump(&mut t.meta, KEY_DOCS, -1)?;
+            t.vectors.remove(seq)?;
+            let mut linked: Vec<u32> = Vec::new();
+            for e in t.links.range((seq, 0)..=(seq, u32::MAX))? {
+                linked.push(e?.0.value().1);
+            }
+            for other in linked {
+                t.links.remove((seq, other))?;
+                t.links.remove((other, seq))?;
+            }
             // Pairs are regrouped from what remains, so the family goes first.
             family::leave(&mut t, seq)?;
             let mut gone: Vec<(u32, u32)> = Vec::new();
@@ -53,6 +63,7 @@ impl Index {
         let (seq, sketch) = sketch;
         self.postings_mut()
             .remove(seq, &sketch.band_keys, &sketch.anchors);
+        self.vectors_mut().remove(seq);
         Ok(())
     }
 }

@@ -20,13 +20,15 @@
 //! | `family_members` | (root, member) → () |
 //! | `families` | root → smallest member id (the family id is its hash) |
 //! | `family_names` | family id → root |
+//! | `vectors` | seq → day (i64 LE, `i64::MIN` when unknown) + 384 × i8 document vector (with the meaning layer) |
+//! | `links` | (seq, seq) → story weight, both directions: every related pair and near miss (see [`crate::Index::stories`]) |
 
 use redb::TableDefinition;
 use serde::{Deserialize, Serialize};
 use unspun_text::Span;
 
 /// Bump on any change to tables, records or sketch semantics.
-pub const FORMAT_VERSION: u64 = 1;
+pub const FORMAT_VERSION: u64 = 2;
 
 pub const META: TableDefinition<&str, u64> = TableDefinition::new("meta");
 pub const PARAMS: TableDefinition<&str, &str> = TableDefinition::new("params");
@@ -40,6 +42,8 @@ pub const FAMILY_OF: TableDefinition<u32, u32> = TableDefinition::new("family_of
 pub const FAMILY_MEMBERS: TableDefinition<(u32, u32), ()> = TableDefinition::new("family_members");
 pub const FAMILIES: TableDefinition<u32, &str> = TableDefinition::new("families");
 pub const FAMILY_NAMES: TableDefinition<&str, u32> = TableDefinition::new("family_names");
+pub const VECTORS: TableDefinition<u32, &[u8]> = TableDefinition::new("vectors");
+pub const LINKS: TableDefinition<(u32, u32), f64> = TableDefinition::new("links");
 
 pub const KEY_FORMAT: &str = "format_version";
 pub const KEY_NEXT_SEQ: &str = "next_seq";

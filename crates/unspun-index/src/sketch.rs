@@ -78,6 +78,8 @@ pub(crate) struct Sketched {
     pub record: SketchRecord,
     /// Content tokens, for preparing the comparison without tokenizing again.
     pub tokens: Vec<Token>,
+    /// The document vector, with the meaning layer.
+    pub vector: Option<crate::meaning::DocVector>,
 }
 
 impl Sketcher {
@@ -132,6 +134,7 @@ impl Sketcher {
             text: doc.text,
             record,
             tokens: cleaned.tokens,
+            vector: None,
         })
     }
 }

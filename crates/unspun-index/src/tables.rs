@@ -18,6 +18,8 @@ pub(crate) struct Tables<'t> {
     pub family_members: Table<'t, (u32, u32), ()>,
     pub families: Table<'t, u32, &'static str>,
     pub family_names: Table<'t, &'static str, u32>,
+    pub vectors: Table<'t, u32, &'static [u8]>,
+    pub links: Table<'t, (u32, u32), f64>,
 }
 
 impl<'t> Tables<'t> {
@@ -34,6 +36,8 @@ impl<'t> Tables<'t> {
             family_members: txn.open_table(FAMILY_MEMBERS)?,
             families: txn.open_table(FAMILIES)?,
             family_names: txn.open_table(FAMILY_NAMES)?,
+            vectors: txn.open_table(VECTORS)?,
+            links: txn.open_table(LINKS)?,
         })
     }
 }

@@ -74,6 +74,22 @@ pub struct FeedItem {
     pub matches: Vec<MatchBrief>,
 }
 
+/// A story: documents reporting one event (copies, rewrites, independent
+/// reports), two or more.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoryView {
+    /// `s-` and a hash of the smallest member id, as `unspun scan` names it.
+    pub id: String,
+    pub size: usize,
+    /// Ids in the order they were added.
+    pub members: Vec<String>,
+    /// Mean story weight over all member pairs (1: all copies).
+    pub cohesion: f64,
+    /// Pairs among the members (filled by [`crate::Index::story`] only).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pairs: Vec<Pair>,
+}
+
 /// A copy family (two or more documents joined by copy relations).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FamilyView {

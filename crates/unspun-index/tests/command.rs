@@ -10,7 +10,7 @@ use unspun_ingest::InputOptions;
 
 fn run(dir: &std::path::Path, cmd: IndexCommand) -> (unspun_index::CommandOutcome, Vec<Value>) {
     let mut out = Vec::new();
-    let outcome = run_index_command(dir, cmd, &mut out).unwrap();
+    let outcome = run_index_command(dir, cmd, None, &mut out).unwrap();
     let text = String::from_utf8(out).unwrap();
     let lines = serde_json::Deserializer::from_str(&text)
         .into_iter::<Value>()
@@ -30,7 +30,7 @@ fn add_query_stats_remove() {
         batch: 2,
     };
 
-    let err = run_index_command(&idx, IndexCommand::Stats, &mut Vec::new()).unwrap_err();
+    let err = run_index_command(&idx, IndexCommand::Stats, None, &mut Vec::new()).unwrap_err();
     assert!(matches!(err, IndexError::Missing(_)), "{err}");
 
     let (outcome, lines) = run(&idx, add());

@@ -7,10 +7,9 @@ use crate::convert::{record_to_py, spans_from_flat};
 use pyo3::prelude::*;
 use std::collections::BTreeMap;
 use unspun_cluster::provenance::derives;
-use unspun_cluster::SharedText;
 use unspun_cluster::{derive_pair, drop_siblings, original, Derivation, DocMeta, Outlets, Profile};
+use unspun_cluster::{story_weight, SharedText};
 use unspun_compare::Relation;
-use unspun_scan::analysis::story_weight;
 use unspun_scan::{day_number, EdgeRecord, ScanOptions};
 use unspun_text::Span;
 

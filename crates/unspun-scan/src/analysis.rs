@@ -9,14 +9,10 @@ use unspun_cluster::{
     claims, derive, edges_by_group, original, stories, Claim, Derivation, DocMeta, SharedText,
     Story, StoryEdge, StoryParams, TextOf,
 };
-use unspun_compare::{Meaning, Relation};
+use unspun_compare::Meaning;
 use unspun_text::Span;
 
-/// Unrelated pairs whose story probability is at least this still count,
-/// at their weight, toward stories: the story score of two reports of one
-/// event often falls just short of one half, and average linkage needs to
-/// know that they are close, not only that they are not a pair.
-pub const NEAR_MISS_STORY: f64 = 0.3;
+pub use unspun_cluster::{story_weight, NEAR_MISS_STORY};
 
 /// What pass 6 found.
 #[derive(Debug, Default)]
@@ -42,20 +38,6 @@ pub struct AnalysisOptions {
     /// Stories with more documents get no claim matrix (its cost is
     /// quadratic in documents).
     pub claim_max_docs: usize,
-}
-
-/// The weight a pair gives to "same story": 1 for a copy, at least 0.95
-/// for a paraphrase, 0.9 for reuse, 0.5 for same_story, else its story
-/// probability.
-pub fn story_weight(relation: Relation, story: Option<f64>) -> f64 {
-    let story = story.unwrap_or(0.0);
-    match relation {
-        r if r.is_copy() => 1.0,
-        Relation::Paraphrase => story.max(0.95),
-        Relation::Reuse => story.max(0.9),
-        Relation::SameStory => story.max(0.5),
-        _ => story,
-    }
 }
 
 pub fn analyse(

@@ -203,14 +203,7 @@ fn within_days(a: Option<&str>, b: Option<&str>, days: i64) -> bool {
     }
 }
 
-/// Days since 0000-03-01 of a `YYYY-MM-DD` date (civil calendar).
-pub fn day_number(date: &str) -> Option<i64> {
-    let y: i64 = date.get(0..4)?.parse().ok()?;
-    let m: i64 = date.get(5..7)?.parse().ok()?;
-    let d: i64 = date.get(8..10)?.parse().ok()?;
-    let (y, m) = if m <= 2 { (y - 1, m + 9) } else { (y, m - 3) };
-    Some(365 * y + y / 4 - y / 100 + y / 400 + (153 * m + 2) / 5 + d)
-}
+pub use unspun_cluster::day_number;
 
 /// Candidate groups (pairs sharing their first document) per verify block:
 /// the full-model sentences of a block are embedded together, and stay in

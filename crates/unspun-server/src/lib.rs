@@ -43,6 +43,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("DELETE", "/v1/documents/{id}"),
     ("GET", "/v1/documents/{id}/matches"),
     ("POST", "/v1/query"),
+    ("GET", "/v1/families"),
+    ("GET", "/v1/families/{id}"),
     ("GET", "/v1/stories"),
     ("GET", "/v1/stories/{id}"),
     ("GET", "/v1/compare"),
@@ -59,6 +61,8 @@ pub struct ServerConfig {
     pub body_limit: usize,
     /// Longest a request may take before a 503.
     pub timeout: Duration,
+    /// The meaning layer for added documents (paraphrase, same_story).
+    pub meaning: Option<Arc<unspun_compare::Meaning>>,
 }
 
 impl Default for ServerConfig {
@@ -68,6 +72,7 @@ impl Default for ServerConfig {
             token: None,
             body_limit: 16 << 20,
             timeout: Duration::from_secs(30),
+            meaning: None,
         }
     }
 }
@@ -115,6 +120,8 @@ pub fn router(state: AppState, cfg: &ServerConfig) -> Router {
         )
         .route("/v1/documents/{id}/matches", get(routes::matches))
         .route("/v1/query", post(routes::query_documents))
+        .route("/v1/families", get(routes::families))
+        .route("/v1/families/{id}", get(routes::family))
         .route("/v1/stories", get(routes::stories))
         .route("/v1/stories/{id}", get(routes::story))
         .route("/v1/compare", get(routes::compare))
@@ -179,6 +186,10 @@ pub async fn serve(
     let index = tokio::task::spawn_blocking(move || Index::open(dir))
         .await
         .map_err(|e| ServerError::Io(std::io::Error::other(e.to_string())))??;
+    let index = match &cfg.meaning {
+        Some(m) => index.with_meaning(m.clone()),
+        None => index,
+    };
     let listener = tokio::net::TcpListener::bind(cfg.addr)
         .await
         .map_err(|source| ServerError::Bind {

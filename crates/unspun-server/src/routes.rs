@@ -297,15 +297,42 @@ pub struct PageParams {
     limit: Option<usize>,
 }
 
-/// Until stories (same-event groups) exist, a story is a copy family.
-const STORY_NOTE: &str = "stories are copy families for now: documents joined by duplicate, near_duplicate or containment relations";
+pub async fn families(
+    State(state): State<AppState>,
+    Query(p): Query<PageParams>,
+) -> Result<Json<Value>, ApiError> {
+    let (offset, limit) = (p.offset.unwrap_or(0), p.limit.unwrap_or(50).clamp(1, 1000));
+    let families = read(&state, move |i| i.families(offset, limit)).await?;
+    Ok(Json(json!({ "families": families, "offset": offset })))
+}
+
+pub async fn family(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let key = id.clone();
+    match read(&state, move |i| i.family(&key)).await? {
+        Some(f) => Ok(Json(f).into_response()),
+        None => Err(ApiError::not_found(format!("no family `{id}`"))),
+    }
+}
+
+/// What a story is, for clients reading the list.
+const STORY_NOTE: &str = "stories group documents that report one event (copies, rewrites, independent reports) by average linkage over their relations, as `unspun scan` does; computed from the stored relations when asked";
 
 pub async fn stories(
     State(state): State<AppState>,
     Query(p): Query<PageParams>,
 ) -> Result<Json<Value>, ApiError> {
     let (offset, limit) = (p.offset.unwrap_or(0), p.limit.unwrap_or(50).clamp(1, 1000));
-    let stories = read(&state, move |i| i.families(offset, limit)).await?;
+    let stories = read(&state, move |i| {
+        Ok(i.stories()?
+            .into_iter()
+            .skip(offset)
+            .take(limit)
+            .collect::<Vec<_>>())
+    })
+    .await?;
     Ok(Json(
         json!({ "stories": stories, "offset": offset, "note": STORY_NOTE }),
     ))
@@ -316,8 +343,8 @@ pub async fn story(
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     let key = id.clone();
-    match read(&state, move |i| i.family(&key)).await? {
-        Some(f) => Ok(Json(f).into_response()),
+    match read(&state, move |i| i.story(&key)).await? {
+        Some(s) => Ok(Json(s).into_response()),
         None => Err(ApiError::not_found(format!("no story `{id}`"))),
     }
 }

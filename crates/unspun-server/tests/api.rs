@@ -56,10 +56,30 @@ fn seeds_posted_one_by_one_are_matched_stored_and_browsable() {
     let m = get(srv.addr, &format!("/v1/documents/{}/matches", enc(b))).json();
     assert!(m["pairs"].as_array().unwrap().iter().any(|p| p["a"] == a));
 
+    let fam = get(srv.addr, &format!("/v1/families/{family}")).json();
+    assert!(fam["members"].as_array().unwrap().iter().any(|x| x == a));
+    assert!(!fam["pairs"].as_array().unwrap().is_empty());
+    let families = get(srv.addr, "/v1/families").json();
+    assert!(families["families"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["id"] == family.as_str()));
+
+    // Stories: the copies and the seeds that quote the BBC report are one.
     let stories = get(srv.addr, "/v1/stories").json();
-    assert!(stories["note"].as_str().unwrap().contains("copy families"));
-    let story = get(srv.addr, &format!("/v1/stories/{family}")).json();
-    assert!(story["members"].as_array().unwrap().iter().any(|x| x == a));
+    assert!(stories["note"].as_str().unwrap().contains("one event"));
+    let with_a: Vec<&serde_json::Value> = stories["stories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["members"].as_array().unwrap().iter().any(|x| x == a))
+        .collect();
+    assert_eq!(with_a.len(), 1, "{stories}");
+    let id = with_a[0]["id"].as_str().unwrap();
+    assert!(id.starts_with("s-"));
+    let story = get(srv.addr, &format!("/v1/stories/{id}")).json();
+    assert!(story["members"].as_array().unwrap().len() >= 3, "{story}");
     assert!(!story["pairs"].as_array().unwrap().is_empty());
 
     let c = get(srv.addr, &format!("/v1/compare?a={}&b={}", enc(a), enc(b))).json();
@@ -190,7 +210,8 @@ fn errors_are_json_with_the_right_status() {
             404,
             "not in the index",
         ),
-        (get(srv.addr, "/v1/stories/f-000"), 404, "no story"),
+        (get(srv.addr, "/v1/stories/s-000"), 404, "no story"),
+        (get(srv.addr, "/v1/families/f-000"), 404, "no family"),
         (
             get(srv.addr, "/v1/compare?a=x"),
             400,

@@ -136,10 +136,10 @@ fn the_page_shows_the_feed_a_story_and_a_side_by_side_compare() {
     assert!(feed.contains("class=\"badge reuse\""), "no reuse badge");
     assert!(feed.contains("6 documents"), "no status line");
 
-    let story = dump_dom(&chromium, &format!("{base}#/story/{family}"));
+    let story = dump_dom(&chromium, &format!("{base}#/family/{family}"));
     assert!(
         story.contains("id=\"matrix\""),
-        "story not rendered:\n{story}"
+        "family not rendered:\n{story}"
     );
     assert!(story.contains(bbc) && story.contains("republished"));
     assert!(
@@ -147,6 +147,24 @@ fn the_page_shows_the_feed_a_story_and_a_side_by_side_compare() {
             || story.contains("badge duplicate")
             || story.contains("badge near_duplicate")
     );
+
+    // The story of the BBC report: its copy and the seeds that quote it.
+    let stories = common::get(srv.addr, "/v1/stories").json();
+    let story_id = stories["stories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["members"].as_array().unwrap().iter().any(|x| x == bbc))
+        .and_then(|s| s["id"].as_str())
+        .expect("the BBC report is in a story")
+        .to_string();
+    let story_url = format!("{base}#/story/{story_id}");
+    let page = dump_dom(&chromium, &story_url);
+    assert!(
+        page.contains("reporting one event") && page.contains("id=\"matrix\""),
+        "story not rendered:\n{page}"
+    );
+    assert!(page.contains(bbc) && page.contains(seeds[1]["id"].as_str().unwrap()));
 
     let compare_url = format!(
         "{base}#/compare/{}/{}",
@@ -171,7 +189,8 @@ fn the_page_shows_the_feed_a_story_and_a_side_by_side_compare() {
     for (url, name) in [
         (base.clone(), "feed.png"),
         (compare_url, "compare.png"),
-        (format!("{base}#/story/{family}"), "story.png"),
+        (format!("{base}#/family/{family}"), "family.png"),
+        (story_url, "story.png"),
     ] {
         let path = screenshot(&chromium, &url, name);
         eprintln!("screenshot: {}", path.display());

@@ -1,0 +1,89 @@
+//! With the meaning layer, an index fed the seeds one by one finds the
+//! paraphrase and same-story pairs and the story a batch scan finds.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use unspun_compare::Meaning;
+use unspun_index::{meaning, Index};
+use unspun_scan::{scan_documents_with_meaning, Quiet, ScanOptions};
+
+#[test]
+fn the_index_uses_scans_meaning_defaults() {
+    let o = ScanOptions::default();
+    assert_eq!(meaning::MIN_COSINE, o.meaning_min_cosine);
+    assert_eq!(meaning::NEIGHBOURS, o.meaning_neighbours);
+    assert_eq!(meaning::WINDOW_DAYS, o.story_window_days);
+}
+
+#[test]
+fn seeds_added_one_by_one_match_a_batch_scan_with_meaning() {
+    let m = Arc::new(Meaning::load(None).expect("the model (fetched on first use)"));
+    let docs = common::seeds();
+    let scan = scan_documents_with_meaning(docs.clone(), &ScanOptions::default(), Some(&m), &Quiet)
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let index = Index::open(dir.path()).unwrap().with_meaning(m.clone());
+    let mut from_index = BTreeMap::new();
+    for d in docs {
+        for p in index.add(d).unwrap().pairs {
+            from_index.insert(
+                (p.a.clone(), p.b.clone()),
+                serde_json::to_value(&p).unwrap(),
+            );
+        }
+    }
+    let from_scan: BTreeMap<_, _> = scan
+        .pairs
+        .iter()
+        .map(|p| ((p.a.clone(), p.b.clone()), serde_json::to_value(p).unwrap()))
+        .collect();
+    assert_eq!(
+        from_index.keys().collect::<Vec<_>>(),
+        from_scan.keys().collect::<Vec<_>>()
+    );
+    // The model's vectors differ in the last digits with the batch they
+    // were computed in (padding): meaning scores agree to 1e-3, the rest
+    // exactly.
+    for (k, v) in &from_scan {
+        let mut got = from_index[k].clone();
+        let mut want = v.clone();
+        for score in ["semantic", "story"] {
+            let (x, y) = (got["scores"][score].take(), want["scores"][score].take());
+            match (x.as_f64(), y.as_f64()) {
+                (Some(x), Some(y)) => assert!((x - y).abs() < 1e-3, "{score} of {k:?}: {x} vs {y}"),
+                _ => assert_eq!(x, y, "{score} of {k:?}"),
+            }
+        }
+        assert_eq!(got, want, "pair {k:?} differs");
+    }
+    let relation = |a: &str, b: &str| {
+        from_index
+            .iter()
+            .find(|((x, y), _)| x.starts_with(a) && y.starts_with(b))
+            .map(|(_, v)| v["relation"].as_str().unwrap().to_string())
+    };
+    assert_eq!(relation("000", "002").as_deref(), Some("paraphrase"));
+    assert_eq!(relation("001", "002").as_deref(), Some("reuse"));
+    assert_eq!(relation("003", "004").as_deref(), Some("same_story"));
+
+    // One story of all five, with the scan's id and cohesion.
+    let stories = index.stories().unwrap();
+    assert_eq!(stories.len(), 1, "{stories:?}");
+    assert_eq!(stories.len(), scan.stories.len());
+    assert_eq!(stories[0].id, scan.stories[0].id);
+    assert_eq!(stories[0].members, scan.stories[0].members);
+    assert!((stories[0].cohesion - scan.stories[0].cohesion).abs() < 1e-3);
+    let one = index.story(&stories[0].id).unwrap().unwrap();
+    assert_eq!(one.pairs.len(), from_index.len());
+
+    // Removing the BBC report takes its links along; the rest stays one story.
+    index.remove(&scan.documents[2].id).unwrap();
+    let after = index.stories().unwrap();
+    assert_eq!(after.len(), 1);
+    assert_eq!(after[0].size, 4);
+    index.check().unwrap();
+}
