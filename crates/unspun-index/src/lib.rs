@@ -23,6 +23,17 @@
 //!   readers, each on its own snapshot.
 //! - Families: copy relations group documents into families, updated on
 //!   every add and regrouped on remove; ids are batch scan's.
+//! - Meaning ([`Index::with_meaning`]): each added document gets the fast
+//!   tier's document vector (stored, 392 bytes); its nearest stored
+//!   neighbours in meaning (at most 5, cosine ≥ 0.45, within 7 days: scan's
+//!   defaults) join its candidates, and pairs close in meaning are compared
+//!   with the meaning layer (paraphrase, same_story), as scan does. Search
+//!   is exhaustive over the stored vectors (about 80 MB and tens of ms at
+//!   200,000 documents); only the meaning path pays it.
+//! - Stories ([`Index::stories`]): every related pair and near miss is kept
+//!   as a link with its story weight; stories are built from the links when
+//!   asked, by scan's average linkage, so they equal a batch run over the
+//!   same links (ids included) however the documents arrived.
 
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
