@@ -1,0 +1,79 @@
+//! `unspun index add|query|stats` with the meaning layer (the default): the
+//! spun rewrite is found as a paraphrase of the BBC report as it arrives.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod util;
+
+use util::{seed_path, seeds_dir, Fixture};
+
+fn lines(stdout: &str) -> Vec<serde_json::Value> {
+    stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+#[test]
+fn seeds_added_to_an_index_are_matched_by_meaning_and_queried() {
+    let fx = Fixture::new();
+    let seeds = seeds_dir();
+    let run = fx.run(&[
+        "index".as_ref(),
+        "add".as_ref(),
+        "--index".as_ref(),
+        "idx".as_ref(),
+        seeds.as_os_str(),
+    ]);
+    run.assert_code(0);
+    let added = lines(&run.stdout);
+    assert_eq!(added.len(), 5);
+    let relations: Vec<(String, String, String)> = added
+        .iter()
+        .flat_map(|d| d["pairs"].as_array().unwrap().clone())
+        .map(|p| {
+            let s = |k: &str| p[k].as_str().unwrap()[..3].to_string();
+            (s("a"), s("b"), s("relation"))
+        })
+        .collect();
+    assert!(
+        relations.contains(&("000".into(), "002".into(), "par".into())),
+        "{relations:?}"
+    );
+    assert!(
+        relations.contains(&("003".into(), "004".into(), "sam".into())),
+        "{relations:?}"
+    );
+
+    // A query neither stores nor changes anything.
+    let bbc = seed_path("002");
+    let q = fx.run(&[
+        "index".as_ref(),
+        "query".as_ref(),
+        "--index".as_ref(),
+        "idx".as_ref(),
+        bbc.as_os_str(),
+    ]);
+    q.assert_code(0);
+    let hits = lines(&q.stdout);
+    assert!(hits[0]["pairs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|p| p["relation"] == "duplicate"));
+    let stats = fx.run(&["index", "stats", "--index", "idx"]);
+    stats.assert_code(0);
+    let stats: serde_json::Value = serde_json::from_str(&stats.stdout).unwrap();
+    assert_eq!(stats["documents"], 5, "{stats}");
+
+    // Lexical only: no paraphrase, no same_story.
+    let run = fx.run(&[
+        "index".as_ref(),
+        "add".as_ref(),
+        "--index".as_ref(),
+        "lex".as_ref(),
+        seeds.as_os_str(),
+        "--no-meaning".as_ref(),
+    ]);
+    run.assert_code(0);
+    assert!(!run.stdout.contains("\"paraphrase\"") && !run.stdout.contains("\"same_story\""));
+}
