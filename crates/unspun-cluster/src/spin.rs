@@ -17,16 +17,35 @@ use unspun_text::{tokenize, Span};
 
 static WORD_FREQ: &str = include_str!("../data/word_freq.txt");
 
-struct Frequencies {
-    counts: HashMap<u64, u32>,
-    total: f64,
+/// Token hashes are already well mixed: they need no second hash.
+#[derive(Default)]
+struct TokenHasher(u64);
+
+impl std::hash::Hasher for TokenHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8) | u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
 }
 
-fn frequencies() -> &'static Frequencies {
-    static TABLE: OnceLock<Frequencies> = OnceLock::new();
+/// Surprisal (bits) of every listed word, and of a word never seen.
+struct Rarities {
+    bits: HashMap<u64, f64, std::hash::BuildHasherDefault<TokenHasher>>,
+    unseen: f64,
+}
+
+fn rarities() -> &'static Rarities {
+    static TABLE: OnceLock<Rarities> = OnceLock::new();
     TABLE.get_or_init(|| {
-        let mut counts = HashMap::new();
-        let mut total = 0.0;
+        let mut counts: Vec<(u64, u32)> = Vec::new();
+        let mut total: f64 = 0.0;
         for line in WORD_FREQ.lines() {
             if let Some(n) = line.strip_prefix("# tokens ") {
                 total = n.trim().parse().unwrap_or(0.0);
@@ -34,12 +53,19 @@ fn frequencies() -> &'static Frequencies {
             }
             let mut parts = line.split(' ');
             if let (Some(word), Some(Ok(n))) = (parts.next(), parts.next().map(str::parse::<u32>)) {
-                counts.entry(word_hash(word)).or_insert(n);
+                counts.push((word_hash(word), n));
             }
         }
-        Frequencies {
-            counts,
-            total: f64::max(total, 1.0),
+        let total = f64::max(total, 1.0);
+        let surprisal = |n: f64| (total / n.max(0.5)).log2();
+        let mut bits = HashMap::default();
+        for (hash, n) in counts {
+            // The first listing of a word counts (as before: or_insert).
+            bits.entry(hash).or_insert_with(|| surprisal(f64::from(n)));
+        }
+        Rarities {
+            bits,
+            unseen: surprisal(0.0),
         }
     })
 }
@@ -47,9 +73,8 @@ fn frequencies() -> &'static Frequencies {
 /// Surprisal in bits of a word (by token hash); an unseen word counts as
 /// seen half a time.
 pub fn rarity(hash: u64) -> f64 {
-    let f = frequencies();
-    let n = f.counts.get(&hash).copied().unwrap_or(0) as f64;
-    (f.total / n.max(0.5)).log2()
+    let r = rarities();
+    r.bits.get(&hash).copied().unwrap_or(r.unseen)
 }
 
 /// How the words two aligned texts do not share compare in rarity.
