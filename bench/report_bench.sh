@@ -13,6 +13,7 @@ cd "$(dirname "$0")/.."
 DOCS=${DOCS:-10000}
 FLAGS=${FLAGS:-}
 WORK=${WORK:-$(mktemp -d)}
+mkdir -p "$WORK"
 command -v chromium >/dev/null || bash scripts/setup-browser.sh
 cargo build --release -q -p unspun-cli
 corpus=$WORK/corpus_${DOCS}.jsonl
