@@ -13,7 +13,7 @@
 
 use crate::attribution::Outlets;
 use crate::evidence::{evidence, side_spans, DocMeta, Evidence, Profile, Side};
-use crate::spin::spin;
+use crate::spin::{spin_of, SpinText};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use unspun_compare::{Passage, Relation, Scores};
@@ -85,17 +85,22 @@ pub fn derive(
         .map(|group| {
             let a = group[0].a;
             let text_a = text(a)?;
+            let spin_a = SpinText::of(&text_a);
+            let side_a = |pa| (&docs[a as usize], pa, text_a.as_str());
             let mut out = Vec::new();
             for p in group.iter() {
                 let text_b = text(p.b)?;
                 let (Some(pa), Some(pb)) = (profiles.get(&a), profiles.get(&p.b)) else {
                     continue;
                 };
-                let sides = (
-                    (&docs[a as usize], pa, text_a.as_str()),
-                    (&docs[p.b as usize], pb, text_b.as_str()),
-                );
-                out.extend(derive_pair(p, sides.0, sides.1, &outlets));
+                let side_b = (&docs[p.b as usize], pb, text_b.as_str());
+                let spin_b = SpinText::of(&text_b);
+                out.extend(derive_read(
+                    p,
+                    (side_a(pa), &spin_a),
+                    (side_b, &spin_b),
+                    &outlets,
+                ));
             }
             Ok(out)
         })
@@ -129,6 +134,17 @@ pub fn derive_pair(
     b: PairSide,
     outlets: &Outlets,
 ) -> Option<Derivation> {
+    derive_read(p, (a, &SpinText::of(a.2)), (b, &SpinText::of(b.2)), outlets)
+}
+
+/// [`derive_pair`] with each side's text already read for spin (a text in
+/// many pairs is read once).
+fn derive_read(
+    p: &SharedText,
+    (a, spin_a): (PairSide, &SpinText),
+    (b, spin_b): (PairSide, &SpinText),
+    outlets: &Outlets,
+) -> Option<Derivation> {
     let sa = Side {
         meta: a.0,
         profile: a.1,
@@ -143,7 +159,7 @@ pub fn derive_pair(
         shared: side_spans(p.passages, false),
         coverage: p.scores.coverage_b,
     };
-    let s = spin(a.2, b.2, p.passages);
+    let s = spin_of(spin_a, spin_b, p.passages);
     decide(p, evidence(&sa, &sb, p.relation, &s, outlets))
 }
 

@@ -166,31 +166,44 @@ fn mean_and_examples(words: &[(u64, &str)]) -> (f64, Vec<String>) {
     (mean, examples)
 }
 
-/// Sentence pairs of `a` and `b` that share most of their content words:
-/// copied sentences and light edits (their differing words are the edits).
-fn matched_sentences(text_a: &str, text_b: &str) -> Vec<(Span, Span)> {
-    let distinct = |w: Vec<(u64, &str)>| {
-        let mut h: Vec<u64> = w.into_iter().map(|x| x.0).collect();
+/// A text as spin reads it: its sentences and each one's words (as
+/// [`words`] gives them), computed once for all the pairs the text is in.
+pub struct SpinText<'t> {
+    text: &'t str,
+    sentences: Vec<Span>,
+    words: Vec<Words<'t>>,
+}
+
+impl<'t> SpinText<'t> {
+    pub fn of(text: &'t str) -> SpinText<'t> {
+        let sentences = sentences_in(text, 0..text.len());
+        let words = sentences.iter().map(|s| words(text, s.range())).collect();
+        SpinText {
+            text,
+            sentences,
+            words,
+        }
+    }
+}
+
+/// Sentence pairs (indices) of `a` and `b` that share most of their content
+/// words: copied sentences and light edits (their differing words are the
+/// edits).
+fn matched_sentences(a: &SpinText, b: &SpinText) -> Vec<(usize, usize)> {
+    let distinct = |w: &Words| {
+        let mut h: Vec<u64> = w.iter().map(|x| x.0).collect();
         h.dedup();
         h
     };
-    let sa: Vec<Span> = sentences_in(text_a, 0..text_a.len());
-    let sb: Vec<Span> = sentences_in(text_b, 0..text_b.len());
-    let wa: Vec<Vec<u64>> = sa
-        .iter()
-        .map(|s| distinct(words(text_a, s.range())))
-        .collect();
-    let wb: Vec<Vec<u64>> = sb
-        .iter()
-        .map(|s| distinct(words(text_b, s.range())))
-        .collect();
+    let wa: Vec<Vec<u64>> = a.words.iter().map(distinct).collect();
+    let wb: Vec<Vec<u64>> = b.words.iter().map(distinct).collect();
     let mut index: HashMap<u64, Vec<usize>> = HashMap::new();
     for (j, w) in wb.iter().enumerate() {
         for &h in w {
             index.entry(h).or_default().push(j);
         }
     }
-    let mut used = vec![false; sb.len()];
+    let mut used = vec![false; wb.len()];
     let mut out = Vec::new();
     for (i, w) in wa.iter().enumerate() {
         let mut shared: HashMap<usize, usize> = HashMap::new();
@@ -205,7 +218,7 @@ fn matched_sentences(text_a: &str, text_b: &str) -> Vec<(Span, Span)> {
             .max_by(|x, y| x.1.cmp(&y.1).then(y.0.cmp(&x.0)));
         if let Some((j, _)) = best {
             used[j] = true;
-            out.push((sa[i], sb[j]));
+            out.push((i, j));
         }
     }
     out
@@ -215,6 +228,11 @@ fn matched_sentences(text_a: &str, text_b: &str) -> Vec<(Span, Span)> {
 /// in sentences that share most of their words (copies, light edits) and in
 /// paraphrase passages (sentences rewritten word by word).
 pub fn spin(text_a: &str, text_b: &str, passages: &[Passage]) -> Spin {
+    spin_of(&SpinText::of(text_a), &SpinText::of(text_b), passages)
+}
+
+/// [`spin`] of texts already read.
+pub fn spin_of(a: &SpinText, b: &SpinText, passages: &[Passage]) -> Spin {
     let paraphrased: Vec<(Span, Span)> = passages
         .iter()
         .filter(|p| p.kind == PassageKind::Paraphrase)
@@ -225,14 +243,17 @@ pub fn spin(text_a: &str, text_b: &str, passages: &[Passage]) -> Spin {
             .iter()
             .any(|(a, _)| a.start <= s.start && s.end <= a.end)
     };
-    let mut regions: Vec<(Span, Span)> = matched_sentences(text_a, text_b)
-        .into_iter()
-        .filter(|(a, _)| !inside(a))
-        .collect();
-    regions.extend(paraphrased.iter().copied());
     let (mut only_a, mut only_b) = (Vec::new(), Vec::new());
-    for (ra, rb) in regions {
-        let (x, y) = differ(&words(text_a, ra.range()), &words(text_b, rb.range()));
+    for (i, j) in matched_sentences(a, b) {
+        if inside(&a.sentences[i]) {
+            continue;
+        }
+        let (x, y) = differ(&a.words[i], &b.words[j]);
+        only_a.extend(x);
+        only_b.extend(y);
+    }
+    for (ra, rb) in paraphrased {
+        let (x, y) = differ(&words(a.text, ra.range()), &words(b.text, rb.range()));
         only_a.extend(x);
         only_b.extend(y);
     }
