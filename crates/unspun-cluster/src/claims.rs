@@ -235,13 +235,7 @@ mod tests {
         }
         let pairs: Vec<SharedText> = compared
             .iter()
-            .map(|(a, b, c)| SharedText {
-                a: *a,
-                b: *b,
-                relation: c.relation,
-                scores: &c.scores,
-                passages: &c.passages,
-            })
+            .map(|(a, b, c)| SharedText::new(*a, *b, c))
             .collect();
         let read = |i: u32| -> std::io::Result<String> {
             owned

@@ -16,7 +16,7 @@ use crate::evidence::{evidence, side_spans, DocMeta, Evidence, Profile, Side};
 use crate::spin::{spin_of, SpinText};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
-use unspun_compare::{Passage, Relation, Scores};
+use unspun_compare::{Comparison, Passage, Relation, Scores};
 use unspun_text::Span;
 
 /// Reads document `i`'s text back (from the scan's spool, or memory).
@@ -36,6 +36,19 @@ pub struct SharedText<'a> {
     pub relation: Relation,
     pub scores: &'a Scores,
     pub passages: &'a [Passage],
+}
+
+impl<'a> SharedText<'a> {
+    /// Documents `a` and `b` as the comparison `c` found them.
+    pub fn new(a: u32, b: u32, c: &'a Comparison) -> SharedText<'a> {
+        SharedText {
+            a,
+            b,
+            relation: c.relation,
+            scores: &c.scores,
+            passages: &c.passages,
+        }
+    }
 }
 
 /// `to` was derived from `from`.
@@ -359,13 +372,7 @@ mod tests {
             let shared: Vec<SharedText> = self
                 .compared
                 .iter()
-                .map(|(a, b, c)| SharedText {
-                    a: *a,
-                    b: *b,
-                    relation: c.relation,
-                    scores: &c.scores,
-                    passages: &c.passages,
-                })
+                .map(|(a, b, c)| SharedText::new(*a, *b, c))
                 .collect();
             let read = |i: u32| Ok(self.texts[i as usize].clone());
             derive(&meta, &shared, &read).unwrap()

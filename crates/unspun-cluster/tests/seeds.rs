@@ -47,13 +47,7 @@ fn the_bbc_report_is_the_source_of_the_rewrite_and_of_the_quoting_piece() {
     }
     let shared: Vec<SharedText> = compared
         .iter()
-        .map(|(a, b, c)| SharedText {
-            a: *a,
-            b: *b,
-            relation: c.relation,
-            scores: &c.scores,
-            passages: &c.passages,
-        })
+        .map(|(a, b, c)| SharedText::new(*a, *b, c))
         .collect();
     let meta: Vec<DocMeta> = docs
         .iter()

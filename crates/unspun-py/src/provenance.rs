@@ -63,13 +63,7 @@ impl Provenance {
                 Profile::of(&a.1, &ma, &self.outlets),
                 Profile::of(&b.1, &mb, &self.outlets),
             );
-            let pair = SharedText {
-                a: 0,
-                b: 1,
-                relation: c.relation,
-                scores: &c.scores,
-                passages: &c.passages,
-            };
+            let pair = SharedText::new(0, 1, &c);
             let d = derive_pair(&pair, (&ma, &pa, &a.1), (&mb, &pb, &b.1), &self.outlets);
             (c, d)
         });

@@ -67,13 +67,7 @@ pub fn analyse(
 
     let shared: Vec<SharedText> = pairs
         .iter()
-        .map(|v| SharedText {
-            a: v.a,
-            b: v.b,
-            relation: v.comparison.relation,
-            scores: &v.comparison.scores,
-            passages: &v.comparison.passages,
-        })
+        .map(|v| SharedText::new(v.a, v.b, &v.comparison))
         .collect();
     let derivations = derive(&docs.meta, &shared, text)?;
 
