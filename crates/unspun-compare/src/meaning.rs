@@ -62,6 +62,28 @@ pub fn background() -> Vec<f32> {
     serde_json::from_str(BACKGROUND_JSON).unwrap_or_default()
 }
 
+/// A unit vector in `dim` signed bytes (×127, zero-padded): a document
+/// vector in 384 bytes.
+pub fn quantize(v: &[f32], dim: usize) -> Vec<i8> {
+    let mut q: Vec<i8> = v
+        .iter()
+        .take(dim)
+        .map(|x| (x * 127.0).round().clamp(-127.0, 127.0) as i8)
+        .collect();
+    q.resize(dim, 0);
+    q
+}
+
+/// Approximate cosine of two [`quantize`]d unit vectors.
+pub fn cosine_i8(a: &[i8], b: &[i8]) -> f32 {
+    let dot: i32 = a
+        .iter()
+        .zip(b)
+        .map(|(&x, &y)| i32::from(x) * i32::from(y))
+        .sum();
+    dot as f32 / (127.0 * 127.0)
+}
+
 /// `v` with the background direction projected out, unit length: what is
 /// left is what sets this text apart from news in general.
 pub fn center(v: &[f32], background: &[f32]) -> Vec<f32> {
@@ -115,6 +137,15 @@ impl Meaning {
             .iter()
             .map(|v| center(v, &self.background))
             .collect()
+    }
+
+    /// A document's vector: the fast tier over its content (`kept` spans of
+    /// `text`), centred. What candidates by meaning and the index compare.
+    pub fn document_vector(&self, text: &str, kept: &[unspun_text::Span]) -> Vec<f32> {
+        let content: Vec<&str> = kept.iter().filter_map(|s| text.get(s.range())).collect();
+        self.fast(&[content.join("\n").as_str()])
+            .pop()
+            .unwrap_or_default()
     }
 
     /// Fast-tier vectors as the table gives them (to build the background).

@@ -3,6 +3,7 @@
 //! neighbours of a new document among the stored ones, and the gate that
 //! decides which pairs the model looks at.
 
+use unspun_compare::meaning::{cosine_i8, quantize};
 use unspun_compare::Meaning;
 use unspun_text::Span;
 
@@ -27,34 +28,17 @@ pub struct DocVector {
 }
 
 impl DocVector {
-    /// The fast-tier vector of the content, centred.
+    /// The document's vector as `unspun scan` computes it.
     pub fn of(meaning: &Meaning, text: &str, kept: &[Span], day: Option<i64>) -> DocVector {
-        let content: Vec<&str> = kept.iter().filter_map(|s| text.get(s.range())).collect();
-        // `fast` gives vectors already centred (the background projected out).
-        let v = meaning
-            .fast(&[content.join("\n").as_str()])
-            .pop()
-            .unwrap_or_default();
-        let mut q: Vec<i8> = v
-            .iter()
-            .take(DIM)
-            .map(|x| (x * 127.0).round().clamp(-127.0, 127.0) as i8)
-            .collect();
-        q.resize(DIM, 0);
+        let v = meaning.document_vector(text, kept);
         DocVector {
             day,
-            v: q.into_boxed_slice(),
+            v: quantize(&v, DIM).into_boxed_slice(),
         }
     }
 
     pub fn cosine(&self, other: &DocVector) -> f32 {
-        let dot: i32 = self
-            .v
-            .iter()
-            .zip(other.v.iter())
-            .map(|(&x, &y)| i32::from(x) * i32::from(y))
-            .sum();
-        dot as f32 / (127.0 * 127.0)
+        cosine_i8(&self.v, &other.v)
     }
 
     fn within_window(&self, other: &DocVector) -> bool {

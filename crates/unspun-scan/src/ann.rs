@@ -8,6 +8,7 @@
 //! centroid and searched in its [`PROBES`] nearest lists.
 
 use rayon::prelude::*;
+use unspun_compare::meaning::{cosine_i8, quantize};
 
 /// Below this many documents every pair is scored exactly.
 const EXHAUSTIVE_BELOW: usize = 4000;
@@ -30,13 +31,7 @@ impl DocVectors {
 
     /// Appends a unit-length vector.
     pub fn push(&mut self, v: &[f32]) {
-        self.data.extend(
-            v.iter()
-                .take(self.dim)
-                .map(|x| (x * 127.0).round().clamp(-127.0, 127.0) as i8),
-        );
-        self.data
-            .extend(std::iter::repeat_n(0, self.dim.saturating_sub(v.len())));
+        self.data.extend(quantize(v, self.dim));
     }
 
     pub fn len(&self) -> usize {
@@ -53,12 +48,8 @@ impl DocVectors {
 
     /// Approximate cosine of two stored unit vectors.
     pub fn cosine(&self, a: usize, b: usize) -> f32 {
-        dot_i8(self.row(a), self.row(b)) as f32 / (127.0 * 127.0)
+        cosine_i8(self.row(a), self.row(b))
     }
-}
-
-fn dot_i8(a: &[i8], b: &[i8]) -> i32 {
-    a.iter().zip(b).map(|(&x, &y)| x as i32 * y as i32).sum()
 }
 
 fn dot_f(a: &[f32], b: &[i8]) -> f32 {

@@ -278,7 +278,6 @@ impl Corpus {
         progress.stage("sketch", Some(n as u64));
         let hasher = MinHasher::new(opts.bins, 0x5eed_0f_0a11);
         let lsh = LshParams::for_threshold(opts.lsh_threshold, opts.bins);
-        let background = unspun_compare::meaning::background();
         let sketched: Vec<std::io::Result<(Sketched, Vec<u64>, Vec<u32>, Vec<f32>)>> = (0..n)
             .into_par_iter()
             .map(|i| {
@@ -295,18 +294,9 @@ impl Corpus {
                 let title = cleaned.title.map(|s| text[s.range()].to_string());
                 // The fast tier over the whole content is the token-weighted
                 // mean of its sentences: one pass, no segmentation needed.
-                let vector = match meaning {
-                    Some(m) => {
-                        let content: Vec<&str> =
-                            cleaned.kept.iter().map(|s| &text[s.range()]).collect();
-                        let v = m
-                            .fast(&[content.join("\n").as_str()])
-                            .pop()
-                            .unwrap_or_default();
-                        unspun_compare::meaning::center(&v, &background)
-                    }
-                    None => Vec::new(),
-                };
+                let vector = meaning
+                    .map(|m| m.document_vector(&text, &cleaned.kept))
+                    .unwrap_or_default();
                 progress.advance(1);
                 Ok((
                     Sketched {
