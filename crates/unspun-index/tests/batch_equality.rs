@@ -5,7 +5,6 @@
 
 mod common;
 
-use std::collections::BTreeMap;
 use unspun_index::Index;
 use unspun_scan::{scan_documents, Quiet, ScanOptions};
 use unspun_text::Document;
@@ -14,20 +13,8 @@ fn assert_same_as_scan(docs: Vec<Document>) -> usize {
     let scan = scan_documents(docs.clone(), &ScanOptions::default(), &Quiet).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let index = Index::open(dir.path()).unwrap();
-    let mut from_index = BTreeMap::new();
-    for d in docs {
-        for p in index.add(d).unwrap().pairs {
-            from_index.insert(
-                (p.a.clone(), p.b.clone()),
-                serde_json::to_value(&p).unwrap(),
-            );
-        }
-    }
-    let from_scan: BTreeMap<_, _> = scan
-        .pairs
-        .iter()
-        .map(|p| ((p.a.clone(), p.b.clone()), serde_json::to_value(p).unwrap()))
-        .collect();
+    let from_index = common::add_all(&index, docs);
+    let from_scan = common::by_ids(&scan.pairs);
     let only_scan: Vec<_> = from_scan
         .keys()
         .filter(|k| !from_index.contains_key(*k))

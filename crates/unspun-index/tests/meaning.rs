@@ -5,7 +5,6 @@
 
 mod common;
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 use unspun_compare::Meaning;
 use unspun_index::{meaning, Index};
@@ -27,20 +26,8 @@ fn seeds_added_one_by_one_match_a_batch_scan_with_meaning() {
         .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let index = Index::open(dir.path()).unwrap().with_meaning(m.clone());
-    let mut from_index = BTreeMap::new();
-    for d in docs {
-        for p in index.add(d).unwrap().pairs {
-            from_index.insert(
-                (p.a.clone(), p.b.clone()),
-                serde_json::to_value(&p).unwrap(),
-            );
-        }
-    }
-    let from_scan: BTreeMap<_, _> = scan
-        .pairs
-        .iter()
-        .map(|p| ((p.a.clone(), p.b.clone()), serde_json::to_value(p).unwrap()))
-        .collect();
+    let from_index = common::add_all(&index, docs);
+    let from_scan = common::by_ids(&scan.pairs);
     assert_eq!(
         from_index.keys().collect::<Vec<_>>(),
         from_scan.keys().collect::<Vec<_>>()

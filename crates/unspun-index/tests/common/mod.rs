@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use unspun_ingest::{read_inputs, InputOptions, Item};
 use unspun_text::Document;
@@ -50,4 +51,26 @@ pub fn bench_corpus(dir: &Path, docs: usize, seed: u64) -> Option<PathBuf> {
         .unwrap();
     assert!(status.success(), "make_corpus.py failed");
     Some(out)
+}
+
+/// Pairs (index or scan records) as JSON, keyed by their `(a, b)` ids.
+pub fn by_ids<T: serde::Serialize>(
+    pairs: impl IntoIterator<Item = T>,
+) -> BTreeMap<(String, String), serde_json::Value> {
+    pairs
+        .into_iter()
+        .map(|p| {
+            let v = serde_json::to_value(&p).unwrap();
+            let id = |k: &str| v[k].as_str().unwrap().to_string();
+            ((id("a"), id("b")), v)
+        })
+        .collect()
+}
+
+/// Adds `docs` one by one; the pairs the adds returned, by `(a, b)`.
+pub fn add_all(
+    index: &unspun_index::Index,
+    docs: Vec<Document>,
+) -> BTreeMap<(String, String), serde_json::Value> {
+    by_ids(docs.into_iter().flat_map(|d| index.add(d).unwrap().pairs))
 }
