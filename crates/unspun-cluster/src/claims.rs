@@ -93,6 +93,26 @@ fn unit_pairs(ua: &[Unit], ub: &[Unit], p: &Passage) -> Vec<(usize, usize)> {
     out
 }
 
+/// The content tokens inside `bytes`, as a token range of `p`.
+fn tokens_within(p: &Prepared, bytes: Span) -> (usize, usize) {
+    let start = p.tokens.partition_point(|t| t.span.start < bytes.start);
+    let end = p.tokens.partition_point(|t| t.span.end <= bytes.end);
+    (start, end.max(start))
+}
+
+/// `passage` with its token ranges, which passages read back from storage
+/// lack (they keep only byte ranges).
+fn with_token_ranges(passage: &Passage, a: &Prepared, b: &Prepared) -> Passage {
+    let mut p = passage.clone();
+    if p.a_tokens.1 <= p.a_tokens.0 && !p.a.is_empty() {
+        p.a_tokens = tokens_within(a, p.a);
+    }
+    if p.b_tokens.1 <= p.b_tokens.0 && !p.b.is_empty() {
+        p.b_tokens = tokens_within(b, p.b);
+    }
+    p
+}
+
 /// The claims of the documents `members` (in the order their wording is
 /// preferred: the original first). `kept[m]` are document m's content spans;
 /// `pairs` are the related pairs the compare stage found among them, with
@@ -132,7 +152,11 @@ pub fn claims(
         let (Some(&i), Some(&j)) = (position.get(&pair.a), position.get(&pair.b)) else {
             continue;
         };
-        let mut passages = pair.passages.to_vec();
+        let mut passages: Vec<Passage> = pair
+            .passages
+            .iter()
+            .map(|p| with_token_ranges(p, &prepared[i], &prepared[j]))
+            .collect();
         let realign = matches!(pair.relation, Relation::Reuse | Relation::SameStory);
         if let (Some(m), true) = (meaning, realign) {
             for k in [i, j] {

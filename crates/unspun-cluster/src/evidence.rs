@@ -9,13 +9,13 @@
 
 use crate::attribution::{Mention, MentionKind, Outlets};
 use crate::spin::Spin;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use unspun_compare::relation::round4;
 use unspun_compare::{Passage, Relation};
 use unspun_text::Span;
 
 /// What a clue is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum EvidenceKind {
     /// Publication dates: the earlier one is the source.
@@ -32,7 +32,7 @@ pub enum EvidenceKind {
 
 /// One clue, as a log-odds weight for the direction of the edge it belongs
 /// to (negative: it points the other way), with what a person should read.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Evidence {
     pub kind: EvidenceKind,
     #[serde(serialize_with = "round4")]

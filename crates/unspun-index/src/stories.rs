@@ -6,10 +6,17 @@
 
 use crate::error::IndexError;
 use crate::index::Index;
+use crate::match_::Loaded;
 use crate::schema::{DOCS, LINKS};
-use crate::views::{Pair, StoryView};
+use crate::tables::load;
+use crate::views::{ClaimSentenceView, ClaimView, DerivationView, Pair, StoryView};
 use redb::{ReadableDatabase, ReadableTable};
-use unspun_cluster::{day_number, stories, StoryEdge, StoryParams};
+use std::collections::HashMap;
+use unspun_cluster::{
+    claims, day_number, derive, original, stories, DocMeta, SharedText, StoryEdge, StoryParams,
+};
+use unspun_compare::{Comparison, Meaning};
+use unspun_text::Span;
 
 impl Index {
     /// Every story of two or more documents, ordered by first member (in
@@ -53,25 +60,150 @@ impl Index {
                 members: s.members.iter().map(|&m| ids[m as usize].clone()).collect(),
                 cohesion: (s.cohesion * 1e4).round() / 1e4,
                 pairs: Vec::new(),
+                original: None,
+                edges: Vec::new(),
+                claims: None,
             })
             .collect())
     }
 
-    /// One story by its id, with the stored pairs among its members.
+    /// One story by its id, with the stored pairs among its members, its
+    /// derivations (who copied or rewrote whom, and the clues), its likely
+    /// original and its claim matrix: what `unspun scan` writes for a story,
+    /// computed from the stored texts and pairs when asked.
     pub fn story(&self, story_id: &str) -> Result<Option<StoryView>, IndexError> {
         let Some(mut story) = self.stories()?.into_iter().find(|s| s.id == story_id) else {
             return Ok(None);
         };
-        let mut pairs: Vec<Pair> = Vec::new();
+        let s = self.snapshot()?;
+        let mut members = Vec::with_capacity(story.members.len());
         for id in &story.members {
-            for p in self.matches(id)? {
-                // Each pair once: from its `b` side.
-                if &p.b == id && story.members.contains(&p.a) {
-                    pairs.push(p);
+            let seq = s
+                .seq_of(id)?
+                .ok_or_else(|| IndexError::Corrupt(format!("story member `{id}` has no record")))?;
+            let loaded = load(&s.docs, &s.texts, &s.sketches, seq)?
+                .ok_or_else(|| IndexError::Corrupt(format!("story member `{id}` has no record")))?;
+            members.push(loaded);
+        }
+        // Pairs among the members, by position in `members`; each once.
+        let local: HashMap<u32, u32> = members
+            .iter()
+            .enumerate()
+            .map(|(k, m)| (m.seq, k as u32))
+            .collect();
+        let mut compared: Vec<(u32, u32, Comparison)> = Vec::new();
+        for m in &members {
+            for (a, b, c) in s.pairs_of(m.seq)? {
+                if b == m.seq {
+                    if let (Some(&x), Some(&y)) = (local.get(&a), local.get(&b)) {
+                        compared.push((x, y, c));
+                    }
                 }
             }
         }
-        story.pairs = pairs;
+        compared.sort_by_key(|&(a, b, _)| (a, b));
+        story.pairs = compared
+            .iter()
+            .map(|(a, b, c)| pair_view(&members, *a, *b, c))
+            .collect();
+        let detail = detail(&members, &compared, self.meaning.as_deref())?;
+        story.original = detail.original;
+        story.edges = detail.edges;
+        story.claims = detail.claims;
         Ok(Some(story))
     }
+}
+
+/// Stories with more members get no claim matrix (as in `unspun scan`: its
+/// cost is quadratic in members).
+const CLAIM_MAX_DOCS: usize = 40;
+
+struct Detail {
+    original: Option<String>,
+    edges: Vec<DerivationView>,
+    claims: Option<Vec<ClaimView>>,
+}
+
+fn pair_view(members: &[Loaded], a: u32, b: u32, c: &Comparison) -> Pair {
+    Pair {
+        a: members[a as usize].meta.id.clone(),
+        b: members[b as usize].meta.id.clone(),
+        relation: c.relation,
+        source: c.source,
+        scores: c.scores,
+        passages: c.passages.clone(),
+    }
+}
+
+/// Derivations, original and claims of a story's `members`, given the
+/// stored comparisons among them (indices into `members`).
+fn detail(
+    members: &[Loaded],
+    compared: &[(u32, u32, Comparison)],
+    meaning: Option<&Meaning>,
+) -> Result<Detail, IndexError> {
+    let meta: Vec<DocMeta> = members
+        .iter()
+        .map(|m| DocMeta {
+            id: &m.meta.id,
+            date: m.meta.date.as_deref(),
+            day: m.meta.date.as_deref().and_then(day_number),
+            site: m.meta.site.as_deref().or(m.meta.url.as_deref()),
+            removed_bytes: m.sketch.removed.iter().map(|r| r.len()).sum(),
+        })
+        .collect();
+    let shared: Vec<SharedText> = compared
+        .iter()
+        .map(|(a, b, c)| SharedText::new(*a, *b, c))
+        .collect();
+    let text_of = |i: u32| -> std::io::Result<String> {
+        members
+            .get(i as usize)
+            .map(|m| m.text.clone())
+            .ok_or_else(|| std::io::Error::other(format!("no story member #{i}")))
+    };
+    let io = |e: std::io::Error| IndexError::Corrupt(format!("story texts: {e}"));
+    let derivations = derive(&meta, &shared, &text_of).map_err(io)?;
+    let order_all: Vec<u32> = (0..members.len() as u32).collect();
+    let original_at = original(&order_all, &derivations);
+    let id = |k: u32| members[k as usize].meta.id.clone();
+    let claims = if members.len() <= CLAIM_MAX_DOCS {
+        let mut order = order_all.clone();
+        if let Some(o) = original_at {
+            order.retain(|&m| m != o);
+            order.insert(0, o);
+        }
+        let kept: Vec<Vec<Span>> = members.iter().map(|m| m.sketch.kept.clone()).collect();
+        let found = claims(&order, &kept, &shared, &text_of, meaning).map_err(io)?;
+        Some(
+            found
+                .into_iter()
+                .map(|c| ClaimView {
+                    text: c.text,
+                    documents: c.sentences.len(),
+                    sentences: c
+                        .sentences
+                        .into_iter()
+                        .map(|(d, span)| ClaimSentenceView { doc: id(d), span })
+                        .collect(),
+                })
+                .collect(),
+        )
+    } else {
+        None
+    };
+    Ok(Detail {
+        original: original_at.map(id),
+        edges: derivations
+            .into_iter()
+            .map(|d| DerivationView {
+                from: id(d.from),
+                to: id(d.to),
+                relation: d.relation,
+                confidence: (d.confidence * 1e4).round() / 1e4,
+                evidence: d.evidence,
+            })
+            .collect(),
+        claims,
+    })
 }

@@ -7,6 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use unspun_cluster::Evidence;
 use unspun_compare::{Passage, Relation, Scores, Side};
 use unspun_text::Span;
 
@@ -88,6 +89,47 @@ pub struct StoryView {
     /// Pairs among the members (filled by [`crate::Index::story`] only).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub pairs: Vec<Pair>,
+    /// The member the derivations lead back to (filled by
+    /// [`crate::Index::story`] only, null when none is clear).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub original: Option<String>,
+    /// Who was made from whom, and the clues (filled by
+    /// [`crate::Index::story`] only).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub edges: Vec<DerivationView>,
+    /// The claim matrix: distinct statements and the sentence of each member
+    /// that makes them (filled by [`crate::Index::story`] only; null for
+    /// stories too large for a matrix).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub claims: Option<Vec<ClaimView>>,
+}
+
+/// `to` was derived from `from` (a line of `edges` in `unspun scan`'s
+/// stories.jsonl).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DerivationView {
+    pub from: String,
+    pub to: String,
+    pub relation: Relation,
+    pub confidence: f64,
+    pub evidence: Vec<Evidence>,
+}
+
+/// A distinct statement of a story.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClaimView {
+    /// As the first document carrying it (the original first) words it.
+    pub text: String,
+    /// How many documents carry it.
+    pub documents: usize,
+    pub sentences: Vec<ClaimSentenceView>,
+}
+
+/// One sentence that makes a claim: its document and bytes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClaimSentenceView {
+    pub doc: String,
+    pub span: Span,
 }
 
 /// A copy family (two or more documents joined by copy relations).

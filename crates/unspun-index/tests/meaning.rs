@@ -66,6 +66,43 @@ fn seeds_added_one_by_one_match_a_batch_scan_with_meaning() {
     assert!((stories[0].cohesion - scan.stories[0].cohesion).abs() < 1e-3);
     let one = index.story(&stories[0].id).unwrap().unwrap();
     assert_eq!(one.pairs.len(), from_index.len());
+    // Its derivations, original and claims are the scan's: the BBC report
+    // (002) is the original, spun by 000 and quoted by 001.
+    let want = &scan.stories[0];
+    assert_eq!(one.original, want.original);
+    assert!(one.original.as_deref().unwrap().starts_with("002"));
+    let got_edges: Vec<_> = one
+        .edges
+        .iter()
+        .map(|e| (&e.from, &e.to, e.relation))
+        .collect();
+    let want_edges: Vec<_> = want
+        .edges
+        .iter()
+        .map(|e| (&e.from, &e.to, e.relation))
+        .collect();
+    assert_eq!(got_edges, want_edges);
+    assert!(one
+        .edges
+        .iter()
+        .any(|e| e.from.starts_with("002") && e.to.starts_with("000")));
+    assert!(one
+        .edges
+        .iter()
+        .any(|e| e.from.starts_with("002") && e.to.starts_with("001")));
+    let claims = one.claims.as_ref().unwrap();
+    let want_claims = want.claims.as_ref().unwrap();
+    assert_eq!(claims.len(), want_claims.len());
+    for (got, want) in claims.iter().zip(want_claims) {
+        assert_eq!(got.text, want.text);
+        let got_sentences: Vec<_> = got.sentences.iter().map(|x| (&x.doc, x.span)).collect();
+        let want_sentences: Vec<_> = want.sentences.iter().map(|x| (&x.doc, x.span)).collect();
+        assert_eq!(got_sentences, want_sentences);
+    }
+    assert!(
+        claims.iter().any(|c| c.documents >= 3),
+        "no claim shared by three seeds"
+    );
 
     // Removing the BBC report takes its links along; the rest stays one story.
     index.remove(&scan.documents[2].id).unwrap();

@@ -81,6 +81,19 @@ fn seeds_posted_one_by_one_are_matched_stored_and_browsable() {
     let story = get(srv.addr, &format!("/v1/stories/{id}")).json();
     assert!(story["members"].as_array().unwrap().len() >= 3, "{story}");
     assert!(!story["pairs"].as_array().unwrap().is_empty());
+    // The detail: derivations with their clues, the original, the claims.
+    assert_eq!(story["original"], seeds[2]["id"], "{story}");
+    let edges = story["edges"].as_array().unwrap();
+    let quoted = edges
+        .iter()
+        .find(|e| e["from"] == seeds[2]["id"] && e["to"] == seeds[1]["id"])
+        .expect("the piece quoting the BBC report derives from it");
+    assert_eq!(quoted["evidence"][0]["kind"], "attribution", "{quoted}");
+    assert!(edges
+        .iter()
+        .all(|e| !e["evidence"].as_array().unwrap().is_empty()));
+    let claims = story["claims"].as_array().unwrap();
+    assert!(claims.iter().any(|c| c["documents"].as_u64().unwrap() >= 2));
 
     let c = get(srv.addr, &format!("/v1/compare?a={}&b={}", enc(a), enc(b))).json();
     assert_eq!(c["relation"], copy["relation"]);

@@ -165,6 +165,22 @@ fn the_page_shows_the_feed_a_story_and_a_side_by_side_compare() {
         "story not rendered:\n{page}"
     );
     assert!(page.contains(bbc) && page.contains(seeds[1]["id"].as_str().unwrap()));
+    // The derivation graph: the BBC report as the original, arrows to its
+    // copy and to the piece quoting it; the claim matrix below it.
+    assert!(page.contains("id=\"graph\""), "no graph:\n{page}");
+    assert!(
+        page.contains(&format!("class=\"node original\" data-id=\"{bbc}\"")),
+        "the BBC report is not drawn as the original:\n{page}"
+    );
+    assert!(page.matches("class=\"edge\"").count() >= 4, "edges missing");
+    // The republished copy: a duplicate whose direction no clue decides.
+    assert!(page.contains("class=\"copy\""), "undirected copy not drawn");
+    let quoting = seeds[1]["id"].as_str().unwrap();
+    assert!(
+        page.contains(&format!("{bbc} → {quoting}")),
+        "no edge to {quoting}"
+    );
+    assert!(page.contains("id=\"claims\"") && page.contains("class=\"has\""));
 
     let compare_url = format!(
         "{base}#/compare/{}/{}",
@@ -212,10 +228,13 @@ fn article_markup_stays_inert_text() {
     let copy = json!({"id": "copy", "text": doc["text"]});
     assert_eq!(post_json(srv.addr, "/v1/documents", &copy).status, 201);
     let base = format!("http://{}/", srv.addr);
+    let stories = common::get(srv.addr, "/v1/stories").json();
+    let story = stories["stories"][0]["id"].as_str().unwrap().to_string();
     for url in [
         base.clone(),
         format!("{base}#/doc/{}", enc("xss<b>")),
         format!("{base}#/compare/{}/copy", enc("xss<b>")),
+        format!("{base}#/story/{story}"),
     ] {
         let dom = dump_dom(&chromium, &url);
         assert!(
