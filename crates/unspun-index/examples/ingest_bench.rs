@@ -6,8 +6,11 @@
 //! python3 ../shared/bench/make_corpus.py --docs 200000 --seed 7 > /tmp/corpus.jsonl
 //! cargo run --release -p unspun-index --example ingest_bench -- /tmp/corpus.jsonl \
 //!     [--index DIR] [--batch 256] [--single 2000] [--postings-table] \
-//!     [--existing --id-prefix P] [--no-quick-repair]
+//!     [--existing --id-prefix P] [--no-quick-repair] [--meaning]
 //! ```
+//!
+//! `--meaning` turns the meaning layer on (paraphrase and same-story pairs,
+//! as `unspun index add` does by default); the model is fetched on first use.
 //!
 //! Prints docs/s of the bulk load, p50/p99/max of single adds and of
 //! queries, index size on disk per document, the time a reopen takes
@@ -31,6 +34,7 @@ struct Args {
     existing: bool,
     id_prefix: String,
     quick_repair: bool,
+    meaning: bool,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -44,11 +48,13 @@ fn parse_args() -> Result<Args, String> {
         existing: false,
         id_prefix: String::new(),
         quick_repair: true,
+        meaning: false,
     };
     let mut corpus = None;
     while let Some(a) = it.next() {
         let mut value = |name: &str| it.next().ok_or(format!("{name} needs a value"));
         match a.as_str() {
+            "--meaning" => args.meaning = true,
             "--index" => args.index = Some(PathBuf::from(value("--index")?)),
             "--batch" => {
                 args.batch = value("--batch")?
@@ -125,7 +131,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         ..Default::default()
     };
     let t = Instant::now();
-    let index = Index::open_with(&dir, &opts)?;
+    let mut index = Index::open_with(&dir, &opts)?;
+    if args.meaning {
+        let model = unspun_compare::Meaning::load(None)?;
+        index = index.with_meaning(std::sync::Arc::new(model));
+        println!("meaning layer on");
+    }
     println!(
         "open: {:.2} s ({} documents already there)",
         t.elapsed().as_secs_f64(),
@@ -219,6 +230,27 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         query_times.push(t.elapsed());
     }
     report(&format!("query (match only) at {n} indexed"), query_times);
+
+    // Stories are built from the stored links on request: the list, then
+    // the detail (derivations, claims) of the largest few.
+    let t = Instant::now();
+    let mut stories = index.stories()?;
+    println!(
+        "stories: {} from the links in {:.0} ms",
+        stories.len(),
+        t.elapsed().as_secs_f64() * 1e3
+    );
+    stories.sort_by_key(|s| std::cmp::Reverse(s.size));
+    let mut detail_times = Vec::new();
+    for s in stories.iter().take(20) {
+        let t = Instant::now();
+        index.story(&s.id)?;
+        detail_times.push(t.elapsed());
+    }
+    report(
+        "story detail of the 20 largest (incl. the list)",
+        detail_times,
+    );
 
     let stats = index.stats()?;
     println!(
