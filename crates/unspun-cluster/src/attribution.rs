@@ -12,6 +12,7 @@
 //! site the corpus itself names in its metadata (`greekreporter.com` makes
 //! "GreekReporter" an outlet).
 
+use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use unspun_text::document::site_of_url;
 use unspun_text::Span;
 
@@ -143,40 +144,73 @@ pub struct Outlets {
     names: Vec<String>,
     /// Site labels of each outlet.
     labels: Vec<(String, usize)>,
-    /// Names as written: (text, outlet, case-sensitive).
-    spellings: Vec<(String, usize, bool)>,
+    /// Names as written, searched in one pass over a text: those whose case
+    /// matters ("AP", not "ap") in the text as is, the rest in its lowercase.
+    exact: Spellings,
+    folded: Spellings,
+}
+
+/// One automaton over many spellings, and the outlet of each.
+#[derive(Debug, Clone)]
+struct Spellings {
+    finder: Option<AhoCorasick>,
+    outlet_of: Vec<usize>,
+}
+
+impl Spellings {
+    fn new(spellings: &[(String, usize)]) -> Spellings {
+        // A DFA: built once per corpus, then the fastest overlapping search.
+        let finder = AhoCorasick::builder()
+            .kind(Some(AhoCorasickKind::DFA))
+            .build(spellings.iter().map(|(s, _)| s.as_str()))
+            .ok();
+        Spellings {
+            finder,
+            outlet_of: spellings.iter().map(|&(_, k)| k).collect(),
+        }
+    }
+
+    /// (start, end, outlet) of every occurrence, overlapping ones included.
+    fn find<'h>(&'h self, hay: &'h str) -> impl Iterator<Item = (usize, usize, usize)> + 'h {
+        self.finder.iter().flat_map(move |f| {
+            f.find_overlapping_iter(hay)
+                .map(|m| (m.start(), m.end(), self.outlet_of[m.pattern().as_usize()]))
+        })
+    }
 }
 
 impl Outlets {
     /// The known outlets plus those named by `sites` (site or URL host of
     /// the corpus documents).
     pub fn new<'a>(sites: impl IntoIterator<Item = &'a str>) -> Outlets {
-        let mut o = Outlets {
-            names: Vec::new(),
-            labels: Vec::new(),
-            spellings: Vec::new(),
-        };
-        for (name, spellings, labels) in KNOWN {
-            let k = o.names.len();
-            o.names.push(name.to_string());
-            o.labels.extend(labels.iter().map(|l| (l.to_string(), k)));
-            o.spellings
-                .extend(spellings.iter().map(|s| (s.to_string(), k, true)));
+        let mut names = Vec::new();
+        let mut labels: Vec<(String, usize)> = Vec::new();
+        let (mut exact, mut folded) = (Vec::new(), Vec::new());
+        for (name, spellings, site_labels) in KNOWN {
+            let k = names.len();
+            names.push(name.to_string());
+            labels.extend(site_labels.iter().map(|l| (l.to_string(), k)));
+            exact.extend(spellings.iter().map(|s| (s.to_string(), k)));
         }
         let mut extra: Vec<String> = sites.into_iter().filter_map(site_label).collect();
         extra.sort();
         extra.dedup();
         for label in extra {
             // Short labels ("ft", "rt") would match ordinary words.
-            if label.len() < 4 || o.labels.iter().any(|(l, _)| *l == label) {
+            if label.len() < 4 || labels.iter().any(|(l, _)| *l == label) {
                 continue;
             }
-            let k = o.names.len();
-            o.names.push(label.clone());
-            o.spellings.push((label.clone(), k, false));
-            o.labels.push((label, k));
+            let k = names.len();
+            names.push(label.clone());
+            folded.push((label.to_ascii_lowercase(), k));
+            labels.push((label, k));
         }
-        o
+        Outlets {
+            names,
+            labels,
+            exact: Spellings::new(&exact),
+            folded: Spellings::new(&folded),
+        }
     }
 
     pub fn name(&self, outlet: usize) -> &str {
@@ -197,24 +231,13 @@ impl Outlets {
     pub fn mentions(&self, text: &str) -> Vec<Mention> {
         let lower = text.to_ascii_lowercase();
         let mut out = Vec::new();
-        for (spelling, outlet, case_sensitive) in &self.spellings {
-            let (hay, needle) = if *case_sensitive {
-                (text, spelling.clone())
-            } else {
-                (lower.as_str(), spelling.to_ascii_lowercase())
-            };
-            for (start, _) in hay.match_indices(needle.as_str()) {
-                let end = start + needle.len();
-                if !is_word_boundary(text, start, end) {
-                    continue;
-                }
-                if let Some((kind, span)) = classify(text, &lower, start, end) {
-                    out.push(Mention {
-                        outlet: *outlet,
-                        kind,
-                        span,
-                    });
-                }
+        let found = self.exact.find(text).chain(self.folded.find(&lower));
+        for (start, end, outlet) in found {
+            if !is_word_boundary(text, start, end) {
+                continue;
+            }
+            if let Some((kind, span)) = classify(text, &lower, start, end) {
+                out.push(Mention { outlet, kind, span });
             }
         }
         out.sort_by_key(|m| (m.span.start, m.outlet, m.kind));

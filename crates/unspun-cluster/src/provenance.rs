@@ -8,8 +8,8 @@
 //! have the same parent and what they share lies inside what each took from
 //! it.
 //!
-//! Texts are read back one document (or one pair) at a time, in parallel;
-//! nothing but the mentions found in each text stays in memory.
+//! Texts are read back a block of pairs at a time, in parallel; nothing of
+//! them stays in memory past their block.
 
 use crate::attribution::Outlets;
 use crate::evidence::{evidence, side_spans, DocMeta, Evidence, Profile, Side};
@@ -84,6 +84,7 @@ pub fn derive(
         return Ok(Vec::new());
     }
     let outlets = Outlets::new(docs.iter().filter_map(|d| d.site));
+    // Profiles are small (the mentions of outlets): one per document, kept.
     let involved: BTreeSet<u32> = candidates.iter().flat_map(|p| [p.a, p.b]).collect();
     let profiles: BTreeMap<u32, Profile> = involved
         .into_par_iter()
@@ -92,33 +93,10 @@ pub fn derive(
             Ok((i, Profile::of(&t, &docs[i as usize], &outlets)))
         })
         .collect::<std::io::Result<_>>()?;
-    let groups: Vec<&[&SharedText]> = candidates.chunk_by(|x, y| x.a == y.a).collect();
-    let decided: Vec<Vec<Derivation>> = groups
-        .par_iter()
-        .map(|group| {
-            let a = group[0].a;
-            let text_a = text(a)?;
-            let spin_a = SpinText::of(&text_a);
-            let side_a = |pa| (&docs[a as usize], pa, text_a.as_str());
-            let mut out = Vec::new();
-            for p in group.iter() {
-                let text_b = text(p.b)?;
-                let (Some(pa), Some(pb)) = (profiles.get(&a), profiles.get(&p.b)) else {
-                    continue;
-                };
-                let side_b = (&docs[p.b as usize], pb, text_b.as_str());
-                let spin_b = SpinText::of(&text_b);
-                out.extend(derive_read(
-                    p,
-                    (side_a(pa), &spin_a),
-                    (side_b, &spin_b),
-                    &outlets,
-                ));
-            }
-            Ok(out)
-        })
-        .collect::<std::io::Result<_>>()?;
-    let derived: Vec<Derivation> = decided.into_iter().flatten().collect();
+    let mut derived: Vec<Derivation> = Vec::new();
+    for block in candidates.chunks(BLOCK_PAIRS) {
+        derived.extend(derive_block(docs, block, text, &profiles, &outlets)?);
+    }
     let passages: BTreeMap<(u32, u32), &[Passage]> = candidates
         .iter()
         .map(|p| ((p.a, p.b), p.passages))
@@ -134,6 +112,41 @@ pub fn derive(
     let mut kept = drop_siblings(derived, spans_of);
     kept.sort_by_key(|d| (d.from, d.to));
     Ok(kept)
+}
+
+/// Pairs decided together: each text of a block is read and split into
+/// words once, however many of its pairs the block holds; only one block's
+/// texts are in memory at a time.
+const BLOCK_PAIRS: usize = 4096;
+
+/// The derivations of one block of candidate pairs.
+fn derive_block(
+    docs: &[DocMeta],
+    block: &[&SharedText],
+    text: TextOf,
+    profiles: &BTreeMap<u32, Profile>,
+    outlets: &Outlets,
+) -> std::io::Result<Vec<Derivation>> {
+    let involved: BTreeSet<u32> = block.iter().flat_map(|p| [p.a, p.b]).collect();
+    let texts: BTreeMap<u32, String> = involved
+        .into_par_iter()
+        .map(|i| Ok((i, text(i)?)))
+        .collect::<std::io::Result<_>>()?;
+    let spins: BTreeMap<u32, SpinText> = texts
+        .par_iter()
+        .map(|(&i, t)| (i, SpinText::of(t)))
+        .collect();
+    Ok(block
+        .par_iter()
+        .filter_map(|p| {
+            let (ta, tb) = (texts.get(&p.a)?, texts.get(&p.b)?);
+            let (spin_a, spin_b) = (spins.get(&p.a)?, spins.get(&p.b)?);
+            let (pa, pb) = (profiles.get(&p.a)?, profiles.get(&p.b)?);
+            let side_a = (&docs[p.a as usize], pa, ta.as_str());
+            let side_b = (&docs[p.b as usize], pb, tb.as_str());
+            derive_read(p, (side_a, spin_a), (side_b, spin_b), outlets)
+        })
+        .collect())
 }
 
 /// One side of a pair for [`derive_pair`]: metadata, profile and text.

@@ -172,50 +172,72 @@ pub struct SpinText<'t> {
     text: &'t str,
     sentences: Vec<Span>,
     words: Vec<Words<'t>>,
+    /// Each sentence's distinct word hashes, ascending.
+    distinct: Vec<Vec<u64>>,
+    /// (hash, sentence) of every distinct word of every sentence, ascending.
+    postings: Vec<(u64, u32)>,
 }
 
 impl<'t> SpinText<'t> {
     pub fn of(text: &'t str) -> SpinText<'t> {
         let sentences = sentences_in(text, 0..text.len());
-        let words = sentences.iter().map(|s| words(text, s.range())).collect();
+        let words: Vec<Words> = sentences.iter().map(|s| words(text, s.range())).collect();
+        let distinct: Vec<Vec<u64>> = words
+            .iter()
+            .map(|w| {
+                let mut h: Vec<u64> = w.iter().map(|x| x.0).collect();
+                h.dedup();
+                h
+            })
+            .collect();
+        let mut postings: Vec<(u64, u32)> = distinct
+            .iter()
+            .enumerate()
+            .flat_map(|(j, hs)| hs.iter().map(move |&h| (h, j as u32)))
+            .collect();
+        postings.sort_unstable();
         SpinText {
             text,
             sentences,
             words,
+            distinct,
+            postings,
         }
     }
 }
 
 /// Sentence pairs (indices) of `a` and `b` that share most of their content
 /// words: copied sentences and light edits (their differing words are the
-/// edits).
+/// edits). Each sentence of `a` in turn takes the unused sentence of `b`
+/// sharing the most words with it.
 fn matched_sentences(a: &SpinText, b: &SpinText) -> Vec<(usize, usize)> {
-    let distinct = |w: &Words| {
-        let mut h: Vec<u64> = w.iter().map(|x| x.0).collect();
-        h.dedup();
-        h
-    };
-    let wa: Vec<Vec<u64>> = a.words.iter().map(distinct).collect();
-    let wb: Vec<Vec<u64>> = b.words.iter().map(distinct).collect();
-    let mut index: HashMap<u64, Vec<usize>> = HashMap::new();
-    for (j, w) in wb.iter().enumerate() {
-        for &h in w {
-            index.entry(h).or_default().push(j);
-        }
-    }
-    let mut used = vec![false; wb.len()];
+    let mut used = vec![false; b.distinct.len()];
+    let mut shared = vec![0usize; b.distinct.len()];
+    let mut touched: Vec<usize> = Vec::new();
     let mut out = Vec::new();
-    for (i, w) in wa.iter().enumerate() {
-        let mut shared: HashMap<usize, usize> = HashMap::new();
-        for h in w {
-            for &j in index.get(h).map(Vec::as_slice).unwrap_or_default() {
-                *shared.entry(j).or_default() += 1;
+    for (i, w) in a.distinct.iter().enumerate() {
+        for &h in w {
+            let from = b.postings.partition_point(|p| p.0 < h);
+            for &(_, j) in b.postings[from..].iter().take_while(|p| p.0 == h) {
+                let j = j as usize;
+                if shared[j] == 0 {
+                    touched.push(j);
+                }
+                shared[j] += 1;
             }
         }
-        let best = shared
-            .into_iter()
-            .filter(|&(j, n)| !used[j] && n >= 4 && 2 * n >= w.len().min(wb[j].len()))
-            .max_by(|x, y| x.1.cmp(&y.1).then(y.0.cmp(&x.0)));
+        let mut best: Option<(usize, usize)> = None;
+        for &j in &touched {
+            let n = shared[j];
+            let qualifies = !used[j] && n >= 4 && 2 * n >= w.len().min(b.distinct[j].len());
+            // Most shared words; ties to the earlier sentence of `b`.
+            if qualifies && best.is_none_or(|(bj, bn)| n > bn || (n == bn && j < bj)) {
+                best = Some((j, n));
+            }
+        }
+        for j in touched.drain(..) {
+            shared[j] = 0;
+        }
         if let Some((j, _)) = best {
             used[j] = true;
             out.push((i, j));

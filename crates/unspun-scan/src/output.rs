@@ -344,7 +344,13 @@ pub(crate) fn assemble(
             family_of[m as usize] = Some(f);
         }
     }
-    let derivations = &analysis.derivations;
+    let Analysis {
+        stories,
+        derivations,
+        claims: story_claims,
+        story_of,
+    } = analysis;
+    let derivations = &derivations;
     let in_family = edges_by_group(derivations, &family_of, fams.len());
     let family_records: Vec<FamilyRecord> = fams
         .iter()
@@ -367,10 +373,12 @@ pub(crate) fn assemble(
     };
     let edges: Vec<EdgeRecord> = derivations.iter().map(edge).collect();
 
-    let story_of = &analysis.story_of;
-    let in_story = edges_by_group(derivations, story_of, analysis.stories.len());
-    let mut story_records = Vec::with_capacity(analysis.stories.len());
-    for ((s, claims), inside) in analysis.stories.iter().zip(&analysis.claims).zip(&in_story) {
+    let story_of = &story_of;
+    let in_story = edges_by_group(derivations, story_of, stories.len());
+    let mut story_records = Vec::with_capacity(stories.len());
+    // Claims move into the records (their texts are most of a large scan's
+    // memory: never two copies at once).
+    for ((s, claims), inside) in stories.iter().zip(story_claims).zip(&in_story) {
         let inside: Vec<&Derivation> = inside.iter().map(|&k| &derivations[k]).collect();
         let root = original(&s.members, inside.iter().copied());
         let titled = root
@@ -401,10 +409,9 @@ pub(crate) fn assemble(
             families: fam_ids,
             original: root.map(name),
             edges: inside.iter().map(|d| edge(d)).collect(),
-            claims: claims.as_ref().map(|cs| {
-                cs.iter()
+            claims: claims.map(|cs| {
+                cs.into_iter()
                     .map(|c| ClaimRecord {
-                        text: c.text.clone(),
                         documents: c.sentences.len(),
                         sentences: c
                             .sentences
@@ -415,6 +422,7 @@ pub(crate) fn assemble(
                                 doc_index: d,
                             })
                             .collect(),
+                        text: c.text,
                     })
                     .collect()
             }),
