@@ -195,6 +195,10 @@ pub struct ScanArgs {
     /// Jaccard similarity the near-duplicate index is tuned to.
     #[arg(long, default_value_t = 0.5)]
     pub threshold: f64,
+    /// Stories with more documents get no claim matrix; 0 turns claim
+    /// matrices off (on corpora of millions, they are most of the memory).
+    #[arg(long, default_value_t = 40, value_name = "N")]
+    pub claim_max_docs: usize,
     #[command(flatten)]
     pub fields: FieldArgs,
     /// Print no progress and no pair listing, only the summary line.

@@ -23,6 +23,7 @@ pub fn run(args: ScanArgs) -> Result<Outcome> {
     }
     let mut opts = ScanOptions {
         lsh_threshold: args.threshold,
+        claim_max_docs: args.claim_max_docs,
         ..ScanOptions::default()
     };
     opts.input.text_field = args.fields.text_field.clone();

@@ -95,8 +95,12 @@ fn seeds_added_one_by_one_match_a_batch_scan_with_meaning() {
     assert_eq!(claims.len(), want_claims.len());
     for (got, want) in claims.iter().zip(want_claims) {
         assert_eq!(got.text, want.text);
-        let got_sentences: Vec<_> = got.sentences.iter().map(|x| (&x.doc, x.span)).collect();
-        let want_sentences: Vec<_> = want.sentences.iter().map(|x| (&x.doc, x.span)).collect();
+        let got_sentences: Vec<_> = got
+            .sentences
+            .iter()
+            .map(|x| (x.doc.as_str(), x.span))
+            .collect();
+        let want_sentences: Vec<_> = want.sentences.iter().map(|x| (&*x.doc, x.span)).collect();
         assert_eq!(got_sentences, want_sentences);
     }
     assert!(

@@ -133,7 +133,9 @@ pub struct EdgeRecord {
 /// One sentence that makes a claim.
 #[derive(Debug, Clone, Serialize)]
 pub struct ClaimSentence {
-    pub doc: String,
+    /// Shared with every other sentence of the same document: a story's
+    /// claims name their documents millions of times on a large corpus.
+    pub doc: Arc<str>,
     pub span: Span,
     #[serde(skip)]
     pub doc_index: u32,
@@ -329,6 +331,7 @@ pub(crate) fn assemble(
         })
         .collect();
     let ids: Vec<&str> = documents.iter().map(|d| d.id.as_str()).collect();
+    let shared_ids: Vec<Arc<str>> = ids.iter().map(|&id| Arc::from(id)).collect();
     let name = |i: u32| ids[i as usize].to_string();
     let names = |members: &[u32]| members.iter().map(|&m| name(m)).collect::<Vec<_>>();
     let fams = families(
@@ -346,11 +349,11 @@ pub(crate) fn assemble(
     }
     let Analysis {
         stories,
-        derivations,
+        derivations: all_derivations,
         claims: story_claims,
         story_of,
     } = analysis;
-    let derivations = &derivations;
+    let derivations = &all_derivations;
     let in_family = edges_by_group(derivations, &family_of, fams.len());
     let family_records: Vec<FamilyRecord> = fams
         .iter()
@@ -371,7 +374,6 @@ pub(crate) fn assemble(
         from_index: d.from,
         to_index: d.to,
     };
-    let edges: Vec<EdgeRecord> = derivations.iter().map(edge).collect();
 
     let story_of = &story_of;
     let in_story = edges_by_group(derivations, story_of, stories.len());
@@ -417,7 +419,7 @@ pub(crate) fn assemble(
                             .sentences
                             .iter()
                             .map(|&(d, span)| ClaimSentence {
-                                doc: name(d),
+                                doc: shared_ids[d as usize].clone(),
                                 span,
                                 doc_index: d,
                             })
@@ -430,6 +432,19 @@ pub(crate) fn assemble(
         });
     }
 
+    // The derivations move into the edge list: one copy of their evidence.
+    let edges: Vec<EdgeRecord> = all_derivations
+        .into_iter()
+        .map(|d| EdgeRecord {
+            from: name(d.from),
+            to: name(d.to),
+            relation: d.relation,
+            confidence: d.confidence,
+            evidence: d.evidence,
+            from_index: d.from,
+            to_index: d.to,
+        })
+        .collect();
     let pairs: Vec<PairRecord> = verified
         .into_iter()
         .map(|v| PairRecord {
