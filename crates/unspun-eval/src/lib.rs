@@ -77,6 +77,7 @@ pub struct ThresholdValues {
     pub containment_coverage: f64,
     pub reuse_coverage: f64,
     pub reuse_tokens: usize,
+    pub containment_tokens: usize,
 }
 
 impl From<Thresholds> for ThresholdValues {
@@ -87,6 +88,7 @@ impl From<Thresholds> for ThresholdValues {
             containment_coverage: t.containment_coverage,
             reuse_coverage: t.reuse_coverage,
             reuse_tokens: t.reuse_tokens,
+            containment_tokens: t.containment_tokens,
         }
     }
 }
@@ -101,6 +103,7 @@ impl ThresholdValues {
         t.containment_coverage = self.containment_coverage;
         t.reuse_coverage = self.reuse_coverage;
         t.reuse_tokens = self.reuse_tokens;
+        t.containment_tokens = self.containment_tokens;
         t
     }
 }

@@ -14,10 +14,11 @@ pub struct Grid {
     pub containment_coverage: Vec<f64>,
     pub reuse_coverage: Vec<f64>,
     pub reuse_tokens: Vec<usize>,
+    pub containment_tokens: Vec<usize>,
 }
 
 impl Default for Grid {
-    /// Around the shipped defaults, 2,000 points.
+    /// Around the shipped defaults, 8,000 points.
     fn default() -> Self {
         Grid {
             duplicate_jaccard: vec![0.8, 0.85, 0.9, 0.95],
@@ -25,6 +26,7 @@ impl Default for Grid {
             containment_coverage: vec![0.5, 0.6, 0.7, 0.8, 0.9],
             reuse_coverage: vec![0.05, 0.1, 0.15, 0.2, 0.3],
             reuse_tokens: vec![15, 25, 40, 60, 80],
+            containment_tokens: vec![0, 32, 64, 96],
         }
     }
 }
@@ -49,13 +51,18 @@ impl Grid {
                 for &cc in &or_current(&self.containment_coverage, current.containment_coverage) {
                     for &rc in &or_current(&self.reuse_coverage, current.reuse_coverage) {
                         for &rt in &or_current(&self.reuse_tokens, current.reuse_tokens) {
-                            out.push(ThresholdValues {
-                                duplicate_jaccard: dj,
-                                near_duplicate_coverage: nd,
-                                containment_coverage: cc,
-                                reuse_coverage: rc,
-                                reuse_tokens: rt,
-                            });
+                            for &ct in
+                                &or_current(&self.containment_tokens, current.containment_tokens)
+                            {
+                                out.push(ThresholdValues {
+                                    duplicate_jaccard: dj,
+                                    near_duplicate_coverage: nd,
+                                    containment_coverage: cc,
+                                    reuse_coverage: rc,
+                                    reuse_tokens: rt,
+                                    containment_tokens: ct,
+                                });
+                            }
                         }
                     }
                 }
@@ -92,6 +99,10 @@ impl Grid {
             reuse_tokens: v,
             ..c
         }));
+        out.extend(self.containment_tokens.iter().map(|&v| ThresholdValues {
+            containment_tokens: v,
+            ..c
+        }));
         out
     }
 
@@ -112,6 +123,11 @@ impl Grid {
                 .iter()
                 .copied()
                 .fold(current.reuse_tokens, usize::min),
+            containment_tokens: self
+                .containment_tokens
+                .iter()
+                .copied()
+                .fold(current.containment_tokens, usize::min),
         }
         .apply(*current)
     }
@@ -121,7 +137,7 @@ impl Grid {
 /// to break ties toward the smallest change.
 pub(super) struct Nearness {
     current: ThresholdValues,
-    spans: [f64; 5],
+    spans: [f64; 6],
 }
 
 impl Nearness {
@@ -137,6 +153,7 @@ impl Nearness {
             }
         };
         let tokens: Vec<f64> = grid.reuse_tokens.iter().map(|&t| t as f64).collect();
+        let contained: Vec<f64> = grid.containment_tokens.iter().map(|&t| t as f64).collect();
         Nearness {
             current: (*current).into(),
             spans: [
@@ -145,6 +162,7 @@ impl Nearness {
                 span(&grid.containment_coverage),
                 span(&grid.reuse_coverage),
                 span(&tokens),
+                span(&contained),
             ],
         }
     }
@@ -157,6 +175,7 @@ impl Nearness {
             t.containment_coverage - c.containment_coverage,
             t.reuse_coverage - c.reuse_coverage,
             t.reuse_tokens as f64 - c.reuse_tokens as f64,
+            t.containment_tokens as f64 - c.containment_tokens as f64,
         ]
         .iter()
         .zip(&self.spans)
@@ -177,14 +196,16 @@ mod tests {
             containment_coverage: vec![0.7],
             reuse_coverage: vec![0.1, 0.2, 0.3],
             reuse_tokens: vec![50],
+            containment_tokens: vec![0, 64],
         };
         let current = Thresholds::default();
-        assert_eq!(grid.points(&current).len(), 6);
+        assert_eq!(grid.points(&current).len(), 12);
         let p = grid.permissive(&current);
         assert_eq!(p.duplicate_jaccard, 0.8);
         assert_eq!(p.near_duplicate_coverage, current.near_duplicate_coverage);
         assert_eq!(p.reuse_coverage, 0.1);
         // Current is below the grid here, so it stays the minimum.
         assert_eq!(p.reuse_tokens, current.reuse_tokens.min(50));
+        assert_eq!(p.containment_tokens, 0);
     }
 }

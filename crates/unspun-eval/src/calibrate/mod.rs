@@ -162,7 +162,7 @@ pub fn calibrate(
         .par_iter()
         .map(|(key, t)| (*key, cluster_scores(n_docs, &gold, &rows, copy_edges(t))))
         .collect();
-    let family_scores: HashMap<[u64; 5], PairScores> = all
+    let family_scores: HashMap<[u64; 6], PairScores> = all
         .iter()
         .zip(&keys)
         .filter_map(|(t, k)| Some((point_key(t), *by_key.get(k)?)))
@@ -250,13 +250,14 @@ fn cluster_scores(
     pair_scores(&gold.predicted(rows, |i| roots[i]), &gold.family)
 }
 
-fn point_key(t: &ThresholdValues) -> [u64; 5] {
+fn point_key(t: &ThresholdValues) -> [u64; 6] {
     [
         t.duplicate_jaccard.to_bits(),
         t.near_duplicate_coverage.to_bits(),
         t.containment_coverage.to_bits(),
         t.reuse_coverage.to_bits(),
         t.reuse_tokens as u64,
+        t.containment_tokens as u64,
     ]
 }
 

@@ -6,13 +6,14 @@ fn row(f: &mut std::fmt::Formatter<'_>, name: &str, r: &CalibrationRow) -> std::
     let t = &r.thresholds;
     writeln!(
         f,
-        "{:<14} {:>6.2} {:>6.2} {:>6.2} {:>6.2} {:>5} | {:>7.4} | {:>7.4} {:>7.4} {:>7.4}",
+        "{:<14} {:>6.2} {:>6.2} {:>6.2} {:>6.2} {:>5} {:>5} | {:>7.4} | {:>7.4} {:>7.4} {:>7.4}",
         name,
         t.duplicate_jaccard,
         t.near_duplicate_coverage,
         t.containment_coverage,
         t.reuse_coverage,
         t.reuse_tokens,
+        t.containment_tokens,
         r.clough_accuracy,
         r.ari,
         r.pair_precision,
@@ -37,8 +38,8 @@ impl std::fmt::Display for CalibrationReport {
         }
         writeln!(
             f,
-            "{:<14} {:>6} {:>6} {:>6} {:>6} {:>5} | {:>7} | {:>7} {:>7} {:>7}",
-            "", "dup_j", "near", "cont", "reuse", "r_tok", "clough", "ARI", "prec", "recall"
+            "{:<14} {:>6} {:>6} {:>6} {:>6} {:>5} {:>5} | {:>7} | {:>7} {:>7} {:>7}",
+            "", "dup_j", "near", "cont", "reuse", "r_tok", "c_tok", "clough", "ARI", "prec", "recall"
         )?;
         let named = [
             ("current", &self.current),
@@ -67,6 +68,8 @@ impl std::fmt::Display for CalibrationReport {
                 "reuse"
             } else if t.reuse_tokens != current.reuse_tokens {
                 "r_tok"
+            } else if t.containment_tokens != current.containment_tokens {
+                "c_tok"
             } else {
                 "(current)"
             };
