@@ -39,7 +39,17 @@ impl std::fmt::Display for CalibrationReport {
         writeln!(
             f,
             "{:<14} {:>6} {:>6} {:>6} {:>6} {:>5} {:>5} | {:>7} | {:>7} {:>7} {:>7}",
-            "", "dup_j", "near", "cont", "reuse", "r_tok", "c_tok", "clough", "ARI", "prec", "recall"
+            "",
+            "dup_j",
+            "near",
+            "cont",
+            "reuse",
+            "r_tok",
+            "c_tok",
+            "clough",
+            "ARI",
+            "prec",
+            "recall"
         )?;
         let named = [
             ("current", &self.current),
