@@ -53,6 +53,25 @@ pub struct DocMeta<'a> {
     pub removed_bytes: usize,
 }
 
+impl<'a> DocMeta<'a> {
+    /// A document's metadata, its day number read from `date`; `site` is the
+    /// site, or else the URL, that names its outlet.
+    pub fn new(
+        id: &'a str,
+        date: Option<&'a str>,
+        site: Option<&'a str>,
+        removed_bytes: usize,
+    ) -> DocMeta<'a> {
+        DocMeta {
+            id,
+            date,
+            day: date.and_then(crate::stories::day_number),
+            site,
+            removed_bytes,
+        }
+    }
+}
+
 /// Who a document is and whom it credits, read from its text once.
 #[derive(Debug, Clone, Default)]
 pub struct Profile {

@@ -144,12 +144,13 @@ fn detail(
 ) -> Result<Detail, IndexError> {
     let meta: Vec<DocMeta> = members
         .iter()
-        .map(|m| DocMeta {
-            id: &m.meta.id,
-            date: m.meta.date.as_deref(),
-            day: m.meta.date.as_deref().and_then(day_number),
-            site: m.meta.site.as_deref().or(m.meta.url.as_deref()),
-            removed_bytes: m.sketch.removed.iter().map(|r| r.len()).sum(),
+        .map(|m| {
+            DocMeta::new(
+                &m.meta.id,
+                m.meta.date.as_deref(),
+                m.meta.site.as_deref().or(m.meta.url.as_deref()),
+                m.sketch.removed.iter().map(Span::len).sum(),
+            )
         })
         .collect();
     let shared: Vec<SharedText> = compared

@@ -70,17 +70,10 @@ impl Provenance {
         let record = record_to_py(py, &Record::new(&c))?;
         let edge = match derived {
             Some(d) => {
+                let (confidence, a_is_source) = (d.confidence, d.from == 0);
                 let name = |i: u32| if i == 0 { a.0.clone() } else { b.0.clone() };
-                let e = EdgeRecord {
-                    from: name(d.from),
-                    to: name(d.to),
-                    relation: d.relation,
-                    confidence: d.confidence,
-                    evidence: d.evidence,
-                    from_index: d.from,
-                    to_index: d.to,
-                };
-                Some((record_to_py(py, &e)?, d.confidence, d.from == 0))
+                let e = EdgeRecord::new(d, name);
+                Some((record_to_py(py, &e)?, confidence, a_is_source))
             }
             None => None,
         };
@@ -89,13 +82,7 @@ impl Provenance {
 }
 
 fn doc_meta(s: &SideIn) -> DocMeta<'_> {
-    DocMeta {
-        id: &s.0,
-        date: s.3.as_deref(),
-        day: s.3.as_deref().and_then(day_number),
-        site: s.4.as_deref(),
-        removed_bytes: s.5,
-    }
+    DocMeta::new(&s.0, s.3.as_deref(), s.4.as_deref(), s.5)
 }
 
 /// An edge as `family_provenance` takes it: `(from, to, confidence,

@@ -472,12 +472,13 @@ impl Corpus {
                 .metas
                 .iter()
                 .zip(&docs)
-                .map(|(m, s)| unspun_cluster::DocMeta {
-                    id: &m.doc.id,
-                    date: m.doc.date.as_deref(),
-                    day: m.doc.date.as_deref().and_then(day_number),
-                    site: m.doc.site.as_deref().or(m.doc.url.as_deref()),
-                    removed_bytes: s.removed.iter().map(Span::len).sum(),
+                .map(|(m, s)| {
+                    unspun_cluster::DocMeta::new(
+                        &m.doc.id,
+                        m.doc.date.as_deref(),
+                        m.doc.site.as_deref().or(m.doc.url.as_deref()),
+                        s.removed.iter().map(Span::len).sum(),
+                    )
                 })
                 .collect();
             let read = |i: u32| self.spool.read(i as usize);

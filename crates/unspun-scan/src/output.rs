@@ -130,6 +130,21 @@ pub struct EdgeRecord {
     pub to_index: u32,
 }
 
+impl EdgeRecord {
+    /// The record of derivation `d`, documents named by `name`.
+    pub fn new(d: Derivation, name: impl Fn(u32) -> String) -> EdgeRecord {
+        EdgeRecord {
+            from: name(d.from),
+            to: name(d.to),
+            relation: d.relation,
+            confidence: d.confidence,
+            evidence: d.evidence,
+            from_index: d.from,
+            to_index: d.to,
+        }
+    }
+}
+
 /// One sentence that makes a claim.
 #[derive(Debug, Clone, Serialize)]
 pub struct ClaimSentence {
@@ -365,18 +380,8 @@ pub(crate) fn assemble(
             original: original(&f.members, edges.iter().map(|&k| &derivations[k])).map(name),
         })
         .collect();
-    let edge = |d: &Derivation| EdgeRecord {
-        from: name(d.from),
-        to: name(d.to),
-        relation: d.relation,
-        confidence: d.confidence,
-        evidence: d.evidence.clone(),
-        from_index: d.from,
-        to_index: d.to,
-    };
 
-    let story_of = &story_of;
-    let in_story = edges_by_group(derivations, story_of, stories.len());
+    let in_story = edges_by_group(derivations, &story_of, stories.len());
     let mut story_records = Vec::with_capacity(stories.len());
     // Claims move into the records (their texts are most of a large scan's
     // memory: never two copies at once).
@@ -410,7 +415,10 @@ pub(crate) fn assemble(
             cohesion: s.cohesion,
             families: fam_ids,
             original: root.map(name),
-            edges: inside.iter().map(|d| edge(d)).collect(),
+            edges: inside
+                .iter()
+                .map(|&d| EdgeRecord::new(d.clone(), name))
+                .collect(),
             claims: claims.map(|cs| {
                 cs.into_iter()
                     .map(|c| ClaimRecord {
@@ -435,15 +443,7 @@ pub(crate) fn assemble(
     // The derivations move into the edge list: one copy of their evidence.
     let edges: Vec<EdgeRecord> = all_derivations
         .into_iter()
-        .map(|d| EdgeRecord {
-            from: name(d.from),
-            to: name(d.to),
-            relation: d.relation,
-            confidence: d.confidence,
-            evidence: d.evidence,
-            from_index: d.from,
-            to_index: d.to,
-        })
+        .map(|d| EdgeRecord::new(d, name))
         .collect();
     let pairs: Vec<PairRecord> = verified
         .into_iter()
