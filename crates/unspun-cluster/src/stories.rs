@@ -13,7 +13,7 @@
 
 use crate::families::group_id;
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, BinaryHeap};
+use std::collections::BinaryHeap;
 use unspun_compare::Relation;
 
 /// Unrelated pairs whose story probability is at least this still count,
@@ -115,14 +115,31 @@ impl Ord for Merge {
     }
 }
 
+/// Summed link weights to neighbouring groups, ordered by group. Sorted
+/// vectors, not maps: a million documents have millions of links, and a map
+/// per document costs several times the links themselves.
+type Links = Vec<(u32, f64)>;
+
+fn unlink(links: &mut Links, c: u32) -> Option<f64> {
+    let k = links.binary_search_by_key(&c, |l| l.0).ok()?;
+    Some(links.remove(k).1)
+}
+
+fn add_link(links: &mut Links, c: u32, w: f64) {
+    match links.binary_search_by_key(&c, |l| l.0) {
+        Ok(k) => links[k].1 += w,
+        Err(k) => links.insert(k, (c, w)),
+    }
+}
+
 /// Groups under agglomeration; a group is named by its smallest member.
 struct Groups {
     size: Vec<u32>,
-    /// Summed link weight to each neighbouring group.
-    links: Vec<BTreeMap<u32, f64>>,
+    links: Vec<Links>,
     /// Summed link weight inside the group.
     inner: Vec<f64>,
     days: Vec<Option<(i64, i64)>>,
+    /// Members of merged groups (empty for a group of one: itself).
     members: Vec<Vec<u32>>,
     version: Vec<u32>,
     alive: Vec<bool>,
@@ -130,7 +147,10 @@ struct Groups {
 
 impl Groups {
     fn linkage(&self, a: u32, b: u32) -> f64 {
-        let w = self.links[a as usize].get(&b).copied().unwrap_or(0.0);
+        let links = &self.links[a as usize];
+        let w = links
+            .binary_search_by_key(&b, |l| l.0)
+            .map_or(0.0, |k| links[k].1);
         w / (self.size[a as usize] as f64 * self.size[b as usize] as f64)
     }
 
@@ -158,25 +178,60 @@ impl Groups {
         let (k, g) = (keep as usize, gone as usize);
         self.days[k] = self.joined_days(keep, gone);
         self.size[k] += self.size[g];
-        let between = self.links[k].remove(&gone).unwrap_or(0.0);
+        let between = unlink(&mut self.links[k], gone).unwrap_or(0.0);
         self.inner[k] += self.inner[g] + between;
         let moved = std::mem::take(&mut self.links[g]);
-        for (c, w) in moved {
+        // Both lists are ordered: one merge pass joins them.
+        let mine = std::mem::take(&mut self.links[k]);
+        let mut joined = Vec::with_capacity(mine.len() + moved.len());
+        let (mut i, mut j) = (0, 0);
+        loop {
+            let next = match (mine.get(i), moved.get(j)) {
+                (Some(&(c, w)), Some(&(d, v))) if c == d => {
+                    i += 1;
+                    j += 1;
+                    (c, w + v)
+                }
+                (Some(&(c, w)), Some(&(d, _))) if c < d => {
+                    i += 1;
+                    (c, w)
+                }
+                (Some(&(c, w)), None) => {
+                    i += 1;
+                    (c, w)
+                }
+                (_, Some(&(d, v))) => {
+                    j += 1;
+                    (d, v)
+                }
+                (None, None) => break,
+            };
+            if next.0 != keep {
+                joined.push(next);
+            }
+        }
+        self.links[k] = joined;
+        for &(c, w) in &moved {
             if c == keep {
                 continue;
             }
-            *self.links[k].entry(c).or_default() += w;
             let theirs = &mut self.links[c as usize];
-            theirs.remove(&gone);
-            *theirs.entry(keep).or_default() += w;
+            unlink(theirs, gone);
+            add_link(theirs, keep, w);
         }
-        let members = std::mem::take(&mut self.members[g]);
+        let mut members = std::mem::take(&mut self.members[g]);
+        if members.is_empty() {
+            members.push(gone);
+        }
+        if self.members[k].is_empty() {
+            self.members[k].push(keep);
+        }
         self.members[k].extend(members);
         self.alive[g] = false;
         self.version[k] += 1;
         self.links[k]
-            .keys()
-            .map(|&c| self.merge_entry(keep, c))
+            .iter()
+            .map(|&(c, _)| self.merge_entry(keep, c))
             .collect()
     }
 }
@@ -192,7 +247,7 @@ pub fn stories(
     let n = ids.len();
     let day = |i: u32| days.get(i as usize).copied().flatten();
     // One weight per pair (the strongest), and none across the window.
-    let mut weights: BTreeMap<(u32, u32), f64> = BTreeMap::new();
+    let mut weights: Vec<((u32, u32), f64)> = Vec::with_capacity(edges.len());
     for e in edges {
         let (a, b) = (e.a.min(e.b), e.a.max(e.b));
         let usable = a != b && (b as usize) < n && e.weight.is_finite() && e.weight > 0.0;
@@ -201,24 +256,32 @@ pub fn stories(
             _ => true,
         };
         if usable && in_window {
-            let w = weights.entry((a, b)).or_insert(0.0);
-            *w = w.max(e.weight.min(1.0));
+            weights.push(((a, b), e.weight.min(1.0)));
         }
     }
+    weights.sort_unstable_by(|x, y| x.0.cmp(&y.0).then(y.1.total_cmp(&x.1)));
+    weights.dedup_by_key(|w| w.0);
     let mut g = Groups {
         size: vec![1; n],
-        links: vec![BTreeMap::new(); n],
+        links: vec![Vec::new(); n],
         inner: vec![0.0; n],
         days: (0..n as u32).map(|i| day(i).map(|d| (d, d))).collect(),
-        members: (0..n as u32).map(|i| vec![i]).collect(),
+        members: vec![Vec::new(); n],
         version: vec![0; n],
         alive: vec![true; n],
     };
-    for (&(a, b), &w) in &weights {
-        g.links[a as usize].insert(b, w);
-        g.links[b as usize].insert(a, w);
+    // `weights` is ordered by (a, b), so pushing builds every list in
+    // order: first the neighbours below each document, then those above.
+    for &((a, b), w) in &weights {
+        g.links[b as usize].push((a, w));
     }
-    let mut queue: BinaryHeap<Merge> = weights.keys().map(|&(a, b)| g.merge_entry(a, b)).collect();
+    for &((a, b), w) in &weights {
+        g.links[a as usize].push((b, w));
+    }
+    let mut queue: BinaryHeap<Merge> = weights
+        .iter()
+        .map(|&((a, b), _)| g.merge_entry(a, b))
+        .collect();
     while let Some(m) = queue.pop() {
         let (a, b) = (m.a as usize, m.b as usize);
         let current =

@@ -127,7 +127,7 @@ pub(crate) fn sentence_features(
 ) -> Result<Vec<Vec<f64>>, EvalError> {
     let mut texts: Vec<&str> = Vec::with_capacity(pairs.len() * 4);
     for p in pairs {
-        texts.extend([p.a.as_str(), p.b.as_str()]);
+        texts.extend([&*p.a, &*p.b]);
     }
     warm(meaning, &texts, what)?;
     pairs
@@ -451,10 +451,7 @@ pub fn semeval(
         .count();
     let cv = story_cv(&features, &overall, target);
     // Whole-text vectors: the full model windows long texts itself.
-    let texts: Vec<&str> = pairs
-        .iter()
-        .flat_map(|p| [p.a.as_str(), p.b.as_str()])
-        .collect();
+    let texts: Vec<&str> = pairs.iter().flat_map(|p| [&*p.a, &*p.b]).collect();
     warm(meaning, &texts, "SemEval whole texts")?;
     let full = meaning.full(&texts)?;
     let fast = meaning.fast(&texts);
@@ -519,7 +516,7 @@ pub fn tier_speed(path: &Path, meaning: &Meaning, n: usize) -> Result<TierSpeed,
     let mut seen = std::collections::HashSet::new();
     let sentences: Vec<&str> = pairs
         .iter()
-        .flat_map(|p| [p.a.as_str(), p.b.as_str()])
+        .flat_map(|p| [&*p.a, &*p.b])
         .filter(|s| seen.insert(*s))
         .take(n)
         .collect();
@@ -569,10 +566,7 @@ pub fn seed_relations(dir: &Path, meaning: &Meaning) -> Result<Vec<SeedPair>, Ev
             let relation = result
                 .pairs
                 .iter()
-                .find(|p| {
-                    (p.a.as_str(), p.b.as_str()) == (*a, *b)
-                        || (p.a.as_str(), p.b.as_str()) == (*b, *a)
-                })
+                .find(|p| (&*p.a, &*p.b) == (*a, *b) || (&*p.a, &*p.b) == (*b, *a))
                 .map_or(Relation::Unrelated, |p| p.relation);
             out.push(SeedPair {
                 a: a.to_string(),

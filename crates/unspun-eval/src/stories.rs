@@ -217,7 +217,7 @@ pub fn clough_provenance(
             ];
             let result =
                 scan_documents_with_meaning(docs, &ScanOptions::default(), meaning, &Quiet)?;
-            let direction = result.edges.first().map(|e| e.from == "source");
+            let direction = result.edges.first().map(|e| &*e.from == "source");
             Ok((r.label, direction))
         })
         .collect::<Result<_, EvalError>>()?;

@@ -74,12 +74,12 @@ fn seeds_added_one_by_one_match_a_batch_scan_with_meaning() {
     let got_edges: Vec<_> = one
         .edges
         .iter()
-        .map(|e| (&e.from, &e.to, e.relation))
+        .map(|e| (e.from.as_str(), e.to.as_str(), e.relation))
         .collect();
     let want_edges: Vec<_> = want
         .edges
         .iter()
-        .map(|e| (&e.from, &e.to, e.relation))
+        .map(|e| (&*e.from, &*e.to, e.relation))
         .collect();
     assert_eq!(got_edges, want_edges);
     assert!(one

@@ -71,7 +71,8 @@ impl Provenance {
         let edge = match derived {
             Some(d) => {
                 let (confidence, a_is_source) = (d.confidence, d.from == 0);
-                let name = |i: u32| if i == 0 { a.0.clone() } else { b.0.clone() };
+                let name =
+                    |i: u32| std::sync::Arc::from(if i == 0 { a.0.as_str() } else { b.0.as_str() });
                 let e = EdgeRecord::new(d, name);
                 Some((record_to_py(py, &e)?, confidence, a_is_source))
             }

@@ -225,8 +225,14 @@ fn clough(shared: &Path, meaning: Option<&Meaning>) {
         for a in answers {
             let id = a["id"].as_str().unwrap();
             let label = a["label"].as_str().unwrap().to_string();
-            let named = r.edges.iter().any(|e| e.from == source_id && e.to == id);
-            let reversed = r.edges.iter().any(|e| e.from == id && e.to == source_id);
+            let named = r
+                .edges
+                .iter()
+                .any(|e| *e.from == *source_id && &*e.to == id);
+            let reversed = r
+                .edges
+                .iter()
+                .any(|e| &*e.from == id && *e.to == *source_id);
             let k = if named {
                 0
             } else if reversed {

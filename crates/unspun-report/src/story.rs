@@ -58,9 +58,9 @@ pub fn template(h: &mut Html, r: &ScanResult, k: usize, s: &StoryRecord, pairs: 
 fn role_of(s: &StoryRecord, doc: &str) -> Role {
     if s.original.as_deref() == Some(doc) {
         Role::Original
-    } else if s.edges.iter().any(|e| e.to == doc) {
+    } else if s.edges.iter().any(|e| *e.to == *doc) {
         Role::Derived
-    } else if s.edges.iter().any(|e| e.from == doc) {
+    } else if s.edges.iter().any(|e| *e.from == *doc) {
         Role::Original
     } else {
         Role::Independent
@@ -87,8 +87,8 @@ fn members(h: &mut Html, r: &ScanResult, s: &StoryRecord) {
                 let sources: Vec<&str> = s
                     .edges
                     .iter()
-                    .filter(|e| e.to == d.id)
-                    .map(|e| e.from.as_str())
+                    .filter(|e| *e.to == *d.id)
+                    .map(|e| &*e.from)
                     .collect();
                 format!("derived from {}", sources.join(", "))
             }
@@ -151,8 +151,8 @@ fn derivations(h: &mut Html, r: &ScanResult, s: &StoryRecord, pairs: &[&PairReco
         .iter()
         .filter_map(|e| {
             Some(Arrow {
-                from: *position.get(e.from.as_str())?,
-                to: *position.get(e.to.as_str())?,
+                from: *position.get(&*e.from)?,
+                to: *position.get(&*e.to)?,
                 label: format!("{} {}", e.relation, pct(e.confidence)),
                 tip: format!("{} derived from {} ({})", e.to, e.from, e.relation),
             })
@@ -162,7 +162,7 @@ fn derivations(h: &mut Html, r: &ScanResult, s: &StoryRecord, pairs: &[&PairReco
         pairs
             .iter()
             .filter_map(|p| {
-                let (a, b) = (*position.get(p.a.as_str())?, *position.get(p.b.as_str())?);
+                let (a, b) = (*position.get(&*p.a)?, *position.get(&*p.b)?);
                 let directed = s
                     .edges
                     .iter()
@@ -204,7 +204,7 @@ fn derivations(h: &mut Html, r: &ScanResult, s: &StoryRecord, pairs: &[&PairReco
             pct(e.confidence)
         ));
         h.open("ul", &[]);
-        for ev in &e.evidence {
+        for ev in e.evidence.iter() {
             let kind = format!("{:?}", ev.kind).to_lowercase();
             h.open("li", &[]);
             h.elem("span", &[("class", "evidence-kind")], &kind);

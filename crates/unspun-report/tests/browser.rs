@@ -192,7 +192,7 @@ fn the_seed_report_shows_the_story_its_tree_claims_and_passages() {
     let pair = result
         .pairs
         .iter()
-        .position(|p| p.a == SEED_IDS[0] && p.b == SEED_IDS[2])
+        .position(|p| &*p.a == SEED_IDS[0] && &*p.b == SEED_IDS[2])
         .unwrap();
     let fragment = format!("#pair={pair}");
     let full = dump_dom(&chromium, &file, &fragment);

@@ -3,7 +3,7 @@
 //! pairs that need them (derivation candidates, stories small enough for a
 //! claim matrix), a story or a pair at a time.
 
-use crate::output::Verified;
+use crate::output::PairRecord;
 use rayon::prelude::*;
 use unspun_cluster::{
     claims, derive, edges_by_group, original, stories, Claim, Derivation, DocMeta, SharedText,
@@ -42,7 +42,7 @@ pub struct AnalysisOptions {
 
 pub fn analyse(
     docs: &Docs,
-    pairs: &[Verified],
+    pairs: &[PairRecord],
     near_misses: &[(u32, u32, f64)],
     text: TextOf,
     meaning: Option<&Meaning>,
@@ -52,10 +52,10 @@ pub fn analyse(
     let days: Vec<Option<i64>> = docs.meta.iter().map(|d| d.day).collect();
     let mut edges: Vec<StoryEdge> = pairs
         .iter()
-        .map(|v| StoryEdge {
-            a: v.a,
-            b: v.b,
-            weight: story_weight(v.comparison.relation, v.comparison.scores.story),
+        .map(|p| StoryEdge {
+            a: p.a_index,
+            b: p.b_index,
+            weight: story_weight(p.relation, p.scores.story),
         })
         .collect();
     edges.extend(
@@ -67,7 +67,13 @@ pub fn analyse(
 
     let shared: Vec<SharedText> = pairs
         .iter()
-        .map(|v| SharedText::new(v.a, v.b, &v.comparison))
+        .map(|p| SharedText {
+            a: p.a_index,
+            b: p.b_index,
+            relation: p.relation,
+            scores: &p.scores,
+            passages: &p.passages,
+        })
         .collect();
     let derivations = derive(&docs.meta, &shared, text)?;
 

@@ -357,6 +357,17 @@ impl Corpus {
         }
         timings.push(("candidates", t.elapsed().as_secs_f64()));
 
+        let pair_context = |a: usize, b: usize| PairContext {
+            date_a: self.metas[a].doc.date.as_deref(),
+            date_b: self.metas[b].doc.date.as_deref(),
+        };
+        // Every pair names its documents through these.
+        let ids: Vec<std::sync::Arc<str>> = self
+            .metas
+            .iter()
+            .map(|m| std::sync::Arc::from(m.doc.id.as_str()))
+            .collect();
+
         // Pass 4: verify and align, grouped by the first document so that
         // it is read and prepared once per group.
         let t = Instant::now();
@@ -367,37 +378,50 @@ impl Corpus {
             // elsewhere the lexical verdict stands.
             meaning.filter(|_| vectors.cosine(a, b) >= opts.meaning_min_cosine)
         };
-        let mut verified: Vec<std::io::Result<Vec<output::Verified>>> = Vec::new();
+        // Reserved for every candidate: only the pages the related pairs
+        // fill become resident, and the vector never reallocates (at a
+        // million documents a doubling copy would briefly hold a gigabyte
+        // of pairs twice).
+        let mut pairs: Vec<PairRecord> = Vec::with_capacity(candidates.len());
+        let mut near_misses = Vec::new();
         // Blocks of groups: the sentences of a block that need the full
         // model are embedded first, in one large batch (small per-pair
         // batches waste most of the model's time), then the block is
         // compared with them at hand.
+        // Calls `f` on the pairs of a candidate group that `wanted` lets
+        // through, both documents read and prepared (the first once).
+        let each_pair =
+            |group: &[(u32, u32)],
+             wanted: &dyn Fn(usize, usize) -> bool,
+             f: &mut dyn FnMut(usize, usize, &Prepared, &Prepared) -> std::io::Result<()>|
+             -> std::io::Result<()> {
+                let a = group[0].0 as usize;
+                let text_a = self.spool.read(a)?;
+                let prep_a = Prepared::new(&text_a, &docs[a].kept);
+                for &(_, b) in group {
+                    let b = b as usize;
+                    if wanted(a, b) {
+                        let text_b = self.spool.read(b)?;
+                        f(a, b, &prep_a, &Prepared::new(&text_b, &docs[b].kept))?;
+                    }
+                }
+                Ok(())
+            };
+        let meaning_error = |e| std::io::Error::other(format!("meaning layer: {e}"));
         for block in groups.chunks(VERIFY_BLOCK) {
             if let Some(m) = meaning {
                 let wanted: Vec<std::io::Result<Vec<String>>> = block
                     .par_iter()
                     .map(|group| {
-                        let a = group[0].0 as usize;
-                        let text_a = self.spool.read(a)?;
-                        let prep_a = Prepared::new(&text_a, &docs[a].kept);
                         let mut out = Vec::new();
-                        for &(_, b) in group.iter() {
-                            let b = b as usize;
-                            if pair_meaning(a, b).is_none() {
-                                continue;
-                            }
-                            let text_b = self.spool.read(b)?;
-                            let prep_b = Prepared::new(&text_b, &docs[b].kept);
-                            let ctx = PairContext {
-                                date_a: self.metas[a].doc.date.as_deref(),
-                                date_b: self.metas[b].doc.date.as_deref(),
-                            };
-                            out.extend(
-                                full_model_sentences(&prep_a, &prep_b, ctx, &opts.thresholds, m)
-                                    .into_iter()
-                                    .map(str::to_string),
-                            );
-                        }
+                        let close = |a, b| pair_meaning(a, b).is_some();
+                        each_pair(group, &close, &mut |a, b, prep_a, prep_b| {
+                            let ctx = pair_context(a, b);
+                            let wanted =
+                                full_model_sentences(prep_a, prep_b, ctx, &opts.thresholds, m);
+                            out.extend(wanted.into_iter().map(str::to_string));
+                            Ok(())
+                        })?;
                         Ok(out)
                     })
                     .collect();
@@ -406,55 +430,47 @@ impl Corpus {
                     sentences.extend(w?);
                 }
                 let refs: Vec<&str> = sentences.iter().map(String::as_str).collect();
-                m.full(&refs)
-                    .map_err(|e| std::io::Error::other(format!("meaning layer: {e}")))?;
+                m.full(&refs).map_err(meaning_error)?;
             }
-            verified.par_extend(block.par_iter().map(|group| {
-                let a = group[0].0 as usize;
-                let text_a = self.spool.read(a)?;
-                let prep_a = Prepared::new(&text_a, &docs[a].kept);
-                let mut out = Vec::new();
-                for &(_, b) in group.iter() {
-                    let b = b as usize;
-                    let text_b = self.spool.read(b)?;
-                    let prep_b = Prepared::new(&text_b, &docs[b].kept);
-                    let ctx = PairContext {
-                        date_a: self.metas[a].doc.date.as_deref(),
-                        date_b: self.metas[b].doc.date.as_deref(),
-                    };
-                    let c = compare_with_meaning(
-                        &prep_a,
-                        &prep_b,
-                        ctx,
-                        &opts.thresholds,
-                        pair_meaning(a, b),
-                    )
-                    .map_err(|e| std::io::Error::other(format!("meaning layer: {e}")))?;
-                    // Near misses are kept for stories only (never output).
-                    let near_miss = c
-                        .scores
-                        .story
-                        .is_some_and(|s| s >= analysis::NEAR_MISS_STORY);
-                    if c.relation != Relation::Unrelated || near_miss {
-                        out.push(output::Verified {
-                            a: a as u32,
-                            b: b as u32,
-                            comparison: c,
-                        });
+            let verified: Vec<std::io::Result<Vec<PairRecord>>> = block
+                .par_iter()
+                .map(|group| {
+                    let mut out = Vec::new();
+                    each_pair(group, &|_, _| true, &mut |a, b, prep_a, prep_b| {
+                        let ctx = pair_context(a, b);
+                        let th = &opts.thresholds;
+                        let c = compare_with_meaning(prep_a, prep_b, ctx, th, pair_meaning(a, b))
+                            .map_err(meaning_error)?;
+                        // Near misses are kept for stories only (never output).
+                        let near_miss = c
+                            .scores
+                            .story
+                            .is_some_and(|s| s >= analysis::NEAR_MISS_STORY);
+                        if c.relation != Relation::Unrelated || near_miss {
+                            out.push(PairRecord {
+                                a: ids[a].clone(),
+                                b: ids[b].clone(),
+                                relation: c.relation,
+                                source: c.source,
+                                scores: c.scores,
+                                passages: c.passages,
+                                a_index: a as u32,
+                                b_index: b as u32,
+                            });
+                        }
+                        Ok(())
+                    })?;
+                    progress.advance(group.len() as u64);
+                    Ok(out)
+                })
+                .collect();
+            for v in verified {
+                for p in v? {
+                    if p.relation == Relation::Unrelated {
+                        near_misses.push((p.a_index, p.b_index, p.scores.story.unwrap_or(0.0)));
+                    } else {
+                        pairs.push(p);
                     }
-                }
-                progress.advance(group.len() as u64);
-                Ok(out)
-            }));
-        }
-        let mut pairs = Vec::new();
-        let mut near_misses = Vec::new();
-        for v in verified {
-            for p in v? {
-                if p.comparison.relation == Relation::Unrelated {
-                    near_misses.push((p.a, p.b, p.comparison.scores.story.unwrap_or(0.0)));
-                } else {
-                    pairs.push(p);
                 }
             }
         }
@@ -501,6 +517,7 @@ impl Corpus {
 
         let t = Instant::now();
         let mut result = output::assemble(
+            &ids,
             self.metas.into_iter().map(|m| m.doc).collect(),
             docs.into_iter()
                 .map(|s| (s.removed, s.title, s.tokens, s.bytes))

@@ -59,6 +59,7 @@
 
 use crate::analysis::Analysis;
 use crate::spool::Spool;
+use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::io::{BufWriter, Write};
@@ -66,17 +67,9 @@ use std::path::Path;
 use std::sync::Arc;
 use unspun_cluster::{edges_by_group, families, original, Derivation, Evidence};
 use unspun_compare::relation::round4;
-use unspun_compare::{Comparison, Passage, Relation, Scores, Side};
+use unspun_compare::{Passage, Relation, Scores, Side};
 use unspun_ingest::Problem;
 use unspun_text::{Document, Span};
-
-/// A related pair, by document index.
-#[derive(Debug, Clone)]
-pub struct Verified {
-    pub a: u32,
-    pub b: u32,
-    pub comparison: Comparison,
-}
 
 #[derive(Debug, Clone, Serialize)]
 pub struct DocumentRecord {
@@ -95,8 +88,10 @@ pub struct DocumentRecord {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct PairRecord {
-    pub a: String,
-    pub b: String,
+    /// Shared with every other pair of the document (millions of pairs
+    /// name their documents at a large scan).
+    pub a: Arc<str>,
+    pub b: Arc<str>,
     pub relation: Relation,
     pub source: Option<Side>,
     pub scores: Scores,
@@ -118,12 +113,13 @@ pub struct FamilyRecord {
 /// `to` was derived from `from`.
 #[derive(Debug, Clone, Serialize)]
 pub struct EdgeRecord {
-    pub from: String,
-    pub to: String,
+    pub from: Arc<str>,
+    pub to: Arc<str>,
     pub relation: Relation,
     #[serde(serialize_with = "round4")]
     pub confidence: f64,
-    pub evidence: Vec<Evidence>,
+    /// Shared by the story's copy of the edge and the scan's edge list.
+    pub evidence: Arc<[Evidence]>,
     #[serde(skip)]
     pub from_index: u32,
     #[serde(skip)]
@@ -132,13 +128,13 @@ pub struct EdgeRecord {
 
 impl EdgeRecord {
     /// The record of derivation `d`, documents named by `name`.
-    pub fn new(d: Derivation, name: impl Fn(u32) -> String) -> EdgeRecord {
+    pub fn new(d: Derivation, name: impl Fn(u32) -> Arc<str>) -> EdgeRecord {
         EdgeRecord {
             from: name(d.from),
             to: name(d.to),
             relation: d.relation,
             confidence: d.confidence,
-            evidence: d.evidence,
+            evidence: d.evidence.into(),
             from_index: d.from,
             to_index: d.to,
         }
@@ -320,14 +316,15 @@ fn write_lines<T: Serialize>(path: &Path, rows: &[T]) -> std::io::Result<()> {
 }
 
 pub(crate) fn assemble(
+    shared_ids: &[Arc<str>],
     docs: Vec<Document>,
     sketched: Vec<(Vec<Span>, Option<String>, usize, usize)>,
-    mut verified: Vec<Verified>,
+    mut pairs: Vec<PairRecord>,
     analysis: Analysis,
     problems: Vec<Problem>,
     candidates: CandidateCounts,
 ) -> ScanResult {
-    verified.sort_by_key(|v| (v.a, v.b));
+    pairs.par_sort_unstable_by_key(|p| (p.a_index, p.b_index));
     let mut documents: Vec<DocumentRecord> = docs
         .into_iter()
         .zip(sketched)
@@ -346,15 +343,15 @@ pub(crate) fn assemble(
         })
         .collect();
     let ids: Vec<&str> = documents.iter().map(|d| d.id.as_str()).collect();
-    let shared_ids: Vec<Arc<str>> = ids.iter().map(|&id| Arc::from(id)).collect();
     let name = |i: u32| ids[i as usize].to_string();
+    let shared = |i: u32| shared_ids[i as usize].clone();
     let names = |members: &[u32]| members.iter().map(|&m| name(m)).collect::<Vec<_>>();
     let fams = families(
         &ids,
-        verified
+        pairs
             .iter()
-            .filter(|v| v.comparison.relation.is_copy())
-            .map(|v| (v.a, v.b)),
+            .filter(|p| p.relation.is_copy())
+            .map(|p| (p.a_index, p.b_index)),
     );
     let mut family_of: Vec<Option<usize>> = vec![None; ids.len()];
     for (f, fam) in fams.iter().enumerate() {
@@ -382,12 +379,22 @@ pub(crate) fn assemble(
         .collect();
 
     let in_story = edges_by_group(derivations, &story_of, stories.len());
+    let roots: Vec<Option<u32>> = stories
+        .iter()
+        .zip(&in_story)
+        .map(|(s, inside)| original(&s.members, inside.iter().map(|&k| &derivations[k])))
+        .collect();
+    // The derivations move into the edge list; a story's edges share their
+    // evidence with it.
+    let edges: Vec<EdgeRecord> = all_derivations
+        .into_iter()
+        .map(|d| EdgeRecord::new(d, shared))
+        .collect();
     let mut story_records = Vec::with_capacity(stories.len());
     // Claims move into the records (their texts are most of a large scan's
     // memory: never two copies at once).
-    for ((s, claims), inside) in stories.iter().zip(story_claims).zip(&in_story) {
-        let inside: Vec<&Derivation> = inside.iter().map(|&k| &derivations[k]).collect();
-        let root = original(&s.members, inside.iter().copied());
+    for (((s, claims), inside), root) in stories.iter().zip(story_claims).zip(&in_story).zip(roots)
+    {
         let titled = root
             .into_iter()
             .chain(s.members.iter().copied())
@@ -415,10 +422,7 @@ pub(crate) fn assemble(
             cohesion: s.cohesion,
             families: fam_ids,
             original: root.map(name),
-            edges: inside
-                .iter()
-                .map(|&d| EdgeRecord::new(d.clone(), name))
-                .collect(),
+            edges: inside.iter().map(|&k| edges[k].clone()).collect(),
             claims: claims.map(|cs| {
                 cs.into_iter()
                     .map(|c| ClaimRecord {
@@ -439,25 +443,6 @@ pub(crate) fn assemble(
             member_indices: s.members.clone(),
         });
     }
-
-    // The derivations move into the edge list: one copy of their evidence.
-    let edges: Vec<EdgeRecord> = all_derivations
-        .into_iter()
-        .map(|d| EdgeRecord::new(d, name))
-        .collect();
-    let pairs: Vec<PairRecord> = verified
-        .into_iter()
-        .map(|v| PairRecord {
-            a: name(v.a),
-            b: name(v.b),
-            relation: v.comparison.relation,
-            source: v.comparison.source,
-            scores: v.comparison.scores,
-            passages: v.comparison.passages,
-            a_index: v.a,
-            b_index: v.b,
-        })
-        .collect();
 
     let mut summary = Summary {
         documents: ids.len(),
