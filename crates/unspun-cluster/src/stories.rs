@@ -354,6 +354,41 @@ mod tests {
     }
 
     #[test]
+    fn merged_groups_sum_their_links_to_shared_neighbours() {
+        // {0,1} and {2,3} form first; they join at (0.9 + 0.9) / 4 = 0.45.
+        // Document 4 is linked to one member of each: its links to the
+        // joined group add up, (0.8 + w) / 4, and it joins only when that
+        // reaches 0.4.
+        let edges = |w: f64| {
+            [
+                e(0, 1, 1.0),
+                e(2, 3, 1.0),
+                e(0, 2, 0.9),
+                e(1, 3, 0.9),
+                e(4, 1, 0.8),
+                e(4, 3, w),
+            ]
+        };
+        let params = StoryParams::default();
+        let s = stories(&IDS[..5], &[None; 5], &edges(0.8), &params);
+        assert_eq!(s.len(), 1);
+        assert_eq!(s[0].members, vec![0, 1, 2, 3, 4]);
+        assert!(
+            (s[0].cohesion - 5.4 / 10.0).abs() < 1e-12,
+            "{}",
+            s[0].cohesion
+        );
+        let s = stories(&IDS[..5], &[None; 5], &edges(0.7), &params);
+        assert_eq!(s.len(), 1);
+        assert_eq!(s[0].members, vec![0, 1, 2, 3]);
+        assert!(
+            (s[0].cohesion - 3.8 / 6.0).abs() < 1e-12,
+            "{}",
+            s[0].cohesion
+        );
+    }
+
+    #[test]
     fn a_chain_of_single_links_stops() {
         let edges: Vec<StoryEdge> = (0..7).map(|i| e(i, i + 1, 1.0)).collect();
         let s = stories(&IDS, &[None; 8], &edges, &StoryParams::default());
