@@ -93,10 +93,25 @@ pub fn derive(
             Ok((i, Profile::of(&t, &docs[i as usize], &outlets)))
         })
         .collect::<std::io::Result<_>>()?;
+    // Blocks follow connected groups of pairs, so that a text is read and
+    // split into words in as few blocks as possible (in input order, a
+    // document's pairs spread over many blocks)...
+    let mut groups = crate::unionfind::UnionFind::new(docs.len());
+    for p in &candidates {
+        groups.union(p.a, p.b);
+    }
+    let mut by_group: Vec<(u32, &SharedText)> = candidates
+        .iter()
+        .map(|&p| (groups.find(p.a), p))
+        .collect();
+    by_group.sort_by_key(|&(g, p)| (g, p.a, p.b));
+    let by_group: Vec<&SharedText> = by_group.into_iter().map(|(_, p)| p).collect();
     let mut derived: Vec<Derivation> = Vec::new();
-    for block in candidates.chunks(BLOCK_PAIRS) {
+    for block in by_group.chunks(BLOCK_PAIRS) {
         derived.extend(derive_block(docs, block, text, &profiles, &outlets)?);
     }
+    // ...and the derivations return to the pairs' order.
+    derived.sort_by_key(|d| (d.from.min(d.to), d.from.max(d.to)));
     let passages: BTreeMap<(u32, u32), &[Passage]> = candidates
         .iter()
         .map(|p| ((p.a, p.b), p.passages))
