@@ -100,10 +100,8 @@ pub fn derive(
     for p in &candidates {
         groups.union(p.a, p.b);
     }
-    let mut by_group: Vec<(u32, &SharedText)> = candidates
-        .iter()
-        .map(|&p| (groups.find(p.a), p))
-        .collect();
+    let mut by_group: Vec<(u32, &SharedText)> =
+        candidates.iter().map(|&p| (groups.find(p.a), p)).collect();
     by_group.sort_by_key(|&(g, p)| (g, p.a, p.b));
     let by_group: Vec<&SharedText> = by_group.into_iter().map(|(_, p)| p).collect();
     let mut derived: Vec<Derivation> = Vec::new();
