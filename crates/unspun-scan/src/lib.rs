@@ -325,6 +325,8 @@ impl Corpus {
                 vectors.push(&v);
             }
         }
+        // Line statistics served cleaning only.
+        self.stats = LineStats::new();
         timings.push(("sketch", t.elapsed().as_secs_f64()));
 
         // Pass 3: candidates.
@@ -335,17 +337,22 @@ impl Corpus {
         timings.push(("candidates_lsh", t.elapsed().as_secs_f64()));
         let anchor_pairs = anchor_candidates(&anchor_sets, &opts.anchors);
         drop(anchor_sets);
-        let mut candidates = lsh_pairs.clone();
+        let mut counts = output::CandidateCounts {
+            lsh: lsh_pairs.len(),
+            anchors: anchor_pairs.len(),
+            ..Default::default()
+        };
+        let mut candidates = lsh_pairs;
         candidates.extend_from_slice(&anchor_pairs);
+        drop(anchor_pairs);
         candidates.par_sort_unstable();
         candidates.dedup();
-        let mut meaning_pairs = Vec::new();
         if meaning.is_some() {
             let dates: Vec<Option<&str>> =
                 self.metas.iter().map(|m| m.doc.date.as_deref()).collect();
             let window =
                 |i: usize, j: usize| within_days(dates[i], dates[j], opts.story_window_days);
-            meaning_pairs = ann::neighbours(
+            let mut meaning_pairs = ann::neighbours(
                 &vectors,
                 opts.meaning_min_cosine,
                 opts.meaning_neighbours,
@@ -354,7 +361,9 @@ impl Corpus {
             meaning_pairs.retain(|p| candidates.binary_search(p).is_err());
             candidates.extend_from_slice(&meaning_pairs);
             candidates.par_sort_unstable();
+            counts.meaning = meaning_pairs.len();
         }
+        counts.total = candidates.len();
         timings.push(("candidates", t.elapsed().as_secs_f64()));
 
         let pair_context = |a: usize, b: usize| PairContext {
@@ -474,6 +483,8 @@ impl Corpus {
                 }
             }
         }
+        drop(groups);
+        drop(candidates);
         timings.push(("verify", t.elapsed().as_secs_f64()));
 
         // Pass 6: stories, provenance, claims.
@@ -513,6 +524,7 @@ impl Corpus {
                 },
             )?
         };
+        drop(kept);
         timings.push(("stories", t.elapsed().as_secs_f64()));
 
         let t = Instant::now();
@@ -525,12 +537,7 @@ impl Corpus {
             pairs,
             analysed,
             self.problems,
-            output::CandidateCounts {
-                lsh: lsh_pairs.len(),
-                anchors: anchor_pairs.len(),
-                meaning: meaning_pairs.len(),
-                total: candidates.len(),
-            },
+            counts,
         );
         timings.push(("group", t.elapsed().as_secs_f64()));
         result.texts = Some(Texts::new(self.spool));
