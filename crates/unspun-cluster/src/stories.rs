@@ -120,6 +120,11 @@ impl Ord for Merge {
 /// per document costs several times the links themselves.
 type Links = Vec<(u32, f64)>;
 
+fn link_weight(links: &Links, c: u32) -> Option<f64> {
+    let k = links.binary_search_by_key(&c, |l| l.0).ok()?;
+    Some(links[k].1)
+}
+
 fn unlink(links: &mut Links, c: u32) -> Option<f64> {
     let k = links.binary_search_by_key(&c, |l| l.0).ok()?;
     Some(links.remove(k).1)
@@ -147,10 +152,7 @@ struct Groups {
 
 impl Groups {
     fn linkage(&self, a: u32, b: u32) -> f64 {
-        let links = &self.links[a as usize];
-        let w = links
-            .binary_search_by_key(&b, |l| l.0)
-            .map_or(0.0, |k| links[k].1);
+        let w = link_weight(&self.links[a as usize], b).unwrap_or(0.0);
         w / (self.size[a as usize] as f64 * self.size[b as usize] as f64)
     }
 

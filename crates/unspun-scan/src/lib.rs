@@ -393,10 +393,6 @@ impl Corpus {
         // of pairs twice).
         let mut pairs: Vec<PairRecord> = Vec::with_capacity(candidates.len());
         let mut near_misses = Vec::new();
-        // Blocks of groups: the sentences of a block that need the full
-        // model are embedded first, in one large batch (small per-pair
-        // batches waste most of the model's time), then the block is
-        // compared with them at hand.
         // Calls `f` on the pairs of a candidate group that `wanted` lets
         // through, both documents read and prepared (the first once).
         let each_pair =
@@ -417,6 +413,10 @@ impl Corpus {
                 Ok(())
             };
         let meaning_error = |e| std::io::Error::other(format!("meaning layer: {e}"));
+        // Blocks of groups: the sentences of a block that need the full
+        // model are embedded first, in one large batch (small per-pair
+        // batches waste most of the model's time), then the block is
+        // compared with them at hand.
         for block in groups.chunks(VERIFY_BLOCK) {
             if let Some(m) = meaning {
                 let wanted: Vec<std::io::Result<Vec<String>>> = block
