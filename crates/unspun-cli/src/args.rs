@@ -199,6 +199,12 @@ pub struct ScanArgs {
     /// matrices off (on corpora of millions, they are most of the memory).
     #[arg(long, default_value_t = 40, value_name = "N")]
     pub claim_max_docs: usize,
+    /// Also run the story score's lead tier (the full model on each
+    /// document's first 1,000 bytes) where the first tier is unsure, as
+    /// `compare` does: better same_story decisions, but many times slower
+    /// on a large corpus.
+    #[arg(long)]
+    pub lead_tier: bool,
     #[command(flatten)]
     pub fields: FieldArgs,
     /// Print no progress and no pair listing, only the summary line.

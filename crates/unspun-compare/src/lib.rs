@@ -3,9 +3,12 @@
 //! - [`prepare`]: content tokens and shingles of one document;
 //! - [`verify`]: exact Jaccard and containment on the shingle sets;
 //! - [`align`]: verbatim passages from matching shingle runs, as byte ranges;
+//! - [`meaning`], [`lead`]: sentence alignment by meaning, paraphrase and
+//!   the two tiers of the story score;
 //! - [`relation`]: the relation, its source direction and the thresholds.
 
 pub mod align;
+pub mod lead;
 pub mod meaning;
 pub mod prepare;
 pub mod relation;

@@ -10,6 +10,8 @@
 //! `unspun eval --calibrate-meaning` on the dev data and compiled in.
 
 use crate::align::{Passage, PassageKind};
+pub use crate::lead::LeadFeatures;
+use crate::lead::{in_band, lead_features};
 use crate::prepare::Prepared;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -32,6 +34,14 @@ pub struct Calibration {
     pub paraphrase_coverage: f64,
     /// Fast-tier cosine at which a sentence pair is worth the full model.
     pub fast_gate: f64,
+    /// Same story, second tier: logistic over [`LeadFeatures::vector`]
+    /// (SemEval dev), for pairs whose first-tier story is in `story_band`.
+    pub story_lead: Vec<f64>,
+    /// First-tier story range `[lo, hi]` the lead tier decides (lo > hi:
+    /// never).
+    pub story_band: [f64; 2],
+    /// Content bytes, in whole sentences, that make a document's lead.
+    pub lead_bytes: usize,
 }
 
 static CALIBRATION_JSON: &str = include_str!("../calibration.json");
@@ -51,6 +61,9 @@ impl Calibration {
             story: vec![-6.0, 6.0, 2.0, 2.0, 1.0, 1.0],
             paraphrase_coverage: 0.7,
             fast_gate: 0.6,
+            story_lead: vec![-8.0, 8.0, 4.0],
+            story_band: [1.0, 0.0],
+            lead_bytes: 500,
         }
     }
 }
@@ -392,8 +405,10 @@ pub struct MeaningResult {
     pub paraphrase_passages: Vec<Passage>,
     /// Aligned sentence pairs that are paraphrases (not verbatim).
     pub paraphrased_sentences: usize,
-    /// What `story` was computed from (for calibration).
+    /// What the first tier of `story` was computed from (for calibration)...
     pub features: DocFeatures,
+    /// ...and the lead tier, where the first was unsure.
+    pub lead: Option<LeadFeatures>,
     /// Sentence pairs scored with the full model (0 when a paraphrase was
     /// out of reach and the fast cosine stood in): the cost of the pair.
     pub full_model_pairs: usize,
@@ -601,7 +616,13 @@ pub fn align_meaning(
         entities: entity_overlap(a, b),
         numbers: number_overlap(sa, sb),
     };
-    let story = sigmoid(dot(&cal.story, &features.vector()));
+    let first_tier = sigmoid(dot(&cal.story, &features.vector()));
+    let lead = if in_band(first_tier, cal.story_band) {
+        lead_features(a, b, sa, sb, meaning, cal.lead_bytes)?
+    } else {
+        None
+    };
+    let story = lead.map_or(first_tier, |l| sigmoid(dot(&cal.story_lead, &l.vector())));
     Ok(MeaningResult {
         semantic,
         story,
@@ -610,6 +631,7 @@ pub fn align_meaning(
         paraphrase_passages: passages,
         paraphrased_sentences: paraphrased,
         features,
+        lead,
         full_model_pairs,
     })
 }

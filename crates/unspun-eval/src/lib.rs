@@ -30,6 +30,7 @@ pub mod plagdet;
 pub mod semantic;
 pub mod stats;
 pub mod stories;
+pub mod story_tiers;
 pub mod vectors;
 
 pub use bench::{bench, BenchReport};

@@ -10,6 +10,7 @@
 
 use crate::fit::{self, cross_validate, dot, sigmoid};
 use crate::stats::{best_threshold_accuracy, pearson, spearman, Binary};
+use crate::story_tiers::{semeval_leads, two_tier_cv, two_tier_story};
 use crate::{jsonl, EvalError};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -410,9 +411,12 @@ pub struct SemevalReport {
     /// Reference: plain cosine of whole-text vectors of each tier.
     pub cosine_full_pearson: f64,
     pub cosine_fast_pearson: f64,
-    /// What-if: the 5-fold CV Pearson if the story features also held the
-    /// plain MiniLM cosine of the whole texts (not a feature today).
-    pub cv_pearson_with_full_cosine: f64,
+    /// 5-fold CV Pearson of the first tier alone (no lead tier)...
+    pub cv_pearson_first_tier: f64,
+    /// ...and of the lead tier on every non-copy pair (no band).
+    pub cv_pearson_lead_everywhere: f64,
+    /// Pairs the lead tier decided (first tier in `story_band`).
+    pub lead_tier_pairs: usize,
     /// Pairs whose story differs from the one recomputed from its features
     /// (should be 0: the features are those compare uses).
     pub feature_mismatches: usize,
@@ -431,7 +435,10 @@ pub fn semeval(
         .par_iter()
         .map(|p| compare_whole(&p.a, &p.b, meaning))
         .collect::<Result<_, EvalError>>()?;
-    let features = features_of(&semeval_results(&pairs, meaning)?);
+    let results = semeval_results(&pairs, meaning)?;
+    let features = features_of(&results);
+    let cal = &meaning.calibration;
+    let leads = semeval_leads(&pairs, meaning, cal.lead_bytes)?;
     let overall: Vec<f64> = pairs.iter().map(|p| p.label).collect();
     let negated: Vec<f64> = overall.iter().map(|o| -o).collect();
     let story: Vec<f64> = comparisons
@@ -440,16 +447,25 @@ pub fn semeval(
         .collect();
     let feature_mismatches = comparisons
         .iter()
-        .zip(&features)
-        .filter(|(c, f)| match (c.scores.story, f) {
-            (Some(s), Some(f)) => {
-                (s - logistic_predict(&meaning.calibration.story, &f.vector())).abs() > 1e-9
+        .zip(features.iter().zip(&leads))
+        .filter(|(c, (f, l))| match (c.scores.story, f) {
+            (Some(s), Some(_)) => {
+                let again = two_tier_story(
+                    &cal.story,
+                    &cal.story_lead,
+                    cal.story_band,
+                    f.as_ref(),
+                    l.as_ref(),
+                );
+                (s - again).abs() > 1e-9
             }
             (None, None) => false,
             _ => true,
         })
         .count();
-    let cv = story_cv(&features, &overall, target);
+    let cv = two_tier_cv(&features, &leads, &overall, target, Some(cal.story_band));
+    let cv_first = two_tier_cv(&features, &leads, &overall, target, Some([1.0, 0.0]));
+    let cv_lead = two_tier_cv(&features, &leads, &overall, target, None);
     // Whole-text vectors: the full model windows long texts itself.
     let texts: Vec<&str> = pairs.iter().flat_map(|p| [&*p.a, &*p.b]).collect();
     warm(meaning, &texts, "SemEval whole texts")?;
@@ -463,21 +479,15 @@ pub fn semeval(
         .chunks(2)
         .map(|v| cosine(&v[0], &v[1]) as f64)
         .collect();
-    let extended: Vec<Option<Vec<f64>>> = features
-        .iter()
-        .zip(&cos_full)
-        .map(|(f, c)| {
-            f.map(|f| {
-                let mut v = f.vector().to_vec();
-                v.push(*c);
-                v
-            })
-        })
-        .collect();
-    let cv_extended = vectors_cv(&extended, &overall, target);
     Ok(SemevalReport {
         pairs: pairs.len(),
-        cv_pearson_with_full_cosine: pearson(&cv_extended, &negated),
+        cv_pearson_first_tier: pearson(&cv_first, &negated),
+        cv_pearson_lead_everywhere: pearson(&cv_lead, &negated),
+        lead_tier_pairs: results
+            .iter()
+            .flatten()
+            .filter(|r| r.lead.is_some())
+            .count(),
         pearson: pearson(&story, &negated),
         cv_pearson: pearson(&cv, &negated),
         target,

@@ -13,10 +13,14 @@
 //!    estimate; the Spearman of `semantic` on STS-B train; the Clough &
 //!    Stevenson 4-way accuracy; whether the seed articles keep their promised
 //!    relations.
-//! 4. The chosen point: the seeds kept; the best Clough 4-way accuracy; a
-//!    mean of SemEval CV Pearson and STS-B train Spearman within 0.01 of the
-//!    best; the highest gate (the fewest full-model runs); the middle
+//! 4. The chosen point: the seeds kept; the best Clough 4-way accuracy;
+//!    SemEval CV Pearson and STS-B train Spearman each within one standard
+//!    error of its best; the highest gate (the fewest full-model runs); the middle
 //!    coverage of those left.
+//! 5. The lead tier of the story (`unspun_eval::story_tiers`): the lead
+//!    length, its logistic weights on every non-copy SemEval pair, and the
+//!    band of first-tier stories it decides, each the cheapest choice within
+//!    0.01 of the best 5-fold CV Pearson.
 //!
 //! Everything is deterministic: Newton iterations are fixed, folds are
 //! round-robin in file order, weights are rounded to six decimals before they
@@ -31,6 +35,7 @@ use crate::semantic::{
     PARAPHRASE_L2, SIMILARITY_L2, STORY_L2, STORY_TARGET,
 };
 use crate::stats::{pearson, spearman, Binary};
+use crate::story_tiers::{calibrate_lead, LeadCalibration};
 use crate::EvalError;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -115,16 +120,14 @@ pub struct MeaningGridRow {
     pub semeval_full_model_pairs: f64,
 }
 
-impl MeaningGridRow {
-    fn quality(&self) -> f64 {
-        (self.semeval_cv_pearson + self.stsb_train_spearman) / 2.0
-    }
+/// Standard error of a correlation `r` measured on `n` pairs,
+/// `(1 - r²) / √(n - 1)`: what a point may give up on that measure for a
+/// higher gate (fewer full-model runs) and still count as good as the best.
+/// About 0.03 for SemEval's 181 pairs, 0.005 for STS-B train's 5,749: a
+/// tolerance on their mean would let the larger set's real losses through.
+pub fn correlation_noise(r: f64, n: usize) -> f64 {
+    (1.0 - r * r) / ((n.max(2) - 1) as f64).sqrt()
 }
-
-/// Quality (see [`MeaningGridRow`]) a point may give up for a higher gate
-/// (fewer full-model runs): below the noise of the estimates (the standard
-/// error of a Pearson of 0.77 on SemEval's 181 pairs is about 0.03).
-pub const QUALITY_TOLERANCE: f64 = 0.01;
 
 /// What the meaning layer saw in one Clough & Stevenson pair.
 #[derive(Debug, Clone, Serialize)]
@@ -195,6 +198,7 @@ pub struct MeaningCalibrationReport {
     pub paraphrase: LogisticFit,
     pub similarity: LinearFit,
     pub story: StoryFit,
+    pub lead: LeadCalibration,
     pub grid: MeaningGrid,
     pub rows: Vec<MeaningGridRow>,
     pub chosen: MeaningGridRow,
@@ -288,6 +292,8 @@ pub fn calibrate_meaning(
     let th = Thresholds::default();
     let mut rows = Vec::new();
     let mut stories = Vec::new();
+    // The grid sees the first tier alone; the lead tier is fitted after it.
+    meaning.calibration.story_band = [1.0, 0.0];
     for &gate in &grid.fast_gate {
         for &coverage in &grid.paraphrase_coverage {
             meaning.calibration.fast_gate = gate;
@@ -358,10 +364,10 @@ pub fn calibrate_meaning(
         }
     }
 
-    // 4. Choose: the seeds kept, the best Clough 4-way accuracy, then the
-    // best mean of SemEval CV Pearson and STS-B train Spearman up to
-    // QUALITY_TOLERANCE, then the highest gate (the fewest full-model runs),
-    // then the middle coverage of those left.
+    // 4. Choose: the seeds kept, the best Clough 4-way accuracy, then
+    // SemEval CV Pearson and STS-B train Spearman each within its noise
+    // (`correlation_noise`) of its best, then the highest gate (the fewest
+    // full-model runs), then the middle coverage of those left.
     let seeds_kept = rows.iter().any(|r| r.seeds_kept);
     let eligible: Vec<usize> = (0..rows.len())
         .filter(|&i| rows[i].seeds_kept || !seeds_kept)
@@ -374,13 +380,21 @@ pub fn calibrate_meaning(
         .into_iter()
         .filter(|&i| rows[i].clough_four_way == best_four_way)
         .collect();
-    let best_quality = tied
-        .iter()
-        .map(|&i| rows[i].quality())
-        .fold(f64::NEG_INFINITY, f64::max);
+    let best = |m: &dyn Fn(&MeaningGridRow) -> f64| {
+        tied.iter()
+            .map(|&i| m(&rows[i]))
+            .fold(f64::NEG_INFINITY, f64::max)
+    };
+    let best_semeval = best(&|r| r.semeval_cv_pearson);
+    let best_stsb = best(&|r| r.stsb_train_spearman);
+    let semeval_noise = correlation_noise(best_semeval, sem_pairs.len());
+    let stsb_noise = correlation_noise(best_stsb, sts_train.len());
     let good: Vec<usize> = tied
         .into_iter()
-        .filter(|&i| rows[i].quality() >= best_quality - QUALITY_TOLERANCE)
+        .filter(|&i| {
+            rows[i].semeval_cv_pearson >= best_semeval - semeval_noise
+                && rows[i].stsb_train_spearman >= best_stsb - stsb_noise
+        })
         .collect();
     let gate = good
         .iter()
@@ -400,15 +414,25 @@ pub fn calibrate_meaning(
         .ok_or_else(|| EvalError::Data("empty meaning calibration grid".into()))?;
     let chosen = rows[index].clone();
     let story = stories.swap_remove(index);
+    meaning.calibration.story = story.weights.clone();
+    meaning.calibration.paraphrase_coverage = chosen.paraphrase_coverage;
+    meaning.calibration.fast_gate = chosen.fast_gate;
+
+    // 5. The lead tier, on the first tier just chosen.
+    let features = features_of(&semeval_results(&sem_pairs, meaning)?);
+    let lead = calibrate_lead(&sem_pairs, &features, &story.weights, meaning, STORY_TARGET)?;
     meaning.calibration = Calibration {
         paraphrase: paraphrase.weights.clone(),
         similarity: similarity.weights.clone(),
         story: story.weights.clone(),
         paraphrase_coverage: chosen.paraphrase_coverage,
         fast_gate: chosen.fast_gate,
+        story_lead: lead.weights.clone(),
+        story_band: lead.band,
+        lead_bytes: lead.lead_bytes,
     };
 
-    // 5. The figures of the result.
+    // 6. The figures of the result.
     let msrp = msrp(&pairs_dir.join("msrp_train.jsonl"), meaning)?;
     let stsb = stsb(&pairs_dir.join("stsb_dev.jsonl"), meaning)?;
     let semeval = semeval(&semeval_path, meaning, STORY_TARGET)?;
@@ -421,6 +445,7 @@ pub fn calibrate_meaning(
         paraphrase,
         similarity,
         story,
+        lead,
         grid: grid.clone(),
         rows,
         chosen,
@@ -462,6 +487,33 @@ impl std::fmt::Display for MeaningCalibrationReport {
             "story (SemEval dev, {} pairs + {} copies, logistic, {:?} target, L2 {}): [{}]; Pearson {:.3} in-sample, 5-fold CV {:.3} (binary target {:.3}, graded {:.3})",
             st.samples, st.copies, st.target, st.l2, w(&st.weights), st.in_sample_pearson,
             st.cv_pearson, st.cv_pearson_binary, st.cv_pearson_graded
+        )?;
+        let l = &self.lead;
+        for r in &l.leads {
+            writeln!(
+                f,
+                "lead tier, lead of {} bytes, on every non-copy pair: SemEval 5-fold CV {:.3}{}",
+                r.lead_bytes,
+                r.cv_pearson,
+                if r.lead_bytes == l.lead_bytes {
+                    "  <- chosen"
+                } else {
+                    ""
+                }
+            )?;
+        }
+        writeln!(
+            f,
+            "lead tier weights [{}]; band [{:.2}, {:.2}] of the first tier's story: {} of the pairs through the lead tier, CV {:.3} (first tier alone {:.3})",
+            w(&l.weights),
+            l.band[0],
+            l.band[1],
+            l.bands
+                .iter()
+                .find(|b| b.band == l.band)
+                .map_or(0, |b| b.in_band),
+            l.cv_pearson,
+            l.first_tier_cv_pearson
         )?;
         writeln!(f, "gate  coverage  Clough-4way  seeds   SemEval-CV  STS-B-train  full-model pairs per SemEval pair")?;
         for r in &self.rows {
