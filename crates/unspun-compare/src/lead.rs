@@ -55,7 +55,7 @@ pub fn lead_text(p: &Prepared, sentences: &Sentences, max_bytes: usize) -> Strin
 
 /// The texts the lead tier gives the full model for one document: its lead
 /// and its first sentence (none for a document without sentences).
-pub fn lead_texts<'t>(p: &Prepared<'t>, sentences: &Sentences, max_bytes: usize) -> Vec<String> {
+pub fn lead_texts(p: &Prepared, sentences: &Sentences, max_bytes: usize) -> Vec<String> {
     match sentences.spans.first().and_then(|s| p.text.get(s.range())) {
         Some(first) => vec![lead_text(p, sentences, max_bytes), first.to_string()],
         None => Vec::new(),

@@ -6,6 +6,31 @@
 //! `unspun_compare::meaning::pair_features` and `DocFeatures::vector` do);
 //! the L2 penalty leaves the bias alone.
 
+/// Weights rounded to six decimals (and -0 made 0), as they are written:
+/// a calibration is evaluated with exactly what it writes.
+pub fn round6(w: Vec<f64>) -> Vec<f64> {
+    w.into_iter()
+        .map(|v| (v * 1e6).round() / 1e6 + 0.0)
+        .collect()
+}
+
+/// The vectors of the items that have one (and whose index `keep` lets
+/// through), with their targets: what a fit over optional features takes.
+pub fn present<T>(
+    items: &[Option<T>],
+    targets: &[f64],
+    keep: impl Fn(usize) -> bool,
+    vector: impl Fn(&T) -> Vec<f64>,
+) -> (Vec<Vec<f64>>, Vec<f64>) {
+    items
+        .iter()
+        .zip(targets)
+        .enumerate()
+        .filter(|(i, _)| keep(*i))
+        .filter_map(|(_, (item, t))| Some((vector(item.as_ref()?), *t)))
+        .unzip()
+}
+
 /// L2-regularized logistic regression by Newton's method (iteratively
 /// reweighted least squares) with a backtracking step: minimises
 /// `sum_i CE(y_i, sigmoid(w.x_i)) + l2/2 |w[1..]|^2`. `y` may be soft

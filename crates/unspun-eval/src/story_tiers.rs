@@ -3,7 +3,7 @@
 //! tier (its lead length, its weights and the band of first-tier scores it
 //! decides). See `unspun_compare::lead`.
 
-use crate::fit::{self, dot, sigmoid};
+use crate::fit::{self, dot, present, round6, sigmoid};
 use crate::semantic::{fit_story, warm, LabelledPair, StoryTarget, FOLDS};
 use crate::stats::pearson;
 use crate::EvalError;
@@ -86,20 +86,8 @@ pub fn two_tier_cv(
     let mut out = vec![1.0; features.len()];
     for fold in 0..FOLDS {
         let train = |i: usize| fit::fold_of(i, FOLDS) != fold;
-        let (mut x1, mut y1, mut x2, mut y2) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-        for (i, o) in overall.iter().enumerate() {
-            if !train(i) {
-                continue;
-            }
-            if let Some(f) = &features[i] {
-                x1.push(f.vector().to_vec());
-                y1.push(*o);
-            }
-            if let Some(l) = &leads[i] {
-                x2.push(l.vector().to_vec());
-                y2.push(*o);
-            }
-        }
+        let (x1, y1) = present(features, overall, train, |f| f.vector().to_vec());
+        let (x2, y2) = present(leads, overall, train, |l| l.vector().to_vec());
         let w1 = fit_story(&x1, &y1, target);
         let w2 = fit_story(&x2, &y2, target);
         for i in (0..overall.len()).filter(|&i| !train(i)) {
@@ -177,11 +165,7 @@ pub(crate) fn calibrate_lead(
         .position(|r| r.cv_pearson >= best - TOLERANCE)
         .unwrap_or(0);
     let lead = computed.swap_remove(chosen);
-    let (x, y): (Vec<Vec<f64>>, Vec<f64>) = lead
-        .iter()
-        .zip(&overall)
-        .filter_map(|(l, o)| Some((l.as_ref()?.vector().to_vec(), *o)))
-        .unzip();
+    let (x, y) = present(&lead, &overall, |_| true, |l| l.vector().to_vec());
     let weights = round6(fit_story(&x, &y, target));
     let all_lead = leads[chosen].cv_pearson;
     let mut bands = Vec::new();
@@ -229,10 +213,4 @@ pub(crate) fn calibrate_lead(
         first_tier_cv_pearson: pearson(&first_tier, &negated),
         cv_pearson,
     })
-}
-
-fn round6(w: Vec<f64>) -> Vec<f64> {
-    w.into_iter()
-        .map(|v| (v * 1e6).round() / 1e6 + 0.0)
-        .collect()
 }

@@ -27,7 +27,7 @@
 //! are evaluated and written.
 
 use crate::clough::{compare_all, report, CloughReport, Label, Row};
-use crate::fit::{cross_validate, dot, sigmoid};
+use crate::fit::{cross_validate, dot, present, round6, sigmoid};
 use crate::semantic::{
     features_of, fit_paraphrase, fit_similarity, fit_story, msrp, read_pairs, seed_relations,
     seeds_keep, semantic_scores, semeval, semeval_results, sentence_features, story_cv, stsb,
@@ -214,12 +214,6 @@ pub struct MeaningCalibrationReport {
     pub seconds: f64,
 }
 
-fn round6(w: Vec<f64>) -> Vec<f64> {
-    w.into_iter()
-        .map(|v| (v * 1e6).round() / 1e6 + 0.0)
-        .collect()
-}
-
 fn logistic_predict(w: &[f64], x: &[f64]) -> f64 {
     sigmoid(dot(w, x))
 }
@@ -314,11 +308,7 @@ pub fn calibrate_meaning(
                 &story_cv(&features, &overall, StoryTarget::Graded),
                 &negated,
             );
-            let (xs, ys): (Vec<Vec<f64>>, Vec<f64>) = features
-                .iter()
-                .zip(&overall)
-                .filter_map(|(f, o)| Some((f.as_ref()?.vector().to_vec(), *o)))
-                .unzip();
+            let (xs, ys) = present(&features, &overall, |_| true, |f| f.vector().to_vec());
             let w = round6(fit_story(&xs, &ys, STORY_TARGET));
             let fitted: Vec<f64> = features
                 .iter()
