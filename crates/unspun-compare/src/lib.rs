@@ -7,6 +7,9 @@
 //!   the two tiers of the story score;
 //! - [`relation`]: the relation, its source direction and the thresholds.
 
+// Tests may panic on setup failures; library code may not.
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
+
 pub mod align;
 pub mod lead;
 pub mod meaning;

@@ -452,6 +452,8 @@ pub fn align_meaning(
         return Ok(MeaningResult::default());
     }
     let (candidates, possible) = plan(a, b, sa, sb, verbatim, meaning);
+    let verbatim_a = verbatim_shares(sa, verbatim, |p| p.a_tokens);
+    let verbatim_b = verbatim_shares(sb, verbatim, |p| p.b_tokens);
 
     let mut scored: HashMap<(usize, usize), (f64, f64)> = HashMap::new();
     let mut full_model_pairs = 0;
@@ -491,21 +493,6 @@ pub fn align_meaning(
     }
     let pairs = monotone_alignment(sa.len(), sb.len(), &scored);
 
-    // Tokens inside verbatim passages, per side, to tell paraphrase from copy.
-    let in_verbatim = |ranges: &[(usize, usize)],
-                       pass: &dyn Fn(&Passage) -> (usize, usize),
-                       r: (usize, usize)|
-     -> f64 {
-        let _ = ranges;
-        let covered: usize = verbatim
-            .iter()
-            .map(|p| {
-                let (s, e) = pass(p);
-                e.min(r.1).saturating_sub(s.max(r.0))
-            })
-            .sum();
-        covered as f64 / (r.1 - r.0).max(1) as f64
-    };
     let mut aligned_a = vec![false; sa.len()];
     let mut aligned_b = vec![false; sb.len()];
     let mut passages: Vec<Passage> = Vec::new();
@@ -514,12 +501,7 @@ pub fn align_meaning(
     for &(i, j) in &pairs {
         aligned_a[i] = true;
         aligned_b[j] = true;
-        let verbatim_share = in_verbatim(
-            &sa.token_ranges,
-            &|p: &Passage| p.a_tokens,
-            sa.token_ranges[i],
-        );
-        if verbatim_share >= 0.8 {
+        if verbatim_a[i] >= IN_VERBATIM {
             last = None;
             continue;
         }
@@ -543,26 +525,12 @@ pub fn align_meaning(
         }
         last = Some((i, j));
     }
-    // Sentences inside verbatim passages count as aligned too.
-    for i in 0..sa.len() {
-        if in_verbatim(
-            &sa.token_ranges,
-            &|p: &Passage| p.a_tokens,
-            sa.token_ranges[i],
-        ) >= 0.5
-        {
-            aligned_a[i] = true;
-        }
+    // Sentences mostly inside verbatim passages count as aligned too.
+    for (flag, &share) in aligned_a.iter_mut().zip(&verbatim_a) {
+        *flag |= share >= 0.5;
     }
-    for j in 0..sb.len() {
-        if in_verbatim(
-            &sb.token_ranges,
-            &|p: &Passage| p.b_tokens,
-            sb.token_ranges[j],
-        ) >= 0.5
-        {
-            aligned_b[j] = true;
-        }
+    for (flag, &share) in aligned_b.iter_mut().zip(&verbatim_b) {
+        *flag |= share >= 0.5;
     }
     let share = |s: &Sentences, flags: &[bool]| {
         let total: usize = (0..s.len()).map(|i| s.tokens(i)).sum();
@@ -650,9 +618,14 @@ fn plan(
     let cal = &meaning.calibration;
     // Candidate sentence pairs: the fast tier proposes (centred cosine, so
     // shared function words do not count), at most three per sentence of `a`.
+    // Sentences copied verbatim are aligned by their passage already: the
+    // model would only confirm it (a third of a scan's model time went there).
+    let verbatim_a = verbatim_shares(sa, verbatim, |p| p.a_tokens);
+    let verbatim_b = verbatim_shares(sb, verbatim, |p| p.b_tokens);
     let mut candidates: Vec<(usize, usize, f64)> = Vec::new();
-    for i in 0..sa.len() {
+    for i in (0..sa.len()).filter(|&i| verbatim_a[i] < IN_VERBATIM) {
         let mut row: Vec<(usize, f64)> = (0..sb.len())
+            .filter(|&j| verbatim_b[j] < IN_VERBATIM)
             .map(|j| (j, cosine(&sa.fast[i], &sb.fast[j]) as f64))
             .filter(|&(_, c)| c >= cal.fast_gate)
             .collect();
@@ -709,19 +682,13 @@ fn plan(
             on_small[if a_is_smaller { i } else { j }] = true;
         }
         // Sentences mostly inside verbatim passages count as aligned.
-        let small_ranges = &small.token_ranges;
-        for (k, flag) in on_small.iter_mut().enumerate() {
-            let (s0, e0) = small_ranges[k];
-            let covered: usize = verbatim
-                .iter()
-                .map(|p| {
-                    let (s, e) = if a_is_smaller { p.a_tokens } else { p.b_tokens };
-                    e.min(e0).saturating_sub(s.max(s0))
-                })
-                .sum();
-            if covered * 2 >= (e0 - s0).max(1) {
-                *flag = true;
-            }
+        let verbatim_small = if a_is_smaller {
+            &verbatim_a
+        } else {
+            &verbatim_b
+        };
+        for (flag, &share) in on_small.iter_mut().zip(verbatim_small) {
+            *flag |= share >= 0.5;
         }
         let estimate: usize = (0..small.len())
             .filter(|&k| on_small[k])
@@ -731,6 +698,31 @@ fn plan(
             estimate as f64 >= FULL_MODEL_MIN_SHARE * cal.paraphrase_coverage * small_total as f64;
     }
     (candidates, possible)
+}
+
+/// A sentence this much inside verbatim passages is a copy, not a paraphrase.
+const IN_VERBATIM: f64 = 0.8;
+
+/// Share of each sentence's tokens inside the verbatim passages, on the side
+/// that `side` picks out of a passage.
+fn verbatim_shares(
+    s: &Sentences,
+    verbatim: &[Passage],
+    side: impl Fn(&Passage) -> (usize, usize),
+) -> Vec<f64> {
+    s.token_ranges
+        .iter()
+        .map(|&(start, end)| {
+            let covered: usize = verbatim
+                .iter()
+                .map(|p| {
+                    let (ps, pe) = side(p);
+                    pe.min(end).saturating_sub(ps.max(start))
+                })
+                .sum();
+            covered as f64 / (end - start).max(1) as f64
+        })
+        .collect()
 }
 
 /// The sentences (`a`'s, then `b`'s, of each candidate pair) that
@@ -863,9 +855,10 @@ mod tests {
     }
 
     #[test]
-    fn builtin_calibration_parses() {
-        let c: Calibration = serde_json::from_str(CALIBRATION_JSON).unwrap();
+    fn builtin_calibration_parses() -> Result<(), serde_json::Error> {
+        let c: Calibration = serde_json::from_str(CALIBRATION_JSON)?;
         assert_eq!(c.paraphrase.len(), 6);
         assert_eq!(c.story.len(), 6);
+        Ok(())
     }
 }

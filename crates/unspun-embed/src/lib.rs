@@ -19,6 +19,7 @@
 
 mod error;
 pub mod fetch;
+mod gelu;
 pub mod minilm;
 pub mod static_table;
 pub mod tokenizer;

@@ -19,6 +19,7 @@ use candle_nn::ops::{layer_norm, softmax_last_dim};
 
 use crate::error::{EmbedError, Result};
 use crate::fetch::ModelFiles;
+use crate::gelu::BiasGelu;
 use crate::tokenizer::WordPiece;
 use crate::{l2_normalize, DIM};
 
@@ -47,6 +48,11 @@ struct Dense {
 impl Dense {
     fn forward(&self, x: &Tensor) -> Result<Tensor> {
         Ok(x.matmul(&self.w)?.broadcast_add(&self.b)?)
+    }
+
+    /// `gelu(x w + b)`, the bias and activation fused in one pass.
+    fn forward_gelu(&self, x: &Tensor) -> Result<Tensor> {
+        Ok(x.matmul(&self.w)?.apply_op2_no_bwd(&self.b, &BiasGelu)?)
     }
 }
 
@@ -303,7 +309,7 @@ impl Layer {
         let x = self
             .attn_norm
             .forward(&(self.attn_out.forward(&ctx)? + x)?)?;
-        let h = self.ffn_in.forward(&x)?.gelu_erf()?;
+        let h = self.ffn_in.forward_gelu(&x)?;
         self.ffn_norm.forward(&(self.ffn_out.forward(&h)? + &x)?)
     }
 }

@@ -18,6 +18,9 @@
 //!
 //! [`Thresholds`]: unspun_compare::Thresholds
 
+// Tests may panic on setup failures; library code may not.
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
+
 pub mod bench;
 pub mod calibrate;
 pub mod clough;

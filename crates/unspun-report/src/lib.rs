@@ -14,6 +14,9 @@
 //! Story details sit in `<template>` elements and pair views are built on
 //! demand, so a report of 10,000 documents opens quickly.
 
+// Tests may panic on setup failures; library code may not.
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
+
 pub mod data;
 pub mod graph;
 pub mod html;

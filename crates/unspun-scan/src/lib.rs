@@ -16,6 +16,9 @@
 //! its text or shingles: a corpus larger than memory scans as long as its
 //! signatures fit.
 
+// Tests may panic on setup failures; library code may not.
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
+
 pub mod analysis;
 pub mod ann;
 pub mod output;

@@ -30,7 +30,7 @@ impl LshParams {
         for bands in 1..=bins {
             for rows in 1..=bins / bands {
                 let p = |s: f64| 1.0 - (1.0 - s.powi(rows as i32)).powi(bands as i32);
-                let false_pos = integrate(|s| p(s), 0.0, threshold);
+                let false_pos = integrate(p, 0.0, threshold);
                 let false_neg = integrate(|s| 1.0 - p(s), threshold, 1.0);
                 let err = 0.5 * false_pos + 0.5 * false_neg;
                 if err < best.0 {

@@ -4,6 +4,9 @@
 //! carries the byte span of the original text it came from, whatever
 //! normalization (NFKC, case, quote and dash folding) was applied to match it.
 
+// Tests may panic on setup failures; library code may not.
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
+
 pub mod boilerplate;
 pub mod document;
 pub mod sentence;
