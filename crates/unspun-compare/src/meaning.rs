@@ -447,11 +447,25 @@ pub fn align_meaning(
     verbatim: &[Passage],
     meaning: &Meaning,
 ) -> Result<MeaningResult, EmbedError> {
+    let plan = Plan::new(a, b, sa, sb, verbatim, meaning);
+    align_planned(a, b, sa, sb, verbatim, meaning, &plan)
+}
+
+/// [`align_meaning`] with its [`Plan`] already made.
+pub fn align_planned(
+    a: &Prepared,
+    b: &Prepared,
+    sa: &Sentences,
+    sb: &Sentences,
+    verbatim: &[Passage],
+    meaning: &Meaning,
+    plan: &Plan,
+) -> Result<MeaningResult, EmbedError> {
     let cal = &meaning.calibration;
     if sa.is_empty() || sb.is_empty() {
         return Ok(MeaningResult::default());
     }
-    let (candidates, possible) = plan(a, b, sa, sb, verbatim, meaning);
+    let (candidates, possible) = (&plan.candidates, plan.possible);
     let verbatim_a = verbatim_shares(sa, verbatim, |p| p.a_tokens);
     let verbatim_b = verbatim_shares(sb, verbatim, |p| p.b_tokens);
 
@@ -725,31 +739,67 @@ fn verbatim_shares(
         .collect()
 }
 
-/// The sentences (`a`'s, then `b`'s, of each candidate pair) that
-/// [`align_meaning`] will give the full model for this pair, so that a
-/// caller can embed those of many pairs in one large batch beforehand
-/// ([`Meaning::full`] keeps them).
-pub fn full_model_sentences<'t>(
-    a: &'t Prepared,
-    b: &'t Prepared,
-    sa: &Sentences,
-    sb: &Sentences,
-    verbatim: &[Passage],
-    meaning: &Meaning,
-) -> Vec<&'t str> {
-    if sa.is_empty() || sb.is_empty() {
-        return Vec::new();
+/// The sentence pairs the meaning layer scores for two documents, and
+/// whether it scores them with the full model.
+pub struct Plan {
+    /// `(i, j, fast cosine)`: sentence `i` of `a` against `j` of `b`.
+    candidates: Vec<(usize, usize, f64)>,
+    /// A paraphrase is still possible, so the model's cosine is worth having.
+    possible: bool,
+}
+
+impl Plan {
+    pub fn new(
+        a: &Prepared,
+        b: &Prepared,
+        sa: &Sentences,
+        sb: &Sentences,
+        verbatim: &[Passage],
+        meaning: &Meaning,
+    ) -> Plan {
+        if sa.is_empty() || sb.is_empty() {
+            return Plan {
+                candidates: Vec::new(),
+                possible: false,
+            };
+        }
+        let (candidates, possible) = plan(a, b, sa, sb, verbatim, meaning);
+        Plan {
+            candidates,
+            possible,
+        }
     }
-    let (candidates, possible) = plan(a, b, sa, sb, verbatim, meaning);
-    if !possible {
-        return Vec::new();
+
+    /// Whether [`align_planned`] will call the full model.
+    pub fn runs_model(&self) -> bool {
+        self.possible && !self.candidates.is_empty()
     }
-    let mut out: Vec<&str> = candidates
-        .iter()
-        .map(|c| &a.text[sa.spans[c.0].range()])
-        .collect();
-    out.extend(candidates.iter().map(|c| &b.text[sb.spans[c.1].range()]));
-    out
+
+    /// The sentences (`a`'s, then `b`'s, of each candidate pair) the full
+    /// model embeds for this plan, so that a caller can embed those of many
+    /// pairs in one large batch beforehand ([`Meaning::full`] keeps them).
+    pub fn model_sentences<'t>(
+        &self,
+        a: &'t Prepared,
+        b: &'t Prepared,
+        sa: &Sentences,
+        sb: &Sentences,
+    ) -> Vec<&'t str> {
+        if !self.runs_model() {
+            return Vec::new();
+        }
+        let mut out: Vec<&str> = self
+            .candidates
+            .iter()
+            .map(|c| &a.text[sa.spans[c.0].range()])
+            .collect();
+        out.extend(
+            self.candidates
+                .iter()
+                .map(|c| &b.text[sb.spans[c.1].range()]),
+        );
+        out
+    }
 }
 
 /// Texts of up to this many sentences always get the full model: they cost

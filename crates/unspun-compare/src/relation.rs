@@ -1,7 +1,7 @@
 //! The relation of a pair, its evidence and its direction.
 
 use crate::align::{align, coverage, Passage};
-use crate::meaning::{align_meaning, Meaning, Sentences};
+use crate::meaning::{align_meaning, align_planned, Meaning, MeaningResult, Plan, Sentences};
 use crate::prepare::Prepared;
 use crate::verify::set_overlap;
 use serde::{Deserialize, Serialize};
@@ -206,7 +206,7 @@ pub fn compare_with_meaning(
     th: &Thresholds,
     meaning: Option<&Meaning>,
 ) -> Result<Comparison, unspun_embed::EmbedError> {
-    let mut c = compare(a, b, ctx, th);
+    let c = compare(a, b, ctx, th);
     let Some(meaning) = meaning else { return Ok(c) };
     // The verbatim evidence already decides copies; their meaning scores
     // stay null rather than cost a model run.
@@ -215,6 +215,53 @@ pub fn compare_with_meaning(
     }
     let (sa, sb) = (Sentences::of(a, meaning), Sentences::of(b, meaning));
     let m = align_meaning(a, b, &sa, &sb, &c.passages, meaning)?;
+    Ok(with_meaning(c, a, b, m, meaning, ctx))
+}
+
+/// A pair's comparison, or the sentences the full model must embed first.
+pub enum Staged<'t> {
+    Done(Comparison),
+    /// Embed these with [`Meaning::full`] (with those of many other pairs:
+    /// small batches waste most of the model's time), then call
+    /// [`compare_with_meaning`], which finds them cached.
+    NeedsModel(Vec<&'t str>),
+}
+
+/// [`compare_with_meaning`] for pairs that do not need the full model; for
+/// those that do, the sentences to embed. A corpus scan compares most pairs
+/// in one pass this way and only the rest a second time.
+pub fn compare_staged<'t>(
+    a: &'t Prepared,
+    b: &'t Prepared,
+    ctx: PairContext,
+    th: &Thresholds,
+    meaning: Option<&Meaning>,
+) -> Result<Staged<'t>, unspun_embed::EmbedError> {
+    let c = compare(a, b, ctx, th);
+    let Some(meaning) = meaning else {
+        return Ok(Staged::Done(c));
+    };
+    if c.relation.is_copy() {
+        return Ok(Staged::Done(c));
+    }
+    let (sa, sb) = (Sentences::of(a, meaning), Sentences::of(b, meaning));
+    let plan = Plan::new(a, b, &sa, &sb, &c.passages, meaning);
+    if plan.runs_model() {
+        return Ok(Staged::NeedsModel(plan.model_sentences(a, b, &sa, &sb)));
+    }
+    let m = align_planned(a, b, &sa, &sb, &c.passages, meaning, &plan)?;
+    Ok(Staged::Done(with_meaning(c, a, b, m, meaning, ctx)))
+}
+
+/// The lexical comparison `c` completed with what the meaning layer found.
+fn with_meaning(
+    mut c: Comparison,
+    a: &Prepared,
+    b: &Prepared,
+    m: MeaningResult,
+    meaning: &Meaning,
+    ctx: PairContext,
+) -> Comparison {
     c.scores.semantic = Some(m.semantic);
     c.scores.story = Some(m.story);
     let smaller_aligned = if a.tokens.len() <= b.tokens.len() {
@@ -239,27 +286,7 @@ pub fn compare_with_meaning(
     }
     c.relation = relation;
     c.source = source_side(relation, &c.scores, ctx);
-    Ok(c)
-}
-
-/// The sentences [`compare_with_meaning`] would give the full model for
-/// this pair (none for copies, or where no paraphrase is possible): embed
-/// those of many pairs at once with [`Meaning::full`], which keeps them,
-/// and the comparisons that follow run on the model's vectors without
-/// calling it in small batches.
-pub fn full_model_sentences<'t>(
-    a: &'t Prepared,
-    b: &'t Prepared,
-    ctx: PairContext,
-    th: &Thresholds,
-    meaning: &Meaning,
-) -> Vec<&'t str> {
-    let c = compare(a, b, ctx, th);
-    if c.relation.is_copy() {
-        return Vec::new();
-    }
-    let (sa, sb) = (Sentences::of(a, meaning), Sentences::of(b, meaning));
-    crate::meaning::full_model_sentences(a, b, &sa, &sb, &c.passages, meaning)
+    c
 }
 
 /// What the lexical decision reads: kept apart so that a threshold sweep can

@@ -28,8 +28,8 @@ use rayon::prelude::*;
 use std::path::PathBuf;
 use std::time::Instant;
 use unspun_compare::{
-    compare_with_meaning, full_model_sentences, Meaning, PairContext, Prepared, Relation,
-    Thresholds,
+    compare_staged, compare_with_meaning, Comparison, Meaning, PairContext, Prepared, Relation,
+    Staged, Thresholds,
 };
 use unspun_ingest::{read_inputs, InputOptions, Item, Problem};
 use unspun_sketch::{
@@ -212,6 +212,16 @@ pub use unspun_cluster::day_number;
 /// the full-model sentences of a block are embedded together, and stay in
 /// the model's cache (up to 200,000 sentences) until the block is compared.
 const VERIFY_BLOCK: usize = 2048;
+
+/// A candidate group after the first verify pass.
+#[derive(Default)]
+struct StagedGroup {
+    records: Vec<PairRecord>,
+    /// Pairs left for the second pass, once the model has embedded...
+    deferred: Vec<(u32, u32)>,
+    /// ...these sentences.
+    sentences: Vec<String>,
+}
 
 /// Per-document state between passes (no text).
 struct Meta {
@@ -416,35 +426,69 @@ impl Corpus {
                 Ok(())
             };
         let meaning_error = |e| std::io::Error::other(format!("meaning layer: {e}"));
-        // Blocks of groups: the sentences of a block that need the full
-        // model are embedded first, in one large batch (small per-pair
-        // batches waste most of the model's time), then the block is
-        // compared with them at hand.
+        // The pair's record, if it is related (or a near miss that stories
+        // may still use; those are never output).
+        let record = |a: usize, b: usize, c: Comparison| {
+            let near_miss = c
+                .scores
+                .story
+                .is_some_and(|s| s >= analysis::NEAR_MISS_STORY);
+            (c.relation != Relation::Unrelated || near_miss).then(|| PairRecord {
+                a: ids[a].clone(),
+                b: ids[b].clone(),
+                relation: c.relation,
+                source: c.source,
+                scores: c.scores,
+                passages: c.passages,
+                a_index: a as u32,
+                b_index: b as u32,
+            })
+        };
+        // Blocks of groups. A first pass compares every pair of the block but
+        // those the full model must see; their sentences are then embedded in
+        // one large batch (small per-pair batches waste most of the model's
+        // time), and a second pass compares those pairs with the vectors at
+        // hand.
         for block in groups.chunks(VERIFY_BLOCK) {
-            if let Some(m) = meaning {
-                let wanted: Vec<std::io::Result<Vec<String>>> = block
-                    .par_iter()
-                    .map(|group| {
-                        let mut out = Vec::new();
-                        let close = |a, b| pair_meaning(a, b).is_some();
-                        each_pair(group, &close, &mut |a, b, prep_a, prep_b| {
-                            let ctx = pair_context(a, b);
-                            let wanted =
-                                full_model_sentences(prep_a, prep_b, ctx, &opts.thresholds, m);
-                            out.extend(wanted.into_iter().map(str::to_string));
-                            Ok(())
-                        })?;
-                        Ok(out)
-                    })
-                    .collect();
-                let mut sentences = Vec::new();
-                for w in wanted {
-                    sentences.extend(w?);
-                }
+            let staged: Vec<std::io::Result<StagedGroup>> = block
+                .par_iter()
+                .map(|group| {
+                    let mut out = StagedGroup::default();
+                    each_pair(group, &|_, _| true, &mut |a, b, prep_a, prep_b| {
+                        let ctx = pair_context(a, b);
+                        let th = &opts.thresholds;
+                        match compare_staged(prep_a, prep_b, ctx, th, pair_meaning(a, b))
+                            .map_err(meaning_error)?
+                        {
+                            Staged::Done(c) => out.records.extend(record(a, b, c)),
+                            Staged::NeedsModel(sentences) => {
+                                out.deferred.push((a as u32, b as u32));
+                                out.sentences.extend(sentences.into_iter().map(str::to_string));
+                            }
+                        }
+                        Ok(())
+                    })?;
+                    progress.advance((group.len() - out.deferred.len()) as u64);
+                    Ok(out)
+                })
+                .collect();
+            let mut records = Vec::new();
+            let mut deferred = Vec::new();
+            let mut sentences = Vec::new();
+            for g in staged {
+                let g = g?;
+                records.extend(g.records);
+                deferred.extend(g.deferred);
+                sentences.extend(g.sentences);
+            }
+            if let Some(m) = meaning.filter(|_| !deferred.is_empty()) {
                 let refs: Vec<&str> = sentences.iter().map(String::as_str).collect();
                 m.full(&refs).map_err(meaning_error)?;
             }
-            let verified: Vec<std::io::Result<Vec<PairRecord>>> = block
+            drop(sentences);
+            let deferred_groups: Vec<&[(u32, u32)]> =
+                deferred.chunk_by(|x, y| x.0 == y.0).collect();
+            let finished: Vec<std::io::Result<Vec<PairRecord>>> = deferred_groups
                 .par_iter()
                 .map(|group| {
                     let mut out = Vec::new();
@@ -453,36 +497,23 @@ impl Corpus {
                         let th = &opts.thresholds;
                         let c = compare_with_meaning(prep_a, prep_b, ctx, th, pair_meaning(a, b))
                             .map_err(meaning_error)?;
-                        // Near misses are kept for stories only (never output).
-                        let near_miss = c
-                            .scores
-                            .story
-                            .is_some_and(|s| s >= analysis::NEAR_MISS_STORY);
-                        if c.relation != Relation::Unrelated || near_miss {
-                            out.push(PairRecord {
-                                a: ids[a].clone(),
-                                b: ids[b].clone(),
-                                relation: c.relation,
-                                source: c.source,
-                                scores: c.scores,
-                                passages: c.passages,
-                                a_index: a as u32,
-                                b_index: b as u32,
-                            });
-                        }
+                        out.extend(record(a, b, c));
                         Ok(())
                     })?;
                     progress.advance(group.len() as u64);
                     Ok(out)
                 })
                 .collect();
-            for v in verified {
-                for p in v? {
-                    if p.relation == Relation::Unrelated {
-                        near_misses.push((p.a_index, p.b_index, p.scores.story.unwrap_or(0.0)));
-                    } else {
-                        pairs.push(p);
-                    }
+            for f in finished {
+                records.extend(f?);
+            }
+            // Candidate order, whichever pass compared the pair.
+            records.sort_unstable_by_key(|p| (p.a_index, p.b_index));
+            for p in records {
+                if p.relation == Relation::Unrelated {
+                    near_misses.push((p.a_index, p.b_index, p.scores.story.unwrap_or(0.0)));
+                } else {
+                    pairs.push(p);
                 }
             }
         }
