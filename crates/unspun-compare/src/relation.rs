@@ -5,6 +5,7 @@ use crate::meaning::{align_meaning, align_planned, Meaning, MeaningResult, Plan,
 use crate::prepare::Prepared;
 use crate::verify::set_overlap;
 use serde::{Deserialize, Serialize};
+use std::cell::OnceCell;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -230,12 +231,16 @@ pub enum Staged<'t> {
 /// [`compare_with_meaning`] for pairs that do not need the full model; for
 /// those that do, the sentences to embed. A corpus scan compares most pairs
 /// in one pass this way and only the rest a second time.
+///
+/// `a_sentences` holds `a`'s [`Sentences`] once made: a caller comparing one
+/// document with many passes the same cell for all of them.
 pub fn compare_staged<'t>(
     a: &'t Prepared,
     b: &'t Prepared,
     ctx: PairContext,
     th: &Thresholds,
     meaning: Option<&Meaning>,
+    a_sentences: &OnceCell<Sentences>,
 ) -> Result<Staged<'t>, unspun_embed::EmbedError> {
     let c = compare(a, b, ctx, th);
     let Some(meaning) = meaning else {
@@ -244,12 +249,13 @@ pub fn compare_staged<'t>(
     if c.relation.is_copy() {
         return Ok(Staged::Done(c));
     }
-    let (sa, sb) = (Sentences::of(a, meaning), Sentences::of(b, meaning));
-    let plan = Plan::new(a, b, &sa, &sb, &c.passages, meaning);
+    let sa = a_sentences.get_or_init(|| Sentences::of(a, meaning));
+    let sb = Sentences::of(b, meaning);
+    let plan = Plan::new(a, b, sa, &sb, &c.passages, meaning);
     if plan.runs_model() {
-        return Ok(Staged::NeedsModel(plan.model_sentences(a, b, &sa, &sb)));
+        return Ok(Staged::NeedsModel(plan.model_sentences(a, b, sa, &sb)));
     }
-    let m = align_planned(a, b, &sa, &sb, &c.passages, meaning, &plan)?;
+    let m = align_planned(a, b, sa, &sb, &c.passages, meaning, &plan)?;
     Ok(Staged::Done(with_meaning(c, a, b, m, meaning, ctx)))
 }
 

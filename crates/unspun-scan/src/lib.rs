@@ -25,6 +25,7 @@ pub mod output;
 pub mod spool;
 
 use rayon::prelude::*;
+use std::cell::OnceCell;
 use std::path::PathBuf;
 use std::time::Instant;
 use unspun_compare::{
@@ -454,10 +455,13 @@ impl Corpus {
                 .par_iter()
                 .map(|group| {
                     let mut out = StagedGroup::default();
+                    // The group's first document, split into sentences once.
+                    let a_sentences = OnceCell::new();
                     each_pair(group, &|_, _| true, &mut |a, b, prep_a, prep_b| {
                         let ctx = pair_context(a, b);
                         let th = &opts.thresholds;
-                        match compare_staged(prep_a, prep_b, ctx, th, pair_meaning(a, b))
+                        let m = pair_meaning(a, b);
+                        match compare_staged(prep_a, prep_b, ctx, th, m, &a_sentences)
                             .map_err(meaning_error)?
                         {
                             Staged::Done(c) => out.records.extend(record(a, b, c)),
