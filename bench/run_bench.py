@@ -6,7 +6,11 @@ document), runs the peers with ../shared/bench/peers.py, then `unspun scan` on
 1 and 2 threads, and prints docs/s, peak RSS and the adjusted Rand index of copy
 families for each, with unspun's speed as a ratio of each peer's.
 
-Usage: bench/run_bench.py [--docs 100000] [--seed 7] [--peers datasketch,rensa] [--skip-peers]
+With --meaning it also times a 2-thread scan with the meaning layer on (the
+sentence-embedding tiers; the model is fetched on first use): the row
+"unspun+meaning".
+
+Usage: bench/run_bench.py [--docs 100000] [--seed 7] [--peers datasketch,rensa] [--skip-peers] [--meaning]
 Needs: cargo; pip installs datasketch and rensa when the peers run.
 """
 import argparse, json, os, subprocess, sys, time
@@ -49,6 +53,7 @@ def main():
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--peers", default="datasketch,rensa")
     ap.add_argument("--skip-peers", action="store_true")
+    ap.add_argument("--meaning", action="store_true", help="also time a 2-thread scan with the meaning layer")
     a = ap.parse_args()
     if not os.path.isdir(SHARED):
         sys.exit(f"skipped: {SHARED} not found (the shared data folder must sit beside the repo)")
@@ -73,16 +78,19 @@ def main():
             r = json.loads(line)
             rows.append({"tool": r["peer"], "threads": 1, "docs_per_s": r["docs_per_s"], "rss_mib": None,
                          "ari": r.get("ari"), "pair_precision": r.get("pair_precision"), "pair_recall": r.get("pair_recall")})
-    for threads in (1, 2):
-        out_dir = os.path.join(WORK, f"out_{threads}")
-        seconds, rss, _ = run_measured([exe, "scan", corpus, "--out", out_dir, "--threads", str(threads), "--quiet", "--no-meaning"])
+    runs = [("unspun", 1, ["--no-meaning"]), ("unspun", 2, ["--no-meaning"])]
+    if a.meaning:
+        runs.append(("unspun+meaning", 2, []))
+    for tool, threads, flags in runs:
+        out_dir = os.path.join(WORK, f"out_{tool}_{threads}")
+        seconds, rss, _ = run_measured([exe, "scan", corpus, "--out", out_dir, "--threads", str(threads), "--quiet", *flags])
         pred, g = [], []
         with open(os.path.join(out_dir, "documents.jsonl")) as f:
             for line in f:
                 r = json.loads(line)
                 pred.append(r["family"] or "single:" + r["id"])
                 g.append(gold[r["id"]])
-        rows.append({"tool": "unspun", "threads": threads, "docs_per_s": round(len(pred) / seconds, 1),
+        rows.append({"tool": tool, "threads": threads, "docs_per_s": round(len(pred) / seconds, 1),
                      "rss_mib": round(rss, 1), **ari(pred, g)})
 
     print(f"corpus: {corpus} ({len(gold)} docs)")

@@ -53,7 +53,23 @@ impl DocVectors {
 }
 
 fn dot_f(a: &[f32], b: &[i8]) -> f32 {
-    a.iter().zip(b).map(|(&x, &y)| x * y as f32).sum()
+    // Eight partial sums: one running float sum cannot be reordered, so it
+    // would not vectorise, and every document meets every centroid here.
+    const LANES: usize = 8;
+    let mut sums = [0.0f32; LANES];
+    let (mut ca, mut cb) = (a.chunks_exact(LANES), b.chunks_exact(LANES));
+    for (x, y) in (&mut ca).zip(&mut cb) {
+        for k in 0..LANES {
+            sums[k] += x[k] * f32::from(y[k]);
+        }
+    }
+    let tail: f32 = ca
+        .remainder()
+        .iter()
+        .zip(cb.remainder())
+        .map(|(&x, &y)| x * f32::from(y))
+        .sum();
+    sums.iter().sum::<f32>() + tail
 }
 
 /// Pairs `(i, j)`, `i < j`, with cosine at least `min_cosine`, at most
@@ -65,48 +81,54 @@ pub fn neighbours(
     allowed: &(dyn Fn(usize, usize) -> bool + Sync),
 ) -> Vec<(u32, u32)> {
     let n = v.len();
-    let lists = if n < EXHAUSTIVE_BELOW {
-        None
-    } else {
-        Some(inverted_lists(v))
+    // Each document's best neighbours among `pool`, as sorted pairs.
+    let best_of = |i: usize, pool: &mut dyn Iterator<Item = (usize, &[i8])>| {
+        let row = v.row(i);
+        let mut best: Vec<(f32, usize)> = pool
+            .filter(|&(j, _)| j != i && allowed(i, j))
+            .map(|(j, other)| (cosine_i8(row, other), j))
+            .filter(|(c, _)| *c >= min_cosine)
+            .collect();
+        best.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
+        best.truncate(per_doc);
+        best.into_iter()
+            .map(move |(_, j)| (i.min(j) as u32, i.max(j) as u32))
     };
-    let mut pairs: Vec<(u32, u32)> = (0..n)
-        .into_par_iter()
-        .flat_map_iter(|i| {
-            let pool: Box<dyn Iterator<Item = usize>> = match &lists {
-                None => Box::new(0..n),
-                Some((centroids, members)) => {
-                    let mut near: Vec<(f32, usize)> = centroids
-                        .iter()
-                        .enumerate()
-                        .map(|(c, cv)| (-dot_f(cv, v.row(i)), c))
-                        .collect();
-                    near.sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
-                    Box::new(
-                        near.into_iter()
-                            .take(PROBES)
-                            .flat_map(|(_, c)| members[c].iter().copied())
-                            .collect::<Vec<_>>()
-                            .into_iter(),
-                    )
-                }
-            };
-            let mut best: Vec<(f32, usize)> = pool
-                .filter(|&j| j != i && allowed(i, j))
-                .map(|j| (v.cosine(i, j), j))
-                .filter(|(c, _)| *c >= min_cosine)
-                .collect();
-            best.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
-            best.truncate(per_doc);
-            best.into_iter().map(move |(_, j)| {
-                if i < j {
-                    (i as u32, j as u32)
-                } else {
-                    (j as u32, i as u32)
-                }
+    let mut pairs: Vec<(u32, u32)> = if n < EXHAUSTIVE_BELOW {
+        (0..n)
+            .into_par_iter()
+            .flat_map_iter(|i| best_of(i, &mut (0..n).map(|j| (j, v.row(j)))).collect::<Vec<_>>())
+            .collect()
+    } else {
+        let (centroids, members) = inverted_lists(v);
+        // The vectors again, list by list: a document's candidates are then
+        // a few contiguous runs of memory, not 100,000 scattered rows (the
+        // scattered reads made this search memory-bound), and documents are
+        // visited list by list so that neighbouring ones share their runs.
+        let order: Vec<usize> = members.concat();
+        let mut starts = Vec::with_capacity(members.len() + 1);
+        starts.push(0);
+        for m in &members {
+            starts.push(starts[starts.len() - 1] + m.len());
+        }
+        let rows: Vec<i8> = order.iter().flat_map(|&d| v.row(d)).copied().collect();
+        let dim = v.dim;
+        order
+            .par_iter()
+            .flat_map_iter(|&i| {
+                let mut near: Vec<(f32, usize)> = centroids
+                    .iter()
+                    .enumerate()
+                    .map(|(c, cv)| (-dot_f(cv, v.row(i)), c))
+                    .collect();
+                near.sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
+                let mut pool = near.into_iter().take(PROBES).flat_map(|(_, c)| {
+                    (starts[c]..starts[c + 1]).map(|p| (order[p], &rows[p * dim..(p + 1) * dim]))
+                });
+                best_of(i, &mut pool).collect::<Vec<_>>()
             })
-        })
-        .collect();
+            .collect()
+    };
     pairs.par_sort_unstable();
     pairs.dedup();
     pairs

@@ -467,7 +467,8 @@ impl Corpus {
                             Staged::Done(c) => out.records.extend(record(a, b, c)),
                             Staged::NeedsModel(sentences) => {
                                 out.deferred.push((a as u32, b as u32));
-                                out.sentences.extend(sentences.into_iter().map(str::to_string));
+                                out.sentences
+                                    .extend(sentences.into_iter().map(str::to_string));
                             }
                         }
                         Ok(())
