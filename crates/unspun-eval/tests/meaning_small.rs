@@ -2,12 +2,11 @@
 //! model is fetched on first use, like every command that needs it). The
 //! full dev sets take minutes: `unspun eval` runs them.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use unspun_compare::Meaning;
 
-fn write_jsonl(name: &str, rows: &[serde_json::Value]) -> PathBuf {
-    let path =
-        std::env::temp_dir().join(format!("unspun-eval-{}-{name}.jsonl", std::process::id()));
+fn write_jsonl(dir: &Path, name: &str, rows: &[serde_json::Value]) -> PathBuf {
+    let path = dir.join(format!("{name}.jsonl"));
     let text: String = rows.iter().map(|r| format!("{r}\n")).collect();
     std::fs::write(&path, text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     path
@@ -20,6 +19,8 @@ fn row(id: &str, a: &str, b: &str, label: f64) -> serde_json::Value {
 #[test]
 fn msrp_stsb_and_semeval_on_a_few_pairs() -> Result<(), Box<dyn std::error::Error>> {
     let meaning = Meaning::load(None)?;
+    // Removed when the test ends, passing or not.
+    let dir = tempfile::tempdir()?;
     let same = (
         "The central bank raised interest rates by half a point on Tuesday to fight inflation.",
         "On Tuesday the central bank lifted interest rates by 0.5 percentage points to combat inflation.",
@@ -38,7 +39,7 @@ fn msrp_stsb_and_semeval_on_a_few_pairs() -> Result<(), Box<dyn std::error::Erro
         row("3", identical.0, identical.1, 1.0),
     ];
 
-    let msrp = unspun_eval::msrp(&write_jsonl("msrp", &rows), &meaning)?;
+    let msrp = unspun_eval::msrp(&write_jsonl(dir.path(), "msrp", &rows), &meaning)?;
     assert_eq!(msrp.pairs, 3);
     // The unrelated pair is not a paraphrase; the identical one is a copy.
     assert!(msrp.paraphrase.true_negatives == 1, "{msrp:?}");
@@ -49,7 +50,7 @@ fn msrp_stsb_and_semeval_on_a_few_pairs() -> Result<(), Box<dyn std::error::Erro
         row("2", other.0, other.1, 0.2),
         row("3", identical.0, identical.1, 5.0),
     ];
-    let stsb = unspun_eval::stsb(&write_jsonl("stsb", &sts_rows), &meaning)?;
+    let stsb = unspun_eval::stsb(&write_jsonl(dir.path(), "stsb", &sts_rows), &meaning)?;
     // Ranked in the gold order: the copy (semantic null, taken as 1) first.
     assert!((stsb.spearman - 1.0).abs() < 1e-9, "{stsb:?}");
     assert_eq!(stsb.copies, 1);
@@ -61,7 +62,7 @@ fn msrp_stsb_and_semeval_on_a_few_pairs() -> Result<(), Box<dyn std::error::Erro
         row("3", same.1, "The orchid, which botanists thought extinct in the region, was identified by a volunteer.", 4.0),
     ];
     let semeval = unspun_eval::semeval(
-        &write_jsonl("semeval", &story_rows),
+        &write_jsonl(dir.path(), "semeval", &story_rows),
         &meaning,
         unspun_eval::semantic::STORY_TARGET,
     )?;
