@@ -21,6 +21,10 @@ pub struct Provenance {
     outlets: Outlets,
 }
 
+/// What `Provenance.verify` returns: the pair's record and, if one side
+/// derives from the other, `(edge_dict, confidence, from_is_a)`.
+type Verified<'py> = (Bound<'py, PyAny>, Option<(Bound<'py, PyAny>, f64, bool)>);
+
 /// One side of a pair as `Provenance.verify` takes it:
 /// `(id, text, kept, date, site, removed_bytes)`.
 type SideIn = (
@@ -45,12 +49,7 @@ impl Provenance {
     /// derives its direction: returns `(record, edge)`, `edge` being `None`
     /// or `(edge_dict, confidence, from_is_a)` with `edge_dict` a line of a
     /// family's `edges` (`from`, `to`, `relation`, `confidence`, `evidence`).
-    fn verify<'py>(
-        &self,
-        py: Python<'py>,
-        a: SideIn,
-        b: SideIn,
-    ) -> PyResult<(Bound<'py, PyAny>, Option<(Bound<'py, PyAny>, f64, bool)>)> {
+    fn verify<'py>(&self, py: Python<'py>, a: SideIn, b: SideIn) -> PyResult<Verified<'py>> {
         let ka = spans_from_flat(&a.2, &a.1)?;
         let kb = spans_from_flat(&b.2, &b.1)?;
         let (c, derived) = py.allow_threads(|| {

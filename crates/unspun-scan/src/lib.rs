@@ -214,6 +214,10 @@ pub use unspun_cluster::day_number;
 /// the model's cache (up to 200,000 sentences) until the block is compared.
 const VERIFY_BLOCK: usize = 2048;
 
+/// One document after the sketch pass: its state, LSH band keys, anchor
+/// shingles and document vector (empty without the meaning layer).
+type SketchedDoc = (Sketched, Vec<u64>, Vec<u32>, Vec<f32>);
+
 /// A candidate group after the first verify pass.
 #[derive(Default)]
 struct StagedGroup {
@@ -290,9 +294,9 @@ impl Corpus {
         // Pass 2: sketch.
         let t = Instant::now();
         progress.stage("sketch", Some(n as u64));
-        let hasher = MinHasher::new(opts.bins, 0x5eed_0f_0a11);
+        let hasher = MinHasher::new(opts.bins, 0x005e_ed0f_0a11);
         let lsh = LshParams::for_threshold(opts.lsh_threshold, opts.bins);
-        let sketched: Vec<std::io::Result<(Sketched, Vec<u64>, Vec<u32>, Vec<f32>)>> = (0..n)
+        let sketched: Vec<std::io::Result<SketchedDoc>> = (0..n)
             .into_par_iter()
             .map(|i| {
                 let text = self.spool.read(i)?;

@@ -165,7 +165,7 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    fn words<'a>(text: &'a str) -> Vec<&'a str> {
+    fn words(text: &str) -> Vec<&str> {
         tokenize(text)
             .iter()
             .map(|t| &text[t.span.range()])
