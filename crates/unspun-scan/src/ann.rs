@@ -205,4 +205,53 @@ mod tests {
         assert_eq!(neighbours(&v, 0.9, 5, &|_, _| true), vec![(0, 2)]);
         assert!(neighbours(&v, 0.9, 5, &|i, j| i.min(j) != 0).is_empty());
     }
+
+    /// Above [`EXHAUSTIVE_BELOW`] the inverted-file search runs: it finds
+    /// the planted close pairs and reports nothing the exact search would
+    /// not (every reported pair really is that close).
+    #[test]
+    fn inverted_file_search_finds_planted_twins() {
+        let dim = 32;
+        // A deterministic pseudo-random stream (xorshift), so no dependency.
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 11) as f32 / (1u64 << 53) as f32 - 0.5
+        };
+        let n_bases = 2500;
+        let mut v = DocVectors::new(dim);
+        let mut bases = Vec::new();
+        for _ in 0..n_bases {
+            let base: Vec<f32> = (0..dim).map(|_| next()).collect();
+            v.push(&unit(&base));
+            bases.push(base);
+        }
+        // Twins of every tenth base: the base plus a little noise.
+        let mut twins = Vec::new();
+        for (k, base) in bases.iter().enumerate().step_by(10) {
+            let twin: Vec<f32> = base.iter().map(|x| x + 0.02 * next()).collect();
+            twins.push((k as u32, v.len() as u32));
+            v.push(&unit(&twin));
+        }
+        // Padding up to the inverted-file size with more random documents.
+        while v.len() < EXHAUSTIVE_BELOW + 500 {
+            let other: Vec<f32> = (0..dim).map(|_| next()).collect();
+            v.push(&unit(&other));
+        }
+        let found = neighbours(&v, 0.95, 3, &|_, _| true);
+        for pair in &twins {
+            assert!(
+                found.binary_search(pair).is_ok(),
+                "twin pair {pair:?} missed"
+            );
+        }
+        for &(i, j) in &found {
+            assert!(
+                v.cosine(i as usize, j as usize) >= 0.95,
+                "({i}, {j}) is not close"
+            );
+        }
+    }
 }
