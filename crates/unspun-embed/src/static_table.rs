@@ -86,6 +86,7 @@ impl StaticTable {
         }
         let table = Self::build(&MiniLm::load(files)?)?;
         table.save(&path)?;
+        remove_older_tables(&files.dir);
         Ok(table)
     }
 
@@ -207,6 +208,15 @@ fn distil_rows(model: &MiniLm, ids: std::ops::Range<usize>) -> Result<Vec<f32>> 
     Ok(rows)
 }
 
+/// Deletes tables of earlier versions from the model folder: they are
+/// never read again and take 23 MB each. Best effort: a file that cannot be
+/// removed only wastes space.
+fn remove_older_tables(dir: &Path) {
+    for old in 1..TABLE_VERSION {
+        let _ = std::fs::remove_file(dir.join(format!("static-table-v{old}.bin")));
+    }
+}
+
 /// Identifies the model a table was distilled from: the pinned wheel's hash.
 fn model_id() -> [u8; 32] {
     Sha256::digest(fetch::WHEEL_SHA256.as_bytes()).into()
@@ -311,6 +321,21 @@ mod tests {
         l2_normalize(&mut want);
         assert_eq!(v, &want);
         assert!(table.embed(&[""])[0].iter().all(|&x| x == 0.0));
+    }
+
+    #[test]
+    fn building_a_table_removes_only_older_versions() {
+        let dir = tempfile::tempdir().unwrap();
+        let old = dir.path().join("static-table-v1.bin");
+        let current = dir.path().join(TABLE_FILE);
+        let other = dir.path().join("model.safetensors");
+        for f in [&old, &current, &other] {
+            std::fs::write(f, b"x").unwrap();
+        }
+        remove_older_tables(dir.path());
+        assert!(!old.exists());
+        assert!(current.exists() && other.exists());
+        assert_eq!(TABLE_FILE, format!("static-table-v{TABLE_VERSION}.bin"));
     }
 
     /// Distilling is deterministic: a slice rebuilt now equals the same rows
