@@ -448,16 +448,16 @@ pub fn align_meaning(
     meaning: &Meaning,
 ) -> Result<MeaningResult, EmbedError> {
     let plan = Plan::new(a, b, sa, sb, verbatim, meaning);
-    align_planned(a, b, sa, sb, verbatim, meaning, &plan)
+    align_planned(a, b, sa, sb, meaning, &plan)
 }
 
-/// [`align_meaning`] with its [`Plan`] already made.
+/// [`align_meaning`] with its [`Plan`] already made (from the same
+/// documents and verbatim passages).
 pub fn align_planned(
     a: &Prepared,
     b: &Prepared,
     sa: &Sentences,
     sb: &Sentences,
-    verbatim: &[Passage],
     meaning: &Meaning,
     plan: &Plan,
 ) -> Result<MeaningResult, EmbedError> {
@@ -466,8 +466,7 @@ pub fn align_planned(
         return Ok(MeaningResult::default());
     }
     let (candidates, possible) = (&plan.candidates, plan.possible);
-    let verbatim_a = verbatim_shares(sa, verbatim, |p| p.a_tokens);
-    let verbatim_b = verbatim_shares(sb, verbatim, |p| p.b_tokens);
+    let (verbatim_a, verbatim_b) = (&plan.verbatim_a, &plan.verbatim_b);
 
     let mut scored: HashMap<(usize, usize), (f64, f64)> = HashMap::new();
     let mut full_model_pairs = 0;
@@ -540,10 +539,10 @@ pub fn align_planned(
         last = Some((i, j));
     }
     // Sentences mostly inside verbatim passages count as aligned too.
-    for (flag, &share) in aligned_a.iter_mut().zip(&verbatim_a) {
+    for (flag, &share) in aligned_a.iter_mut().zip(verbatim_a) {
         *flag |= share >= 0.5;
     }
-    for (flag, &share) in aligned_b.iter_mut().zip(&verbatim_b) {
+    for (flag, &share) in aligned_b.iter_mut().zip(verbatim_b) {
         *flag |= share >= 0.5;
     }
     let share = |s: &Sentences, flags: &[bool]| {
@@ -628,7 +627,7 @@ fn plan(
     sb: &Sentences,
     verbatim: &[Passage],
     meaning: &Meaning,
-) -> (Vec<(usize, usize, f64)>, bool) {
+) -> Plan {
     let cal = &meaning.calibration;
     // Candidate sentence pairs: the fast tier proposes (centred cosine, so
     // shared function words do not count), at most three per sentence of `a`.
@@ -696,12 +695,12 @@ fn plan(
             on_small[if a_is_smaller { i } else { j }] = true;
         }
         // Sentences mostly inside verbatim passages count as aligned.
-        let verbatim_small = if a_is_smaller {
+        let small_shares = if a_is_smaller {
             &verbatim_a
         } else {
             &verbatim_b
         };
-        for (flag, &share) in on_small.iter_mut().zip(verbatim_small) {
+        for (flag, &share) in on_small.iter_mut().zip(small_shares) {
             *flag |= share >= 0.5;
         }
         let estimate: usize = (0..small.len())
@@ -711,7 +710,12 @@ fn plan(
         possible =
             estimate as f64 >= FULL_MODEL_MIN_SHARE * cal.paraphrase_coverage * small_total as f64;
     }
-    (candidates, possible)
+    Plan {
+        candidates,
+        possible,
+        verbatim_a,
+        verbatim_b,
+    }
 }
 
 /// A sentence this much inside verbatim passages is a copy, not a paraphrase.
@@ -746,6 +750,9 @@ pub struct Plan {
     candidates: Vec<(usize, usize, f64)>,
     /// A paraphrase is still possible, so the model's cosine is worth having.
     possible: bool,
+    /// Share of each sentence of `a`, and of `b`, inside verbatim passages.
+    verbatim_a: Vec<f64>,
+    verbatim_b: Vec<f64>,
 }
 
 impl Plan {
@@ -761,13 +768,11 @@ impl Plan {
             return Plan {
                 candidates: Vec::new(),
                 possible: false,
+                verbatim_a: Vec::new(),
+                verbatim_b: Vec::new(),
             };
         }
-        let (candidates, possible) = plan(a, b, sa, sb, verbatim, meaning);
-        Plan {
-            candidates,
-            possible,
-        }
+        plan(a, b, sa, sb, verbatim, meaning)
     }
 
     /// Whether [`align_planned`] will call the full model.

@@ -255,7 +255,7 @@ pub fn compare_staged<'t>(
     if plan.runs_model() {
         return Ok(Staged::NeedsModel(plan.model_sentences(a, b, sa, &sb)));
     }
-    let m = align_planned(a, b, sa, &sb, &c.passages, meaning, &plan)?;
+    let m = align_planned(a, b, sa, &sb, meaning, &plan)?;
     Ok(Staged::Done(with_meaning(c, a, b, m, meaning, ctx)))
 }
 
