@@ -13,7 +13,7 @@ use std::sync::OnceLock;
 use unspun_compare::{Passage, PassageKind};
 use unspun_text::sentence::sentences_in;
 use unspun_text::token::word_hash;
-use unspun_text::{tokenize, Span};
+use unspun_text::{tokenize_into, Span, Token};
 
 static WORD_FREQ: &str = include_str!("../data/word_freq.txt");
 
@@ -99,21 +99,32 @@ const COMMON_BITS: f64 = 9.0;
 /// numbers, no names (capitalized: a name swap is not a synonym), no letters
 /// alone. Returns (hash, word) sorted by hash.
 fn words(text: &str, span: std::ops::Range<usize>) -> Vec<(u64, &str)> {
-    let Some(part) = text.get(span.clone()) else {
-        return Vec::new();
-    };
-    let mut out: Vec<(u64, &str)> = tokenize(part)
+    let mut out: Vec<(u64, &str)> = tokenize_in(text, span)
         .into_iter()
-        .filter_map(|t| {
-            let w = part.get(t.span.range())?;
-            let useful = w.chars().count() > 1
-                && !w.chars().any(|c| c.is_numeric() || c.is_uppercase())
-                && rarity(t.hash) >= COMMON_BITS;
-            useful.then_some((t.hash, w))
-        })
+        .filter_map(|t| choice_word(text, &t))
         .collect();
     out.sort_unstable_by_key(|x| x.0);
     out
+}
+
+fn tokenize_in(text: &str, span: std::ops::Range<usize>) -> Vec<Token> {
+    let mut tokens = Vec::new();
+    if text.get(span.clone()).is_some() {
+        tokenize_into(text, span, &mut tokens);
+    }
+    tokens
+}
+
+/// The token as (hash, word) if it shows a choice of words (see [`words`]).
+fn choice_word<'t>(text: &'t str, t: &Token) -> Option<(u64, &'t str)> {
+    let w = text.get(t.span.range())?;
+    let useful = if w.is_ascii() {
+        // Tokens are letters and digits: all lowercase letters, then.
+        w.len() > 1 && w.bytes().all(|b| b.is_ascii_lowercase())
+    } else {
+        w.chars().nth(1).is_some() && !w.chars().any(|c| c.is_numeric() || c.is_uppercase())
+    };
+    (useful && rarity(t.hash) >= COMMON_BITS).then_some((t.hash, w))
 }
 
 /// Words with their token hash, sorted by hash.
@@ -181,7 +192,20 @@ pub struct SpinText<'t> {
 impl<'t> SpinText<'t> {
     pub fn of(text: &'t str) -> SpinText<'t> {
         let sentences = sentences_in(text, 0..text.len());
-        let words: Vec<Words> = sentences.iter().map(|s| words(text, s.range())).collect();
+        // One pass of the tokenizer over the text; its tokens then go to
+        // the sentence that holds them (both are in text order).
+        let mut tokens = tokenize_in(text, 0..text.len()).into_iter().peekable();
+        let words: Vec<Words> = sentences
+            .iter()
+            .map(|s| {
+                while tokens.next_if(|t| t.span.start < s.start).is_some() {}
+                let mut w: Words = std::iter::from_fn(|| tokens.next_if(|t| t.span.end <= s.end))
+                    .filter_map(|t| choice_word(text, &t))
+                    .collect();
+                w.sort_unstable_by_key(|x| x.0);
+                w
+            })
+            .collect();
         let distinct: Vec<Vec<u64>> = words
             .iter()
             .map(|w| {

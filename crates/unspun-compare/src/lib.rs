@@ -21,7 +21,7 @@ pub use align::{align, Passage, PassageKind};
 pub use meaning::{Meaning, MeaningResult, Sentences};
 pub use prepare::Prepared;
 pub use relation::{
-    compare, compare_staged, compare_with_meaning, decide_lexical, Comparison, LexicalFeatures,
-    PairContext, Relation, Scores, Side, Staged, Thresholds,
+    compare, compare_cached, compare_staged, compare_with_meaning, decide_lexical, Comparison,
+    LexicalFeatures, PairContext, Relation, Scores, SentencesCell, Side, Staged, Thresholds,
 };
 pub use verify::{set_overlap, SetOverlap};

@@ -5,7 +5,7 @@ use crate::meaning::{align_meaning, align_planned, Meaning, MeaningResult, Plan,
 use crate::prepare::Prepared;
 use crate::verify::set_overlap;
 use serde::{Deserialize, Serialize};
-use std::cell::OnceCell;
+use std::sync::OnceLock;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -207,6 +207,29 @@ pub fn compare_with_meaning(
     th: &Thresholds,
     meaning: Option<&Meaning>,
 ) -> Result<Comparison, unspun_embed::EmbedError> {
+    compare_cached(
+        a,
+        b,
+        ctx,
+        th,
+        meaning,
+        [&SentencesCell::new(), &SentencesCell::new()],
+    )
+}
+
+/// A document's [`Sentences`], made on first use: a caller comparing one
+/// document with many passes the same cell to all of its pairs.
+pub type SentencesCell = OnceLock<Sentences>;
+
+/// [`compare_with_meaning`] with each side's sentences kept in `cells`.
+pub fn compare_cached(
+    a: &Prepared,
+    b: &Prepared,
+    ctx: PairContext,
+    th: &Thresholds,
+    meaning: Option<&Meaning>,
+    cells: [&SentencesCell; 2],
+) -> Result<Comparison, unspun_embed::EmbedError> {
     let c = compare(a, b, ctx, th);
     let Some(meaning) = meaning else { return Ok(c) };
     // The verbatim evidence already decides copies; their meaning scores
@@ -214,8 +237,9 @@ pub fn compare_with_meaning(
     if c.relation.is_copy() {
         return Ok(c);
     }
-    let (sa, sb) = (Sentences::of(a, meaning), Sentences::of(b, meaning));
-    let m = align_meaning(a, b, &sa, &sb, &c.passages, meaning)?;
+    let sa = cells[0].get_or_init(|| Sentences::of(a, meaning));
+    let sb = cells[1].get_or_init(|| Sentences::of(b, meaning));
+    let m = align_meaning(a, b, sa, sb, &c.passages, meaning)?;
     Ok(with_meaning(c, a, b, m, meaning, ctx))
 }
 
@@ -224,7 +248,7 @@ pub enum Staged<'t> {
     Done(Comparison),
     /// Embed these with [`Meaning::full`] (with those of many other pairs:
     /// small batches waste most of the model's time), then call
-    /// [`compare_with_meaning`], which finds them cached.
+    /// [`compare_cached`], which finds them cached.
     NeedsModel(Vec<&'t str>),
 }
 
@@ -232,15 +256,15 @@ pub enum Staged<'t> {
 /// those that do, the sentences to embed. A corpus scan compares most pairs
 /// in one pass this way and only the rest a second time.
 ///
-/// `a_sentences` holds `a`'s [`Sentences`] once made: a caller comparing one
-/// document with many passes the same cell for all of them.
+/// `cells` keep each side's [`Sentences`] for its other pairs (and for
+/// [`compare_cached`] after the batch).
 pub fn compare_staged<'t>(
     a: &'t Prepared,
     b: &'t Prepared,
     ctx: PairContext,
     th: &Thresholds,
     meaning: Option<&Meaning>,
-    a_sentences: &OnceCell<Sentences>,
+    cells: [&SentencesCell; 2],
 ) -> Result<Staged<'t>, unspun_embed::EmbedError> {
     let c = compare(a, b, ctx, th);
     let Some(meaning) = meaning else {
@@ -249,13 +273,13 @@ pub fn compare_staged<'t>(
     if c.relation.is_copy() {
         return Ok(Staged::Done(c));
     }
-    let sa = a_sentences.get_or_init(|| Sentences::of(a, meaning));
-    let sb = Sentences::of(b, meaning);
-    let plan = Plan::new(a, b, sa, &sb, &c.passages, meaning);
+    let sa = cells[0].get_or_init(|| Sentences::of(a, meaning));
+    let sb = cells[1].get_or_init(|| Sentences::of(b, meaning));
+    let plan = Plan::new(a, b, sa, sb, &c.passages, meaning);
     if plan.runs_model() {
-        return Ok(Staged::NeedsModel(plan.model_sentences(a, b, sa, &sb)));
+        return Ok(Staged::NeedsModel(plan.model_sentences(a, b, sa, sb)));
     }
-    let m = align_planned(a, b, sa, &sb, meaning, &plan)?;
+    let m = align_planned(a, b, sa, sb, meaning, &plan)?;
     Ok(Staged::Done(with_meaning(c, a, b, m, meaning, ctx)))
 }
 

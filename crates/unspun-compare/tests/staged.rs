@@ -1,12 +1,10 @@
 //! The staged comparison a corpus scan runs: what it asks the full model for,
 //! and that finishing a pair after the batch gives what one call gives.
 
-use std::cell::OnceCell;
-
 use unspun_compare::meaning::Plan;
 use unspun_compare::{
-    compare, compare_staged, compare_with_meaning, Meaning, PairContext, Prepared, Relation,
-    Sentences, Staged, Thresholds,
+    compare, compare_cached, compare_staged, compare_with_meaning, Meaning, PairContext, Prepared,
+    Relation, Sentences, SentencesCell, Staged, Thresholds,
 };
 
 /// Two sentences of this text are copied word for word into `REWRITE`; the
@@ -75,16 +73,19 @@ fn a_staged_pair_finishes_as_one_call_would() -> Result<(), Box<dyn std::error::
     assert_ne!(whole.relation, Relation::Unrelated);
     // Staged, on another fresh model: the batch, then the second pass.
     let meaning = Meaning::load(None)?;
-    match compare_staged(&a, &b, ctx, &th, Some(&meaning), &OnceCell::new())? {
+    // The second pass reuses the sentences the first one made.
+    let cells = [&SentencesCell::new(), &SentencesCell::new()];
+    match compare_staged(&a, &b, ctx, &th, Some(&meaning), cells)? {
         Staged::NeedsModel(sentences) => {
+            assert!(cells.iter().all(|c| c.get().is_some()));
             meaning.full(&sentences)?;
-            let finished = compare_with_meaning(&a, &b, ctx, &th, Some(&meaning))?;
+            let finished = compare_cached(&a, &b, ctx, &th, Some(&meaning), cells)?;
             assert_eq!(finished, whole);
         }
         Staged::Done(c) => panic!("a half-spun text needs the model, got {:?}", c.relation),
     }
     // Without the meaning layer every pair is done in the first pass.
-    match compare_staged(&a, &b, ctx, &th, None, &OnceCell::new())? {
+    match compare_staged(&a, &b, ctx, &th, None, cells)? {
         Staged::Done(c) => assert_eq!(c, compare(&a, &b, ctx, &th)),
         Staged::NeedsModel(_) => panic!("no model, nothing to ask it"),
     }
