@@ -59,7 +59,6 @@
 
 use crate::analysis::Analysis;
 use crate::spool::Spool;
-use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::io::{BufWriter, Write};
@@ -319,12 +318,12 @@ pub(crate) fn assemble(
     shared_ids: &[Arc<str>],
     docs: Vec<Document>,
     sketched: Vec<(Vec<Span>, Option<String>, usize, usize)>,
-    mut pairs: Vec<PairRecord>,
+    pairs: Vec<PairRecord>,
     analysis: Analysis,
     problems: Vec<Problem>,
     candidates: CandidateCounts,
 ) -> ScanResult {
-    pairs.par_sort_unstable_by_key(|p| (p.a_index, p.b_index));
+    // `pairs` come sorted by (a_index, b_index) from the verify pass.
     let mut documents: Vec<DocumentRecord> = docs
         .into_iter()
         .zip(sketched)
