@@ -62,6 +62,22 @@ pub fn lead_texts(p: &Prepared, sentences: &Sentences, max_bytes: usize) -> Vec<
     }
 }
 
+/// The four texts the lead tier embeds for a pair: the two leads, then the
+/// two first sentences; none when either side has no sentence.
+pub fn lead_pair_texts(
+    a: &Prepared,
+    b: &Prepared,
+    sa: &Sentences,
+    sb: &Sentences,
+    lead_bytes: usize,
+) -> Vec<String> {
+    let (ta, tb) = (lead_texts(a, sa, lead_bytes), lead_texts(b, sb, lead_bytes));
+    match (<[String; 2]>::try_from(ta), <[String; 2]>::try_from(tb)) {
+        (Ok([lead_a, first_a]), Ok([lead_b, first_b])) => vec![lead_a, lead_b, first_a, first_b],
+        _ => Vec::new(),
+    }
+}
+
 /// The lead features of a pair, or None when either side has no sentence.
 pub fn lead_features(
     a: &Prepared,
@@ -71,12 +87,12 @@ pub fn lead_features(
     meaning: &Meaning,
     lead_bytes: usize,
 ) -> Result<Option<LeadFeatures>, EmbedError> {
-    let (ta, tb) = (lead_texts(a, sa, lead_bytes), lead_texts(b, sb, lead_bytes));
-    if ta.is_empty() || tb.is_empty() {
+    let texts = lead_pair_texts(a, b, sa, sb, lead_bytes);
+    if texts.len() < 4 {
         return Ok(None);
     }
-    let texts = [&*ta[0], &*tb[0], &*ta[1], &*tb[1]];
-    let v = meaning.full(&texts)?;
+    let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+    let v = meaning.full(&refs)?;
     Ok(Some(LeadFeatures {
         lead: f64::from(cosine(&v[0], &v[1])),
         first: f64::from(cosine(&v[2], &v[3])),

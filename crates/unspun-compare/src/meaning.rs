@@ -11,7 +11,7 @@
 
 use crate::align::{Passage, PassageKind};
 pub use crate::lead::LeadFeatures;
-use crate::lead::{in_band, lead_features};
+use crate::lead::{in_band, lead_features, lead_pair_texts};
 use crate::prepare::Prepared;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -113,6 +113,10 @@ pub fn center(v: &[f32], background: &[f32]) -> Vec<f32> {
     out
 }
 
+fn cache_key(sentence: &str) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(sentence.as_bytes())
+}
+
 /// Both embedding tiers, with a cache of full-model vectors by sentence.
 pub struct Meaning {
     full: MiniLm,
@@ -189,18 +193,22 @@ impl Meaning {
         );
     }
 
+    /// The distinct sentences of `sentences` that have no full-model vector
+    /// cached yet.
+    pub fn missing<'s>(&self, sentences: &[&'s str]) -> Vec<&'s str> {
+        let cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
+        let mut seen = std::collections::HashSet::new();
+        sentences
+            .iter()
+            .copied()
+            .filter(|s| !cache.contains_key(&cache_key(s)) && seen.insert(cache_key(s)))
+            .collect()
+    }
+
     /// Full-model vectors, computed once per distinct sentence.
     pub fn full(&self, sentences: &[&str]) -> Result<Vec<Arc<[f32]>>, EmbedError> {
-        let key = |s: &str| xxhash_rust::xxh3::xxh3_64(s.as_bytes());
-        let missing: Vec<&str> = {
-            let cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
-            let mut seen = std::collections::HashSet::new();
-            sentences
-                .iter()
-                .copied()
-                .filter(|s| !cache.contains_key(&key(s)) && seen.insert(key(s)))
-                .collect()
-        };
+        let key = cache_key;
+        let missing = self.missing(sentences);
         if !missing.is_empty() {
             let vectors = self.full.embed(&missing)?;
             let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
@@ -448,11 +456,30 @@ pub fn align_meaning(
     meaning: &Meaning,
 ) -> Result<MeaningResult, EmbedError> {
     let plan = Plan::new(a, b, sa, sb, verbatim, meaning);
-    align_planned(a, b, sa, sb, meaning, &plan)
+    match align_planned(a, b, sa, sb, meaning, &plan, Leads::Embed)? {
+        Ok(m) => Ok(m),
+        // Never asked for with `Leads::Embed`; embedding them finishes it.
+        Err(texts) => {
+            meaning.full(&texts.iter().map(String::as_str).collect::<Vec<_>>())?;
+            align_meaning(a, b, sa, sb, verbatim, meaning)
+        }
+    }
+}
+
+/// Where the lead tier's vectors come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Leads {
+    /// Embedded by the model as needed.
+    Embed,
+    /// From the cache only: when they are not there, the alignment returns
+    /// the lead texts to embed instead (a caller batches those of many
+    /// pairs).
+    Cached,
 }
 
 /// [`align_meaning`] with its [`Plan`] already made (from the same
-/// documents and verbatim passages).
+/// documents and verbatim passages), or with [`Leads::Cached`] the lead
+/// texts the full model must embed first.
 pub fn align_planned(
     a: &Prepared,
     b: &Prepared,
@@ -460,10 +487,11 @@ pub fn align_planned(
     sb: &Sentences,
     meaning: &Meaning,
     plan: &Plan,
-) -> Result<MeaningResult, EmbedError> {
+    leads: Leads,
+) -> Result<Result<MeaningResult, Vec<String>>, EmbedError> {
     let cal = &meaning.calibration;
     if sa.is_empty() || sb.is_empty() {
-        return Ok(MeaningResult::default());
+        return Ok(Ok(MeaningResult::default()));
     }
     let (candidates, possible) = (&plan.candidates, plan.possible);
     let (verbatim_a, verbatim_b) = (&plan.verbatim_a, &plan.verbatim_b);
@@ -599,12 +627,19 @@ pub fn align_planned(
     };
     let first_tier = sigmoid(dot(&cal.story, &features.vector()));
     let lead = if in_band(first_tier, cal.story_band) {
+        if leads == Leads::Cached {
+            let texts = lead_pair_texts(a, b, sa, sb, cal.lead_bytes);
+            let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+            if !meaning.missing(&refs).is_empty() {
+                return Ok(Err(texts));
+            }
+        }
         lead_features(a, b, sa, sb, meaning, cal.lead_bytes)?
     } else {
         None
     };
     let story = lead.map_or(first_tier, |l| sigmoid(dot(&cal.story_lead, &l.vector())));
-    Ok(MeaningResult {
+    Ok(Ok(MeaningResult {
         semantic,
         story,
         aligned_a: aa,
@@ -614,7 +649,7 @@ pub fn align_planned(
         features,
         lead,
         full_model_pairs,
-    })
+    }))
 }
 
 /// Candidate sentence pairs `(i, j, fast cosine)` of two documents, and

@@ -1,7 +1,9 @@
 //! The relation of a pair, its evidence and its direction.
 
 use crate::align::{align, coverage, Passage};
-use crate::meaning::{align_meaning, align_planned, Meaning, MeaningResult, Plan, Sentences};
+use crate::meaning::{
+    align_meaning, align_planned, Leads, Meaning, MeaningResult, Plan, Sentences,
+};
 use crate::prepare::Prepared;
 use crate::verify::set_overlap;
 use serde::{Deserialize, Serialize};
@@ -244,12 +246,13 @@ pub fn compare_cached(
 }
 
 /// A pair's comparison, or the sentences the full model must embed first.
-pub enum Staged<'t> {
+pub enum Staged {
     Done(Comparison),
     /// Embed these with [`Meaning::full`] (with those of many other pairs:
-    /// small batches waste most of the model's time), then call
-    /// [`compare_cached`], which finds them cached.
-    NeedsModel(Vec<&'t str>),
+    /// small batches waste most of the model's time), then stage the pair
+    /// again: it may need a second batch (the lead tier's texts, known only
+    /// once its sentences are aligned), or call [`compare_cached`].
+    NeedsModel(Vec<String>),
 }
 
 /// [`compare_with_meaning`] for pairs that do not need the full model; for
@@ -258,14 +261,14 @@ pub enum Staged<'t> {
 ///
 /// `cells` keep each side's [`Sentences`] for its other pairs (and for
 /// [`compare_cached`] after the batch).
-pub fn compare_staged<'t>(
-    a: &'t Prepared,
-    b: &'t Prepared,
+pub fn compare_staged(
+    a: &Prepared,
+    b: &Prepared,
     ctx: PairContext,
     th: &Thresholds,
     meaning: Option<&Meaning>,
     cells: [&SentencesCell; 2],
-) -> Result<Staged<'t>, unspun_embed::EmbedError> {
+) -> Result<Staged, unspun_embed::EmbedError> {
     let c = compare(a, b, ctx, th);
     let Some(meaning) = meaning else {
         return Ok(Staged::Done(c));
@@ -276,11 +279,16 @@ pub fn compare_staged<'t>(
     let sa = cells[0].get_or_init(|| Sentences::of(a, meaning));
     let sb = cells[1].get_or_init(|| Sentences::of(b, meaning));
     let plan = Plan::new(a, b, sa, sb, &c.passages, meaning);
-    if plan.runs_model() {
-        return Ok(Staged::NeedsModel(plan.model_sentences(a, b, sa, sb)));
+    let missing = meaning.missing(&plan.model_sentences(a, b, sa, sb));
+    if !missing.is_empty() {
+        return Ok(Staged::NeedsModel(
+            missing.into_iter().map(str::to_string).collect(),
+        ));
     }
-    let m = align_planned(a, b, sa, sb, meaning, &plan)?;
-    Ok(Staged::Done(with_meaning(c, a, b, m, meaning, ctx)))
+    match align_planned(a, b, sa, sb, meaning, &plan, Leads::Cached)? {
+        Ok(m) => Ok(Staged::Done(with_meaning(c, a, b, m, meaning, ctx))),
+        Err(lead_texts) => Ok(Staged::NeedsModel(lead_texts)),
+    }
 }
 
 /// The lexical comparison `c` completed with what the meaning layer found.

@@ -3,8 +3,8 @@
 
 use unspun_compare::meaning::Plan;
 use unspun_compare::{
-    compare, compare_cached, compare_staged, compare_with_meaning, Meaning, PairContext, Prepared,
-    Relation, Sentences, SentencesCell, Staged, Thresholds,
+    compare, compare_cached, compare_staged, compare_with_meaning, Comparison, Meaning,
+    PairContext, Prepared, Relation, Sentences, SentencesCell, Staged, Thresholds,
 };
 
 /// Two sentences of this text are copied word for word into `REWRITE`; the
@@ -63,6 +63,31 @@ fn sentences_copied_verbatim_are_not_given_to_the_model() -> Result<(), Box<dyn 
     Ok(())
 }
 
+/// The texts one round asks the model for.
+type Batch = Vec<String>;
+
+/// Stages the pair until it is done, embedding what each round asks for;
+/// returns the comparison and the batches asked.
+fn staged_rounds(
+    a: &Prepared,
+    b: &Prepared,
+    meaning: &Meaning,
+) -> Result<(Comparison, Vec<Batch>), Box<dyn std::error::Error>> {
+    let (ctx, th) = (PairContext::default(), Thresholds::default());
+    let cells = [&SentencesCell::new(), &SentencesCell::new()];
+    let mut batches = Vec::new();
+    loop {
+        match compare_staged(a, b, ctx, &th, Some(meaning), cells)? {
+            Staged::Done(c) => return Ok((c, batches)),
+            Staged::NeedsModel(texts) => {
+                assert!(batches.len() < 2, "a pair needs at most two batches");
+                meaning.full(&texts.iter().map(String::as_str).collect::<Vec<_>>())?;
+                batches.push(texts);
+            }
+        }
+    }
+}
+
 #[test]
 fn a_staged_pair_finishes_as_one_call_would() -> Result<(), Box<dyn std::error::Error>> {
     let (a, b) = (Prepared::whole(ORIGINAL), Prepared::whole(REWRITE));
@@ -71,18 +96,20 @@ fn a_staged_pair_finishes_as_one_call_would() -> Result<(), Box<dyn std::error::
     let whole = compare_with_meaning(&a, &b, ctx, &th, Some(&Meaning::load(None)?))?;
     assert!(whole.scores.semantic.is_some(), "the meaning layer ran");
     assert_ne!(whole.relation, Relation::Unrelated);
-    // Staged, on another fresh model: the batch, then the second pass.
+    // Staged, on another fresh model: a batch, then the pair again.
     let meaning = Meaning::load(None)?;
-    // The second pass reuses the sentences the first one made.
+    let (staged, batches) = staged_rounds(&a, &b, &meaning)?;
+    assert_eq!(staged, whole);
+    assert!(!batches.is_empty(), "a half-spun text needs the model");
+    // The second pass reuses the sentences the first one made; with the
+    // vectors cached a pair is done at once.
     let cells = [&SentencesCell::new(), &SentencesCell::new()];
+    let cached = compare_cached(&a, &b, ctx, &th, Some(&meaning), cells)?;
+    assert_eq!(cached, whole);
+    assert!(cells.iter().all(|c| c.get().is_some()));
     match compare_staged(&a, &b, ctx, &th, Some(&meaning), cells)? {
-        Staged::NeedsModel(sentences) => {
-            assert!(cells.iter().all(|c| c.get().is_some()));
-            meaning.full(&sentences)?;
-            let finished = compare_cached(&a, &b, ctx, &th, Some(&meaning), cells)?;
-            assert_eq!(finished, whole);
-        }
-        Staged::Done(c) => panic!("a half-spun text needs the model, got {:?}", c.relation),
+        Staged::Done(c) => assert_eq!(c, whole),
+        Staged::NeedsModel(t) => panic!("everything is cached, yet it asks for {t:?}"),
     }
     // Without the meaning layer every pair is done in the first pass.
     match compare_staged(&a, &b, ctx, &th, None, cells)? {
@@ -91,3 +118,34 @@ fn a_staged_pair_finishes_as_one_call_would() -> Result<(), Box<dyn std::error::
     }
     Ok(())
 }
+
+#[test]
+fn the_lead_tier_is_a_second_batch() -> Result<(), Box<dyn std::error::Error>> {
+    // Two reports of one event in different words: no verbatim passage.
+    let (a, b) = (Prepared::whole(ORIGINAL), Prepared::whole(OTHER_REPORT));
+    let every_story = |mut m: Meaning| {
+        m.calibration.story_band = [0.0, 1.0];
+        m
+    };
+    let (ctx, th) = (PairContext::default(), Thresholds::default());
+    let whole = compare_with_meaning(&a, &b, ctx, &th, Some(&every_story(Meaning::load(None)?)))?;
+    let meaning = every_story(Meaning::load(None)?);
+    let (staged, batches) = staged_rounds(&a, &b, &meaning)?;
+    assert_eq!(staged, whole);
+    let last = batches.last().map(Vec::as_slice).unwrap_or_default();
+    assert_eq!(
+        last.len(),
+        4,
+        "two leads and two first sentences: {batches:?}"
+    );
+    assert!(last[2].starts_with("Chinese President Xi Jinping has arrived"));
+    assert!(last[3].starts_with("Xi Jinping landed in Moscow"));
+    Ok(())
+}
+
+/// Another outlet's report of the event in `ORIGINAL`.
+const OTHER_REPORT: &str = "Xi Jinping landed in Moscow on Monday at the start of a visit that \
+the Kremlin called a milestone for both countries. \
+The Chinese leader is expected to hold two days of talks with Vladimir Putin. \
+Beijing has presented itself as a neutral party in the conflict in Ukraine. \
+Kyiv and its allies have greeted the Chinese proposals with suspicion.";

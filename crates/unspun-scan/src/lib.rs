@@ -217,6 +217,8 @@ const VERIFY_BLOCK: usize = 4096;
 /// the sentences stay in the model's cache (up to 200,000) until the block
 /// is compared.
 const MEANING_BLOCK: usize = 16384;
+/// Comparison rounds per block: sentences, leads, and the rest.
+const MODEL_ROUNDS: usize = 3;
 
 /// `candidates` ordered so that the pairs of one connected group of
 /// documents are together (then by pair): a block of them holds fewer
@@ -442,10 +444,13 @@ impl Corpus {
                 b_index: b as u32,
             })
         };
-        // A first pass compares every pair of the block but those the full
-        // model must see; their sentences are then embedded in one large
-        // batch (small per-pair batches waste most of the model's time), and
-        // a second pass compares those pairs with the vectors at hand.
+        // Each round compares the block's pairs that are left, but those the
+        // full model must see first; their texts are then embedded in one
+        // large batch (small per-pair batches waste most of the model's
+        // time), and the next round compares those pairs with the vectors at
+        // hand. A pair needs at most two batches: its sentences, then (for
+        // the lead tier) its leads, known only once the sentences are
+        // aligned; a last round finishes whatever is left.
         let block_pairs = if meaning.is_some() {
             MEANING_BLOCK
         } else {
@@ -471,50 +476,50 @@ impl Corpus {
                 let (i, j) = (at(a), at(b));
                 ((&prepared[i], &prepared[j]), [&cells[i], &cells[j]])
             };
-            let staged = block
-                .par_iter()
-                .map(|&(a, b)| {
-                    let ((prep_a, prep_b), cells) = both(a, b);
-                    let (a, b) = (a as usize, b as usize);
-                    let m = pair_meaning(a, b);
-                    let ctx = pair_context(a, b);
-                    let staged = compare_staged(prep_a, prep_b, ctx, &opts.thresholds, m, cells)
-                        .map_err(meaning_error)?;
-                    if matches!(staged, Staged::Done(_)) {
-                        progress.advance(1);
-                    }
-                    Ok(staged)
-                })
-                .collect::<std::io::Result<Vec<Staged>>>()?;
             let mut records = Vec::new();
-            let mut deferred = Vec::new();
-            let mut sentences = Vec::new();
-            for (&(a, b), staged) in block.iter().zip(staged) {
-                match staged {
-                    Staged::Done(c) => records.extend(record(a as usize, b as usize, c)),
-                    Staged::NeedsModel(s) => {
-                        deferred.push((a, b));
-                        sentences.extend(s);
+            let mut left: Vec<(u32, u32)> = block.to_vec();
+            for round in 0..MODEL_ROUNDS {
+                let last = round + 1 == MODEL_ROUNDS;
+                let staged = left
+                    .par_iter()
+                    .map(|&(a, b)| {
+                        let ((prep_a, prep_b), cells) = both(a, b);
+                        let (a, b) = (a as usize, b as usize);
+                        let (ctx, m, th) =
+                            (pair_context(a, b), pair_meaning(a, b), &opts.thresholds);
+                        let staged = if last {
+                            compare_cached(prep_a, prep_b, ctx, th, m, cells).map(Staged::Done)
+                        } else {
+                            compare_staged(prep_a, prep_b, ctx, th, m, cells)
+                        };
+                        let staged = staged.map_err(meaning_error)?;
+                        if matches!(staged, Staged::Done(_)) {
+                            progress.advance(1);
+                        }
+                        Ok(staged)
+                    })
+                    .collect::<std::io::Result<Vec<Staged>>>()?;
+                let mut deferred = Vec::new();
+                let mut batch = Vec::new();
+                for (&(a, b), staged) in left.iter().zip(staged) {
+                    match staged {
+                        Staged::Done(c) => records.extend(record(a as usize, b as usize, c)),
+                        Staged::NeedsModel(texts) => {
+                            deferred.push((a, b));
+                            batch.extend(texts);
+                        }
                     }
                 }
+                if let Some(m) = meaning.filter(|_| !deferred.is_empty()) {
+                    let refs: Vec<&str> = batch.iter().map(String::as_str).collect();
+                    m.full(&refs).map_err(meaning_error)?;
+                }
+                left = deferred;
+                if left.is_empty() {
+                    break;
+                }
             }
-            if let Some(m) = meaning.filter(|_| !deferred.is_empty()) {
-                m.full(&sentences).map_err(meaning_error)?;
-            }
-            drop(sentences);
-            let finished = deferred
-                .par_iter()
-                .map(|&(a, b)| {
-                    let ((prep_a, prep_b), cells) = both(a, b);
-                    let (a, b) = (a as usize, b as usize);
-                    let (ctx, m) = (pair_context(a, b), pair_meaning(a, b));
-                    let c = compare_cached(prep_a, prep_b, ctx, &opts.thresholds, m, cells)
-                        .map_err(meaning_error)?;
-                    progress.advance(1);
-                    Ok(record(a, b, c))
-                })
-                .collect::<std::io::Result<Vec<Option<PairRecord>>>>()?;
-            for p in records.into_iter().chain(finished.into_iter().flatten()) {
+            for p in records {
                 if p.relation == Relation::Unrelated {
                     near_misses.push((p.a_index, p.b_index, p.scores.story.unwrap_or(0.0)));
                 } else {
