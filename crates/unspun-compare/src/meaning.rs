@@ -201,13 +201,15 @@ impl Meaning {
         sentences
             .iter()
             .copied()
-            .filter(|s| !cache.contains_key(&cache_key(s)) && seen.insert(cache_key(s)))
+            .filter(|s| {
+                let key = cache_key(s);
+                !cache.contains_key(&key) && seen.insert(key)
+            })
             .collect()
     }
 
     /// Full-model vectors, computed once per distinct sentence.
     pub fn full(&self, sentences: &[&str]) -> Result<Vec<Arc<[f32]>>, EmbedError> {
-        let key = cache_key;
         let missing = self.missing(sentences);
         if !missing.is_empty() {
             let vectors = self.full.embed(&missing)?;
@@ -216,7 +218,7 @@ impl Meaning {
                 cache.clear();
             }
             for (s, v) in missing.iter().zip(vectors) {
-                cache.insert(key(s), Arc::from(v));
+                cache.insert(cache_key(s), Arc::from(v));
             }
         }
         let cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
@@ -224,7 +226,7 @@ impl Meaning {
             .iter()
             .map(|s| {
                 cache
-                    .get(&key(s))
+                    .get(&cache_key(s))
                     .cloned()
                     .unwrap_or_else(|| Arc::from(vec![0.0; unspun_embed::DIM]))
             })

@@ -256,8 +256,8 @@ pub enum Staged {
 }
 
 /// [`compare_with_meaning`] for pairs that do not need the full model; for
-/// those that do, the sentences to embed. A corpus scan compares most pairs
-/// in one pass this way and only the rest a second time.
+/// those that do, the texts to embed. A corpus scan compares most pairs in
+/// one pass this way and only the rest again, after each batch.
 ///
 /// `cells` keep each side's [`Sentences`] for its other pairs (and for
 /// [`compare_cached`] after the batch).
