@@ -298,11 +298,10 @@ fn a_token_guards_writes_but_not_reads() {
 #[test]
 fn requests_past_the_time_limit_get_a_503() {
     let srv = start(|c| c.timeout = Duration::from_nanos(1));
-    let r = post_json(
-        srv.addr,
-        "/v1/documents",
-        &json!({"id": "a", "text": "Some text."}),
-    );
+    // Work that takes far longer than the timer's first tick (a millisecond):
+    // a short text could be stored before the limit is even checked.
+    let text = "Officials said the talks would resume next week in Geneva. ".repeat(60_000);
+    let r = post_json(srv.addr, "/v1/documents", &json!({"id": "a", "text": text}));
     assert_eq!(r.status, 503, "{}", r.text());
     assert!(r.json()["error"].as_str().unwrap().contains("longer than"));
 }
