@@ -654,107 +654,6 @@ pub fn align_planned(
     }))
 }
 
-/// Candidate sentence pairs `(i, j, fast cosine)` of two documents, and
-/// whether the full model is worth running on them (a paraphrase is still
-/// possible).
-fn plan(
-    a: &Prepared,
-    b: &Prepared,
-    sa: &Sentences,
-    sb: &Sentences,
-    verbatim: &[Passage],
-    meaning: &Meaning,
-) -> Plan {
-    let cal = &meaning.calibration;
-    // Candidate sentence pairs: the fast tier proposes (centred cosine, so
-    // shared function words do not count), at most three per sentence of `a`.
-    // Sentences copied verbatim are aligned by their passage already: the
-    // model would only confirm it (a third of a scan's model time went there).
-    let verbatim_a = verbatim_shares(sa, verbatim, |p| p.a_tokens);
-    let verbatim_b = verbatim_shares(sb, verbatim, |p| p.b_tokens);
-    let mut candidates: Vec<(usize, usize, f64)> = Vec::new();
-    for i in (0..sa.len()).filter(|&i| verbatim_a[i] < IN_VERBATIM) {
-        let mut row: Vec<(usize, f64)> = (0..sb.len())
-            .filter(|&j| verbatim_b[j] < IN_VERBATIM)
-            .map(|j| (j, cosine(&sa.fast[i], &sb.fast[j]) as f64))
-            .filter(|&(_, c)| c >= cal.fast_gate)
-            .collect();
-        row.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
-        candidates.extend(row.into_iter().take(3).map(|(j, c)| (i, j, c)));
-    }
-    // The full model is spent only where a paraphrase is still possible:
-    // enough of the smaller side must have a candidate partner (or lie in a
-    // verbatim passage). Otherwise the fast cosine stands in for it.
-    let a_is_smaller = a.tokens.len() <= b.tokens.len();
-    let small = if a_is_smaller { sa } else { sb };
-    let mut has_partner = vec![false; small.len()];
-    for &(i, j, _) in &candidates {
-        has_partner[if a_is_smaller { i } else { j }] = true;
-    }
-    let small_total: usize = (0..small.len()).map(|k| small.tokens(k)).sum();
-    let reachable: usize = (0..small.len())
-        .filter(|&k| has_partner[k])
-        .map(|k| small.tokens(k))
-        .sum();
-    let verbatim_small: usize = verbatim
-        .iter()
-        .map(|p| {
-            if a_is_smaller {
-                p.a_tokens.1 - p.a_tokens.0
-            } else {
-                p.b_tokens.1 - p.b_tokens.0
-            }
-        })
-        .sum();
-    let mut possible =
-        (reachable + verbatim_small) as f64 >= cal.paraphrase_coverage * small_total as f64;
-    if possible && small.len() > FULL_MODEL_ALWAYS_SENTENCES {
-        // A cheaper look first: align with the fast cosine standing in for
-        // the model's. Where even that aligns little of the smaller side,
-        // the model would not find a paraphrase either.
-        let fast_scored: HashMap<(usize, usize), (f64, f64)> = candidates
-            .iter()
-            .map(|&(i, j, fast)| {
-                let x = pair_features(
-                    fast,
-                    fast,
-                    &sa.words[i],
-                    &sb.words[j],
-                    &sa.numbers[i],
-                    &sb.numbers[j],
-                );
-                ((i, j), (sigmoid(dot(&cal.paraphrase, &x)), 0.0))
-            })
-            .collect();
-        let aligned = monotone_alignment(sa.len(), sb.len(), &fast_scored);
-        let mut on_small = vec![false; small.len()];
-        for &(i, j) in &aligned {
-            on_small[if a_is_smaller { i } else { j }] = true;
-        }
-        // Sentences mostly inside verbatim passages count as aligned.
-        let small_shares = if a_is_smaller {
-            &verbatim_a
-        } else {
-            &verbatim_b
-        };
-        for (flag, &share) in on_small.iter_mut().zip(small_shares) {
-            *flag |= share >= 0.5;
-        }
-        let estimate: usize = (0..small.len())
-            .filter(|&k| on_small[k])
-            .map(|k| small.tokens(k))
-            .sum();
-        possible =
-            estimate as f64 >= FULL_MODEL_MIN_SHARE * cal.paraphrase_coverage * small_total as f64;
-    }
-    Plan {
-        candidates,
-        possible,
-        verbatim_a,
-        verbatim_b,
-    }
-}
-
 /// A sentence this much inside verbatim passages is a copy, not a paraphrase.
 const IN_VERBATIM: f64 = 0.8;
 
@@ -793,6 +692,8 @@ pub struct Plan {
 }
 
 impl Plan {
+    /// Candidate sentence pairs of two documents, and whether the full model
+    /// is worth running on them (a paraphrase is still possible).
     pub fn new(
         a: &Prepared,
         b: &Prepared,
@@ -809,7 +710,94 @@ impl Plan {
                 verbatim_b: Vec::new(),
             };
         }
-        plan(a, b, sa, sb, verbatim, meaning)
+        let cal = &meaning.calibration;
+        // Candidate sentence pairs: the fast tier proposes (centred cosine, so
+        // shared function words do not count), at most three per sentence of `a`.
+        // Sentences copied verbatim are aligned by their passage already: the
+        // model would only confirm it (a third of a scan's model time went there).
+        let verbatim_a = verbatim_shares(sa, verbatim, |p| p.a_tokens);
+        let verbatim_b = verbatim_shares(sb, verbatim, |p| p.b_tokens);
+        let mut candidates: Vec<(usize, usize, f64)> = Vec::new();
+        for i in (0..sa.len()).filter(|&i| verbatim_a[i] < IN_VERBATIM) {
+            let mut row: Vec<(usize, f64)> = (0..sb.len())
+                .filter(|&j| verbatim_b[j] < IN_VERBATIM)
+                .map(|j| (j, cosine(&sa.fast[i], &sb.fast[j]) as f64))
+                .filter(|&(_, c)| c >= cal.fast_gate)
+                .collect();
+            row.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+            candidates.extend(row.into_iter().take(3).map(|(j, c)| (i, j, c)));
+        }
+        // The full model is spent only where a paraphrase is still possible:
+        // enough of the smaller side must have a candidate partner (or lie in a
+        // verbatim passage). Otherwise the fast cosine stands in for it.
+        let a_is_smaller = a.tokens.len() <= b.tokens.len();
+        let small = if a_is_smaller { sa } else { sb };
+        let mut has_partner = vec![false; small.len()];
+        for &(i, j, _) in &candidates {
+            has_partner[if a_is_smaller { i } else { j }] = true;
+        }
+        let small_total: usize = (0..small.len()).map(|k| small.tokens(k)).sum();
+        let reachable: usize = (0..small.len())
+            .filter(|&k| has_partner[k])
+            .map(|k| small.tokens(k))
+            .sum();
+        let verbatim_small: usize = verbatim
+            .iter()
+            .map(|p| {
+                if a_is_smaller {
+                    p.a_tokens.1 - p.a_tokens.0
+                } else {
+                    p.b_tokens.1 - p.b_tokens.0
+                }
+            })
+            .sum();
+        let mut possible =
+            (reachable + verbatim_small) as f64 >= cal.paraphrase_coverage * small_total as f64;
+        if possible && small.len() > FULL_MODEL_ALWAYS_SENTENCES {
+            // A cheaper look first: align with the fast cosine standing in for
+            // the model's. Where even that aligns little of the smaller side,
+            // the model would not find a paraphrase either.
+            let fast_scored: HashMap<(usize, usize), (f64, f64)> = candidates
+                .iter()
+                .map(|&(i, j, fast)| {
+                    let x = pair_features(
+                        fast,
+                        fast,
+                        &sa.words[i],
+                        &sb.words[j],
+                        &sa.numbers[i],
+                        &sb.numbers[j],
+                    );
+                    ((i, j), (sigmoid(dot(&cal.paraphrase, &x)), 0.0))
+                })
+                .collect();
+            let aligned = monotone_alignment(sa.len(), sb.len(), &fast_scored);
+            let mut on_small = vec![false; small.len()];
+            for &(i, j) in &aligned {
+                on_small[if a_is_smaller { i } else { j }] = true;
+            }
+            // Sentences mostly inside verbatim passages count as aligned.
+            let small_shares = if a_is_smaller {
+                &verbatim_a
+            } else {
+                &verbatim_b
+            };
+            for (flag, &share) in on_small.iter_mut().zip(small_shares) {
+                *flag |= share >= 0.5;
+            }
+            let estimate: usize = (0..small.len())
+                .filter(|&k| on_small[k])
+                .map(|k| small.tokens(k))
+                .sum();
+            possible = estimate as f64
+                >= FULL_MODEL_MIN_SHARE * cal.paraphrase_coverage * small_total as f64;
+        }
+        Plan {
+            candidates,
+            possible,
+            verbatim_a,
+            verbatim_b,
+        }
     }
 
     /// Whether [`align_planned`] will call the full model.

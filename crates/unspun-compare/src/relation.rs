@@ -232,17 +232,39 @@ pub fn compare_cached(
     meaning: Option<&Meaning>,
     cells: [&SentencesCell; 2],
 ) -> Result<Comparison, unspun_embed::EmbedError> {
-    let c = compare(a, b, ctx, th);
-    let Some(meaning) = meaning else { return Ok(c) };
-    // The verbatim evidence already decides copies; their meaning scores
-    // stay null rather than cost a model run.
-    if c.relation.is_copy() {
-        return Ok(c);
+    match lexical_first(a, b, ctx, th, meaning, cells) {
+        (c, None) => Ok(c),
+        (c, Some((meaning, sa, sb))) => {
+            let m = align_meaning(a, b, sa, sb, &c.passages, meaning)?;
+            Ok(with_meaning(c, a, b, m, meaning, ctx))
+        }
     }
-    let sa = cells[0].get_or_init(|| Sentences::of(a, meaning));
-    let sb = cells[1].get_or_init(|| Sentences::of(b, meaning));
-    let m = align_meaning(a, b, sa, sb, &c.passages, meaning)?;
-    Ok(with_meaning(c, a, b, m, meaning, ctx))
+}
+
+/// The lexical comparison, and with the meaning layer both sides'
+/// sentences, unless the pair is a copy: the verbatim evidence already
+/// decides copies, and their meaning scores stay null rather than cost a
+/// model run.
+fn lexical_first<'m>(
+    a: &Prepared,
+    b: &Prepared,
+    ctx: PairContext,
+    th: &Thresholds,
+    meaning: Option<&'m Meaning>,
+    cells: [&'m SentencesCell; 2],
+) -> (
+    Comparison,
+    Option<(&'m Meaning, &'m Sentences, &'m Sentences)>,
+) {
+    let c = compare(a, b, ctx, th);
+    match meaning {
+        Some(m) if !c.relation.is_copy() => {
+            let sa = cells[0].get_or_init(|| Sentences::of(a, m));
+            let sb = cells[1].get_or_init(|| Sentences::of(b, m));
+            (c, Some((m, sa, sb)))
+        }
+        _ => (c, None),
+    }
 }
 
 /// A pair's comparison, or the sentences the full model must embed first.
@@ -269,15 +291,10 @@ pub fn compare_staged(
     meaning: Option<&Meaning>,
     cells: [&SentencesCell; 2],
 ) -> Result<Staged, unspun_embed::EmbedError> {
-    let c = compare(a, b, ctx, th);
-    let Some(meaning) = meaning else {
-        return Ok(Staged::Done(c));
+    let (c, meaning, sa, sb) = match lexical_first(a, b, ctx, th, meaning, cells) {
+        (c, None) => return Ok(Staged::Done(c)),
+        (c, Some((meaning, sa, sb))) => (c, meaning, sa, sb),
     };
-    if c.relation.is_copy() {
-        return Ok(Staged::Done(c));
-    }
-    let sa = cells[0].get_or_init(|| Sentences::of(a, meaning));
-    let sb = cells[1].get_or_init(|| Sentences::of(b, meaning));
     let plan = Plan::new(a, b, sa, sb, &c.passages, meaning);
     let missing = meaning.missing(&plan.model_sentences(a, b, sa, sb));
     if !missing.is_empty() {
