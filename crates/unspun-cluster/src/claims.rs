@@ -12,7 +12,7 @@ use crate::provenance::{SharedText, TextOf};
 use crate::unionfind::UnionFind;
 use std::collections::HashMap;
 use unspun_compare::meaning::align_meaning;
-use unspun_compare::{Meaning, Passage, PassageKind, Prepared, Relation, Sentences};
+use unspun_compare::{token_index, Meaning, Passage, PassageKind, Prepared, Relation, Sentences};
 use unspun_text::sentence::sentences_in;
 use unspun_text::Span;
 
@@ -68,7 +68,7 @@ fn overlap(x: (usize, usize), y: (usize, usize)) -> usize {
 /// place on the other side (exact for verbatim text, and for paraphrase
 /// passages, which pair sentences one to one in order).
 fn unit_pairs(ua: &[Unit], ub: &[Unit], p: &Passage) -> Vec<(usize, usize)> {
-    let (pa, pb) = (p.a_tokens, p.b_tokens);
+    let (pa, pb) = (p.tokens_a(), p.tokens_b());
     if pa.1 <= pa.0 || pb.1 <= pb.0 {
         return Vec::new();
     }
@@ -94,10 +94,10 @@ fn unit_pairs(ua: &[Unit], ub: &[Unit], p: &Passage) -> Vec<(usize, usize)> {
 }
 
 /// The content tokens inside `bytes`, as a token range of `p`.
-fn tokens_within(p: &Prepared, bytes: Span) -> (usize, usize) {
+fn tokens_within(p: &Prepared, bytes: Span) -> (u32, u32) {
     let start = p.tokens.partition_point(|t| t.span.start < bytes.start);
     let end = p.tokens.partition_point(|t| t.span.end <= bytes.end);
-    (start, end.max(start))
+    (token_index(start), token_index(end.max(start)))
 }
 
 /// `passage` with its token ranges, which passages read back from storage

@@ -37,10 +37,37 @@ pub struct Passage {
     pub a: Span,
     pub b: Span,
     pub kind: PassageKind,
+    /// Token ranges, as `u32`: a large scan holds millions of passages.
     #[serde(skip)]
-    pub a_tokens: (usize, usize),
+    pub a_tokens: (u32, u32),
     #[serde(skip)]
-    pub b_tokens: (usize, usize),
+    pub b_tokens: (u32, u32),
+}
+
+impl Passage {
+    /// The passage's content tokens in `a`, as a range of indices.
+    pub fn tokens_a(&self) -> (usize, usize) {
+        (self.a_tokens.0 as usize, self.a_tokens.1 as usize)
+    }
+
+    pub fn tokens_b(&self) -> (usize, usize) {
+        (self.b_tokens.0 as usize, self.b_tokens.1 as usize)
+    }
+
+    /// How many content tokens of `a` the passage holds.
+    pub fn token_len_a(&self) -> usize {
+        self.a_tokens.1.saturating_sub(self.a_tokens.0) as usize
+    }
+
+    pub fn token_len_b(&self) -> usize {
+        self.b_tokens.1.saturating_sub(self.b_tokens.0) as usize
+    }
+}
+
+/// A token index as stored in a passage (content tokens of one document
+/// are far fewer than 2^32: documents are capped well below 4 GB).
+pub fn token_index(i: usize) -> u32 {
+    u32::try_from(i).unwrap_or(u32::MAX)
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -125,8 +152,8 @@ fn merge(a: &Prepared, b: &Prepared, runs: Vec<Run>) -> Vec<Passage> {
                 a: a.byte_span(a0, a1),
                 b: b.byte_span(b0, b1),
                 kind: PassageKind::Verbatim,
-                a_tokens: (a0, a1),
-                b_tokens: (b0, b1),
+                a_tokens: (token_index(a0), token_index(a1)),
+                b_tokens: (token_index(b0), token_index(b1)),
             });
         }
     };
@@ -163,8 +190,8 @@ pub fn coverage(a: &Prepared, b: &Prepared, passages: &[Passage]) -> (f64, f64) 
             n as f64 / total as f64
         }
     };
-    let in_a: usize = passages.iter().map(|p| p.a_tokens.1 - p.a_tokens.0).sum();
-    let in_b: usize = passages.iter().map(|p| p.b_tokens.1 - p.b_tokens.0).sum();
+    let in_a: usize = passages.iter().map(Passage::token_len_a).sum();
+    let in_b: usize = passages.iter().map(Passage::token_len_b).sum();
     (share(in_a, a.tokens.len()), share(in_b, b.tokens.len()))
 }
 

@@ -17,7 +17,7 @@ pub mod prepare;
 pub mod relation;
 pub mod verify;
 
-pub use align::{align, Passage, PassageKind};
+pub use align::{align, token_index, Passage, PassageKind};
 pub use meaning::{Meaning, MeaningResult, Sentences};
 pub use prepare::Prepared;
 pub use relation::{

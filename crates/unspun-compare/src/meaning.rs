@@ -9,7 +9,7 @@
 //! `story` scores. Every weight comes from [`Calibration`], fitted by
 //! `unspun eval --calibrate-meaning` on the dev data and compiled in.
 
-use crate::align::{Passage, PassageKind};
+use crate::align::{token_index, Passage, PassageKind};
 pub use crate::lead::LeadFeatures;
 use crate::lead::{in_band, lead_features, lead_pair_texts};
 use crate::prepare::Prepared;
@@ -555,15 +555,15 @@ pub fn align_planned(
             (Some((li, lj)), Some(prev)) if li + 1 == i && lj + 1 == j => {
                 prev.a.end = sa.spans[i].end;
                 prev.b.end = sb.spans[j].end;
-                prev.a_tokens.1 = ra.1;
-                prev.b_tokens.1 = rb.1;
+                prev.a_tokens.1 = token_index(ra.1);
+                prev.b_tokens.1 = token_index(rb.1);
             }
             _ => passages.push(Passage {
                 a: sa.spans[i],
                 b: sb.spans[j],
                 kind: PassageKind::Paraphrase,
-                a_tokens: ra,
-                b_tokens: rb,
+                a_tokens: (token_index(ra.0), token_index(ra.1)),
+                b_tokens: (token_index(rb.0), token_index(rb.1)),
             }),
         }
         last = Some((i, j));
@@ -715,8 +715,8 @@ impl Plan {
         // shared function words do not count), at most three per sentence of `a`.
         // Sentences copied verbatim are aligned by their passage already: the
         // model would only confirm it (a third of a scan's model time went there).
-        let verbatim_a = verbatim_shares(sa, verbatim, |p| p.a_tokens);
-        let verbatim_b = verbatim_shares(sb, verbatim, |p| p.b_tokens);
+        let verbatim_a = verbatim_shares(sa, verbatim, Passage::tokens_a);
+        let verbatim_b = verbatim_shares(sb, verbatim, Passage::tokens_b);
         let mut candidates: Vec<(usize, usize, f64)> = Vec::new();
         for i in (0..sa.len()).filter(|&i| verbatim_a[i] < IN_VERBATIM) {
             let mut row: Vec<(usize, f64)> = (0..sb.len())
@@ -745,9 +745,9 @@ impl Plan {
             .iter()
             .map(|p| {
                 if a_is_smaller {
-                    p.a_tokens.1 - p.a_tokens.0
+                    p.token_len_a()
                 } else {
-                    p.b_tokens.1 - p.b_tokens.0
+                    p.token_len_b()
                 }
             })
             .sum();

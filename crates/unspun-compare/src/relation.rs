@@ -187,8 +187,8 @@ pub fn compare(a: &Prepared, b: &Prepared, ctx: PairContext, th: &Thresholds) ->
         coverage_b,
         tokens_a: a.tokens.len(),
         tokens_b: b.tokens.len(),
-        passage_tokens_a: passages.iter().map(|p| p.a_tokens.1 - p.a_tokens.0).sum(),
-        passage_tokens_b: passages.iter().map(|p| p.b_tokens.1 - p.b_tokens.0).sum(),
+        passage_tokens_a: passages.iter().map(Passage::token_len_a).sum(),
+        passage_tokens_b: passages.iter().map(Passage::token_len_b).sum(),
     };
     let relation = decide_lexical(&features, th);
     let source = source_side(relation, &scores, ctx);

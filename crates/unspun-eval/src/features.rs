@@ -26,8 +26,8 @@ impl PairFeatures {
             coverage_b: scores.coverage_b,
             tokens_a,
             tokens_b,
-            passage_tokens_a: passages.iter().map(|p| p.a_tokens.1 - p.a_tokens.0).sum(),
-            passage_tokens_b: passages.iter().map(|p| p.b_tokens.1 - p.b_tokens.0).sum(),
+            passage_tokens_a: passages.iter().map(Passage::token_len_a).sum(),
+            passage_tokens_b: passages.iter().map(Passage::token_len_b).sum(),
         }
     }
 
