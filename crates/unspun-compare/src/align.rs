@@ -85,16 +85,29 @@ pub fn align(a: &Prepared, b: &Prepared) -> Vec<Passage> {
 }
 
 fn matching_runs(a: &Prepared, b: &Prepared) -> Vec<Run> {
-    let index = a.index();
+    // Both sides' shingles sorted, walked together: a merge, not a binary
+    // search of `a` for every shingle of `b` (most of the time align took).
+    let (in_a, in_b) = (a.index(), b.index());
     // (diagonal, i) for every match; sorting groups runs together.
     let mut matches: Vec<(i64, u32)> = Vec::new();
-    for (j, h) in b.shingles.iter().enumerate() {
-        let lo = index.partition_point(|x| x.0 < *h);
-        let hi = index[lo..].partition_point(|x| x.0 == *h) + lo;
-        // A phrase repeated all over `a` is matched at its first occurrences
-        // only: enough for tiling to pick the best run, and bounded.
-        for &(_, i) in &index[lo..hi.min(lo + MAX_OCCURRENCES)] {
-            matches.push((i as i64 - j as i64, i));
+    let (mut x, mut y) = (0, 0);
+    while x < in_a.len() && y < in_b.len() {
+        let (ha, hb) = (in_a[x].0, in_b[y].0);
+        if ha < hb {
+            x += 1;
+        } else if hb < ha {
+            y += 1;
+        } else {
+            let x_end = x + in_a[x..].iter().take_while(|e| e.0 == ha).count();
+            let y_end = y + in_b[y..].iter().take_while(|e| e.0 == ha).count();
+            // A phrase repeated all over `a` is matched at its first
+            // occurrences only: enough for tiling to pick the best run, and
+            // bounded.
+            let firsts = &in_a[x..x_end.min(x + MAX_OCCURRENCES)];
+            for &(_, j) in &in_b[y..y_end] {
+                matches.extend(firsts.iter().map(|&(_, i)| (i as i64 - j as i64, i)));
+            }
+            (x, y) = (x_end, y_end);
         }
     }
     matches.sort_unstable();
