@@ -144,37 +144,43 @@ pub struct Outlets {
     names: Vec<String>,
     /// Site labels of each outlet.
     labels: Vec<(String, usize)>,
-    /// Names as written, searched in one pass over a text: those whose case
-    /// matters ("AP", not "ap") in the text as is, the rest in its lowercase.
-    exact: Spellings,
-    folded: Spellings,
+    spellings: Spellings,
 }
 
-/// One automaton over many spellings, and the outlet of each.
+/// Names as written, searched in one pass over a text, ASCII case folded:
+/// those whose case matters ("AP", not "ap") must then match exactly.
 #[derive(Debug, Clone)]
 struct Spellings {
     finder: Option<AhoCorasick>,
-    outlet_of: Vec<usize>,
+    /// Per pattern: its outlet, and its spelling when the case must match.
+    patterns: Vec<(usize, Option<String>)>,
 }
 
 impl Spellings {
-    fn new(spellings: &[(String, usize)]) -> Spellings {
+    fn new(exact: &[(String, usize)], folded: &[(String, usize)]) -> Spellings {
         // A DFA: built once per corpus, then the fastest overlapping search.
         let finder = AhoCorasick::builder()
             .kind(Some(AhoCorasickKind::DFA))
-            .build(spellings.iter().map(|(s, _)| s.as_str()))
+            .ascii_case_insensitive(true)
+            .build(exact.iter().chain(folded).map(|(s, _)| s.as_str()))
             .ok();
-        Spellings {
-            finder,
-            outlet_of: spellings.iter().map(|&(_, k)| k).collect(),
-        }
+        let patterns = exact
+            .iter()
+            .map(|(s, k)| (*k, Some(s.clone())))
+            .chain(folded.iter().map(|&(_, k)| (k, None)))
+            .collect();
+        Spellings { finder, patterns }
     }
 
     /// (start, end, outlet) of every occurrence, overlapping ones included.
     fn find<'h>(&'h self, hay: &'h str) -> impl Iterator<Item = (usize, usize, usize)> + 'h {
         self.finder.iter().flat_map(move |f| {
-            f.find_overlapping_iter(hay)
-                .map(|m| (m.start(), m.end(), self.outlet_of[m.pattern().as_usize()]))
+            f.find_overlapping_iter(hay).filter_map(move |m| {
+                let (outlet, exact) = self.patterns.get(m.pattern().as_usize())?;
+                let written = hay.as_bytes().get(m.start()..m.end())?;
+                let matches = exact.as_ref().is_none_or(|e| e.as_bytes() == written);
+                matches.then_some((m.start(), m.end(), *outlet))
+            })
         })
     }
 }
@@ -208,8 +214,7 @@ impl Outlets {
         Outlets {
             names,
             labels,
-            exact: Spellings::new(&exact),
-            folded: Spellings::new(&folded),
+            spellings: Spellings::new(&exact, &folded),
         }
     }
 
@@ -229,14 +234,16 @@ impl Outlets {
 
     /// Every attribution and self-reference in `text`, in text order.
     pub fn mentions(&self, text: &str) -> Vec<Mention> {
-        let lower = text.to_ascii_lowercase();
+        // The phrases around a name are read in lowercase, made only when
+        // a name is found (most texts name no outlet).
+        let mut lower: Option<String> = None;
         let mut out = Vec::new();
-        let found = self.exact.find(text).chain(self.folded.find(&lower));
-        for (start, end, outlet) in found {
+        for (start, end, outlet) in self.spellings.find(text) {
             if !is_word_boundary(text, start, end) {
                 continue;
             }
-            if let Some((kind, span)) = classify(text, &lower, start, end) {
+            let lower = lower.get_or_insert_with(|| text.to_ascii_lowercase());
+            if let Some((kind, span)) = classify(text, lower, start, end) {
                 out.push(Mention { outlet, kind, span });
             }
         }
@@ -415,6 +422,8 @@ mod tests {
         assert!(found("The BBC building. APPLE and the map. Reutersville.").is_empty());
         assert!(found("Photo: Image source, Reuters").is_empty());
         assert!(found("according to authorities, according to the Kremlin").is_empty());
+        // Wire-service initials count only as written: "ap" is not AP.
+        assert!(found("talks will go on, according to ap.").is_empty());
     }
 
     #[test]
@@ -426,6 +435,11 @@ mod tests {
                 MentionKind::Attribution,
                 "according to GreekReporter".into()
             )]
+        );
+        // A site's name is found in any case.
+        assert_eq!(
+            found("according to GREEKREPORTER, the talks")[0].2,
+            "according to GREEKREPORTER"
         );
     }
 
