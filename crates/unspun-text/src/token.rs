@@ -66,7 +66,7 @@ fn hash_ascii_token(text: &[u8], start: usize, end: usize) -> u64 {
     let len = end - start;
     let full = start + len / 8 * 8;
     match text.get(full..full + 8) {
-        Some(tail) if len % 8 != 0 => {
+        Some(tail) if !len.is_multiple_of(8) => {
             let mut h = (len as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
             for c in text[start..full].chunks_exact(8) {
                 let mut w = [0u8; 8];
