@@ -9,7 +9,6 @@
 //! passage inside a long article) is a candidate too.
 
 use rayon::prelude::*;
-use std::collections::HashMap;
 use unspun_text::token::fmix64;
 
 const ANCHOR_SEED: u64 = 0xA5A5_5A5A_C3C3_3C3C;
@@ -56,26 +55,6 @@ pub fn anchors(shingles: &[u64], params: &AnchorParams) -> Vec<u32> {
     out
 }
 
-/// Hashes that are already uniformly mixed need no further hashing.
-#[derive(Default, Clone, Copy)]
-struct Identity(u64);
-
-impl std::hash::Hasher for Identity {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 << 8) | b as u64;
-        }
-    }
-    fn write_u32(&mut self, n: u32) {
-        self.0 = fmix64(n as u64);
-    }
-}
-
-type Postings = HashMap<u32, (u32, u32), std::hash::BuildHasherDefault<Identity>>;
-
 /// Candidate pairs `(i, j)`, `i < j`, whose anchor overlap passes `params`.
 pub fn anchor_candidates(docs: &[Vec<u32>], params: &AnchorParams) -> Vec<(u32, u32)> {
     // Inverted index: anchor -> range of `ids` (documents in ascending order).
@@ -86,10 +65,24 @@ pub fn anchor_candidates(docs: &[Vec<u32>], params: &AnchorParams) -> Vec<(u32, 
         .collect();
     flat.par_sort_unstable();
     let ids: Vec<u32> = flat.iter().map(|p| p.1).collect();
-    let mut postings = Postings::default();
-    for (start, run) in runs(&flat) {
-        postings.insert(flat[start].0, (start as u32, (start + run) as u32));
+    // Each document's anchors as posting ranges, laid out document by
+    // document: a document's pass reads its own slice instead of looking
+    // every anchor up in a map.
+    let mut starts: Vec<usize> = Vec::with_capacity(docs.len() + 1);
+    starts.push(0);
+    for a in docs {
+        starts.push(starts[starts.len() - 1] + a.len());
     }
+    let mut filled: Vec<usize> = starts[..docs.len()].to_vec();
+    let mut postings_of: Vec<(u32, u32)> = vec![(0, 0); flat.len()];
+    for (start, run) in runs(&flat) {
+        let range = (start as u32, (start + run) as u32);
+        for &(_, d) in &flat[start..start + run] {
+            postings_of[filled[d as usize]] = range;
+            filled[d as usize] += 1;
+        }
+    }
+    drop(filled);
     drop(flat);
     // Anchor counts in one compact array: read for every touched document.
     let sizes: Vec<u16> = docs
@@ -104,10 +97,7 @@ pub fn anchor_candidates(docs: &[Vec<u32>], params: &AnchorParams) -> Vec<(u32, 
         .map_init(
             || (vec![0u16; docs.len()], Vec::<u32>::new()),
             |(counts, touched), doc| {
-                for anchor in &docs[doc] {
-                    let Some(&(lo, hi)) = postings.get(anchor) else {
-                        continue;
-                    };
+                for &(lo, hi) in &postings_of[starts[doc]..starts[doc + 1]] {
                     if (hi - lo) as usize > params.max_posting {
                         continue;
                     }
