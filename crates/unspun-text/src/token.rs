@@ -34,18 +34,25 @@ pub fn fmix64(mut k: u64) -> u64 {
 /// are already normalized.
 #[inline]
 fn hash_bytes(bytes: &[u8], lower: u64) -> u64 {
-    let mut h = (bytes.len() as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    let mut chunks = bytes.chunks_exact(8);
-    for c in &mut chunks {
+    let h = hash_whole_words(bytes.len(), bytes, lower);
+    let rest = bytes.chunks_exact(8).remainder();
+    if rest.is_empty() {
+        return h;
+    }
+    let mut w = [0u8; 8];
+    w[..rest.len()].copy_from_slice(rest);
+    hash_last(h, u64::from_le_bytes(w), rest.len(), lower)
+}
+
+/// The hash of a token of `len` bytes over its whole eight-byte words
+/// (those of `bytes`; a partial last one is left to [`hash_last`]).
+#[inline]
+fn hash_whole_words(len: usize, bytes: &[u8], lower: u64) -> u64 {
+    let mut h = (len as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    for c in bytes.chunks_exact(8) {
         let mut w = [0u8; 8];
         w.copy_from_slice(c);
         h = fmix64(h ^ (u64::from_le_bytes(w) | lower));
-    }
-    let rest = chunks.remainder();
-    if !rest.is_empty() {
-        let mut w = [0u8; 8];
-        w[..rest.len()].copy_from_slice(rest);
-        h = hash_last(h, u64::from_le_bytes(w), rest.len(), lower);
     }
     h
 }
@@ -67,12 +74,7 @@ fn hash_ascii_token(text: &[u8], start: usize, end: usize) -> u64 {
     let full = start + len / 8 * 8;
     match text.get(full..full + 8) {
         Some(tail) if !len.is_multiple_of(8) => {
-            let mut h = (len as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-            for c in text[start..full].chunks_exact(8) {
-                let mut w = [0u8; 8];
-                w.copy_from_slice(c);
-                h = fmix64(h ^ (u64::from_le_bytes(w) | ASCII_LOWER));
-            }
+            let h = hash_whole_words(len, &text[start..full], ASCII_LOWER);
             let mut w = [0u8; 8];
             w.copy_from_slice(tail);
             hash_last(h, u64::from_le_bytes(w), len % 8, ASCII_LOWER)
