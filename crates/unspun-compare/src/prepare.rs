@@ -63,13 +63,25 @@ impl<'a> Prepared<'a> {
     /// Shingle positions sorted by shingle, for lookups.
     pub fn index(&self) -> &[(u64, u32)] {
         self.index.get_or_init(|| {
-            let mut index: Vec<(u64, u32)> = self
-                .shingles
-                .iter()
-                .enumerate()
-                .map(|(i, &h)| (h, i as u32))
-                .collect();
-            index.sort_unstable();
+            // A counting sort over each shingle's rank in the (sorted,
+            // distinct) set: positions come out ascending within a shingle,
+            // as a sort of (shingle, position) would give them, without
+            // sorting again what the set already sorted.
+            let rank = |h: u64| self.set.partition_point(|&x| x < h);
+            let mut starts = vec![0u32; self.set.len() + 1];
+            let ranks: Vec<usize> = self.shingles.iter().map(|&h| rank(h)).collect();
+            for &r in &ranks {
+                starts[r + 1] += 1;
+            }
+            for k in 1..starts.len() {
+                starts[k] += starts[k - 1];
+            }
+            let mut index = vec![(0u64, 0u32); self.shingles.len()];
+            for (i, (&h, &r)) in self.shingles.iter().zip(&ranks).enumerate() {
+                let slot = &mut starts[r];
+                index[*slot as usize] = (h, i as u32);
+                *slot += 1;
+            }
             index
         })
     }
@@ -80,5 +92,30 @@ impl<'a> Prepared<'a> {
             start: self.tokens[start].span.start,
             end: self.tokens[end - 1].span.end,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_index_is_every_shingle_with_its_position_in_order() {
+        // Repeated phrases give shingles at several positions.
+        let text = "The talks will go on, officials say. The talks will go on, \
+            officials say, and the talks will go on until the visit ends.";
+        let p = Prepared::whole(text);
+        let mut want: Vec<(u64, u32)> = p
+            .shingles
+            .iter()
+            .enumerate()
+            .map(|(i, &h)| (h, i as u32))
+            .collect();
+        want.sort_unstable();
+        assert!(
+            want.windows(2).any(|w| w[0].0 == w[1].0),
+            "no repeated shingle"
+        );
+        assert_eq!(p.index(), want.as_slice());
     }
 }
