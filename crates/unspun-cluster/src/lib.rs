@@ -30,4 +30,4 @@ pub use provenance::{
 pub use stories::{
     day_number, stories, story_weight, Story, StoryEdge, StoryParams, NEAR_MISS_STORY,
 };
-pub use unionfind::UnionFind;
+pub use unionfind::{connected_order, UnionFind};

@@ -96,14 +96,8 @@ pub fn derive(
     // Blocks follow connected groups of pairs, so that a text is read and
     // split into words in as few blocks as possible (in input order, a
     // document's pairs spread over many blocks)...
-    let mut groups = crate::unionfind::UnionFind::new(docs.len());
-    for p in &candidates {
-        groups.union(p.a, p.b);
-    }
-    let mut by_group: Vec<(u32, &SharedText)> =
-        candidates.iter().map(|&p| (groups.find(p.a), p)).collect();
-    by_group.sort_by_key(|&(g, p)| (g, p.a, p.b));
-    let by_group: Vec<&SharedText> = by_group.into_iter().map(|(_, p)| p).collect();
+    let by_group =
+        crate::unionfind::connected_order(candidates.clone(), docs.len(), |p| (p.a, p.b));
     let mut derived: Vec<Derivation> = Vec::new();
     for block in by_group.chunks(BLOCK_PAIRS) {
         derived.extend(derive_block(docs, block, text, &profiles, &outlets)?);

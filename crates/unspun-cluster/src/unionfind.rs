@@ -38,6 +38,34 @@ impl UnionFind {
     }
 }
 
+/// `pairs` (over documents `0..n`, ends given by `ends`) ordered so that
+/// the pairs of one connected group of documents are together, then by
+/// pair: a block of them holds fewer documents, each in several of its
+/// pairs, so a pass that reads and prepares a block's documents does so
+/// less often. (In a group of thousands the pairs of one block still reach
+/// most of it: a breadth-first order did no better there.)
+pub fn connected_order<T: Send>(
+    pairs: Vec<T>,
+    n: usize,
+    ends: impl Fn(&T) -> (u32, u32),
+) -> Vec<T> {
+    use rayon::prelude::*;
+    let mut groups = UnionFind::new(n);
+    for p in &pairs {
+        let (a, b) = ends(p);
+        groups.union(a, b);
+    }
+    let mut keyed: Vec<((u32, u32, u32), T)> = pairs
+        .into_iter()
+        .map(|p| {
+            let (a, b) = ends(&p);
+            ((groups.find(a), a, b), p)
+        })
+        .collect();
+    keyed.par_sort_unstable_by_key(|(key, _)| *key);
+    keyed.into_iter().map(|(_, p)| p).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -87,7 +87,14 @@ pub fn lead_features(
     meaning: &Meaning,
     lead_bytes: usize,
 ) -> Result<Option<LeadFeatures>, EmbedError> {
-    let texts = lead_pair_texts(a, b, sa, sb, lead_bytes);
+    lead_features_of(&lead_pair_texts(a, b, sa, sb, lead_bytes), meaning)
+}
+
+/// [`lead_features`] of the texts [`lead_pair_texts`] gave.
+pub fn lead_features_of(
+    texts: &[String],
+    meaning: &Meaning,
+) -> Result<Option<LeadFeatures>, EmbedError> {
     if texts.len() < 4 {
         return Ok(None);
     }

@@ -11,7 +11,7 @@
 
 use crate::align::{token_index, Passage, PassageKind};
 pub use crate::lead::LeadFeatures;
-use crate::lead::{in_band, lead_features, lead_pair_texts};
+use crate::lead::{in_band, lead_features_of, lead_pair_texts};
 use crate::prepare::Prepared;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -463,7 +463,7 @@ pub fn align_meaning(
         // Never asked for with `Leads::Embed`; embedding them finishes it.
         Err(texts) => {
             meaning.full(&texts.iter().map(String::as_str).collect::<Vec<_>>())?;
-            align_meaning(a, b, sa, sb, verbatim, meaning)
+            Ok(align_planned(a, b, sa, sb, meaning, &plan, Leads::Embed)?.unwrap_or_default())
         }
     }
 }
@@ -629,14 +629,14 @@ pub fn align_planned(
     };
     let first_tier = sigmoid(dot(&cal.story, &features.vector()));
     let lead = if in_band(first_tier, cal.story_band) {
+        let texts = lead_pair_texts(a, b, sa, sb, cal.lead_bytes);
         if leads == Leads::Cached {
-            let texts = lead_pair_texts(a, b, sa, sb, cal.lead_bytes);
             let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
             if !meaning.missing(&refs).is_empty() {
                 return Ok(Err(texts));
             }
         }
-        lead_features(a, b, sa, sb, meaning, cal.lead_bytes)?
+        lead_features_of(&texts, meaning)?
     } else {
         None
     };

@@ -220,24 +220,6 @@ const MEANING_BLOCK: usize = 16384;
 /// Comparison rounds per block: sentences, leads, and the rest.
 const MODEL_ROUNDS: usize = 3;
 
-/// `candidates` ordered so that the pairs of one connected group of
-/// documents are together (then by pair): a block of them holds fewer
-/// documents, each in several of its pairs. (In a group of thousands the
-/// pairs of one block still reach most of it: a breadth-first order did no
-/// better there.)
-fn connected_order(candidates: Vec<(u32, u32)>, n: usize) -> Vec<(u32, u32)> {
-    let mut groups = unspun_cluster::UnionFind::new(n);
-    for &(a, b) in &candidates {
-        groups.union(a, b);
-    }
-    let mut keyed: Vec<(u32, u32, u32)> = candidates
-        .into_iter()
-        .map(|(a, b)| (groups.find(a), a, b))
-        .collect();
-    keyed.par_sort_unstable();
-    keyed.into_iter().map(|(_, a, b)| (a, b)).collect()
-}
-
 /// One document after the sketch pass: its state, LSH band keys, anchor
 /// shingles and document vector (empty without the meaning layer).
 type SketchedDoc = (Sketched, Vec<u64>, Vec<u32>, Vec<f32>);
@@ -413,7 +395,7 @@ impl Corpus {
         // document is read and prepared once for all of its pairs in a block.
         let t = Instant::now();
         progress.stage("verify", Some(candidates.len() as u64));
-        let candidates = connected_order(candidates, n);
+        let candidates = unspun_cluster::connected_order(candidates, n, |&(a, b)| (a, b));
         let pair_meaning = |a: usize, b: usize| {
             // The model runs only where the documents are close in meaning;
             // elsewhere the lexical verdict stands.
