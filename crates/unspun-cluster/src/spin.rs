@@ -188,14 +188,26 @@ fn mean_and_examples(words: &[(u64, &str)]) -> (f64, Vec<String>) {
 
 /// A text as spin reads it: its sentences and each one's words (as
 /// [`words`] gives them), computed once for all the pairs the text is in.
+/// The per-sentence lists are slices of flat vectors (a text has dozens of
+/// sentences and is read for every pair it is in: allocations add up).
 pub struct SpinText<'t> {
     text: &'t str,
     sentences: Vec<Span>,
-    words: Vec<Words<'t>>,
-    /// Each sentence's distinct word hashes, ascending.
-    distinct: Vec<Vec<u64>>,
+    /// Every sentence's words, each sentence's sorted by hash...
+    words: Words<'t>,
+    /// ...sentence `j`'s being `words[word_ends[j - 1]..word_ends[j]]`.
+    word_ends: Vec<u32>,
+    /// Each sentence's distinct word hashes, ascending, laid out alike.
+    distinct: Vec<u64>,
+    distinct_ends: Vec<u32>,
     /// (hash, sentence) of every distinct word of every sentence, ascending.
     postings: Vec<(u64, u32)>,
+}
+
+/// Item `j` of lists laid out flat, `ends[j]` being where it ends.
+fn nth<'v, T>(flat: &'v [T], ends: &[u32], j: usize) -> &'v [T] {
+    let from = if j == 0 { 0 } else { ends[j - 1] as usize };
+    &flat[from..ends[j] as usize]
 }
 
 impl<'t> SpinText<'t> {
@@ -203,39 +215,59 @@ impl<'t> SpinText<'t> {
         let sentences = sentences_in(text, 0..text.len());
         // One pass of the tokenizer over the text; its tokens then go to
         // the sentence that holds them (both are in text order).
-        let mut tokens = tokenize_in(text, 0..text.len()).into_iter().peekable();
-        let words: Vec<Words> = sentences
-            .iter()
-            .map(|s| {
-                while tokens.next_if(|t| t.span.start < s.start).is_some() {}
-                let mut w: Words = std::iter::from_fn(|| tokens.next_if(|t| t.span.end <= s.end))
-                    .filter_map(|t| choice_word(text, &t))
-                    .collect();
-                w.sort_unstable_by_key(|x| x.0);
-                w
-            })
-            .collect();
-        let distinct: Vec<Vec<u64>> = words
-            .iter()
-            .map(|w| {
-                let mut h: Vec<u64> = w.iter().map(|x| x.0).collect();
-                h.dedup();
-                h
-            })
-            .collect();
-        let mut postings: Vec<(u64, u32)> = distinct
-            .iter()
-            .enumerate()
-            .flat_map(|(j, hs)| hs.iter().map(move |&h| (h, j as u32)))
-            .collect();
+        let tokens = tokenize_in(text, 0..text.len());
+        let mut tokens = tokens.iter().peekable();
+        let mut words: Words = Vec::with_capacity(tokens.len() / 2);
+        let mut word_ends = Vec::with_capacity(sentences.len());
+        let mut distinct = Vec::with_capacity(tokens.len() / 2);
+        let mut distinct_ends = Vec::with_capacity(sentences.len());
+        for s in &sentences {
+            while tokens.next_if(|t| t.span.start < s.start).is_some() {}
+            let from = words.len();
+            while let Some(t) = tokens.next_if(|t| t.span.end <= s.end) {
+                words.extend(choice_word(text, t));
+            }
+            let sentence_words = &mut words[from..];
+            sentence_words.sort_unstable_by_key(|x| x.0);
+            let first = distinct.len();
+            for &(h, _) in &*sentence_words {
+                if distinct.len() == first || distinct.last() != Some(&h) {
+                    distinct.push(h);
+                }
+            }
+            word_ends.push(words.len() as u32);
+            distinct_ends.push(distinct.len() as u32);
+        }
+        let mut postings: Vec<(u64, u32)> = Vec::with_capacity(distinct.len());
+        for j in 0..distinct_ends.len() {
+            postings.extend(
+                nth(&distinct, &distinct_ends, j)
+                    .iter()
+                    .map(|&h| (h, j as u32)),
+            );
+        }
         postings.sort_unstable();
         SpinText {
             text,
             sentences,
             words,
+            word_ends,
             distinct,
+            distinct_ends,
             postings,
         }
+    }
+
+    fn sentence_count(&self) -> usize {
+        self.distinct_ends.len()
+    }
+
+    fn words_of(&self, j: usize) -> &[(u64, &'t str)] {
+        nth(&self.words, &self.word_ends, j)
+    }
+
+    fn distinct_of(&self, j: usize) -> &[u64] {
+        nth(&self.distinct, &self.distinct_ends, j)
     }
 }
 
@@ -244,11 +276,12 @@ impl<'t> SpinText<'t> {
 /// edits). Each sentence of `a` in turn takes the unused sentence of `b`
 /// sharing the most words with it.
 fn matched_sentences(a: &SpinText, b: &SpinText) -> Vec<(usize, usize)> {
-    let mut used = vec![false; b.distinct.len()];
-    let mut shared = vec![0usize; b.distinct.len()];
+    let mut used = vec![false; b.sentence_count()];
+    let mut shared = vec![0usize; b.sentence_count()];
     let mut touched: Vec<usize> = Vec::new();
     let mut out = Vec::new();
-    for (i, w) in a.distinct.iter().enumerate() {
+    for i in 0..a.sentence_count() {
+        let w = a.distinct_of(i);
         for &h in w {
             let from = b.postings.partition_point(|p| p.0 < h);
             for &(_, j) in b.postings[from..].iter().take_while(|p| p.0 == h) {
@@ -262,7 +295,7 @@ fn matched_sentences(a: &SpinText, b: &SpinText) -> Vec<(usize, usize)> {
         let mut best: Option<(usize, usize)> = None;
         for &j in &touched {
             let n = shared[j];
-            let qualifies = !used[j] && n >= 4 && 2 * n >= w.len().min(b.distinct[j].len());
+            let qualifies = !used[j] && n >= 4 && 2 * n >= w.len().min(b.distinct_of(j).len());
             // Most shared words; ties to the earlier sentence of `b`.
             if qualifies && best.is_none_or(|(bj, bn)| n > bn || (n == bn && j < bj)) {
                 best = Some((j, n));
@@ -303,7 +336,7 @@ pub fn spin_of(a: &SpinText, b: &SpinText, passages: &[Passage]) -> Spin {
         if inside(&a.sentences[i]) {
             continue;
         }
-        let (x, y) = differ(&a.words[i], &b.words[j]);
+        let (x, y) = differ(a.words_of(i), b.words_of(j));
         only_a.extend(x);
         only_b.extend(y);
     }
