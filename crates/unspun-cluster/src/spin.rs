@@ -127,9 +127,12 @@ fn tokenize_in(text: &str, span: std::ops::Range<usize>) -> Vec<Token> {
 /// The token as (hash, word) if it shows a choice of words (see [`words`]).
 fn choice_word<'t>(text: &'t str, t: &Token) -> Option<(u64, &'t str)> {
     let w = text.get(t.span.range())?;
-    let useful = if w.is_ascii() {
-        // Tokens are letters and digits: all lowercase letters, then.
-        w.len() > 1 && w.bytes().all(|b| b.is_ascii_lowercase())
+    // Tokens are letters and digits: an ASCII word must be all lowercase
+    // letters (one scan settles the common case).
+    let useful = if w.bytes().all(|b| b.is_ascii_lowercase()) {
+        w.len() > 1
+    } else if w.is_ascii() {
+        false
     } else {
         w.chars().nth(1).is_some() && !w.chars().any(|c| c.is_numeric() || c.is_uppercase())
     };
