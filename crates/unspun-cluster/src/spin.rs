@@ -279,6 +279,62 @@ impl<'t> SpinText<'t> {
 /// edits). Each sentence of `a` in turn takes the unused sentence of `b`
 /// sharing the most words with it.
 fn matched_sentences(a: &SpinText, b: &SpinText) -> Vec<(usize, usize)> {
+    let (na, nb) = (a.sentence_count(), b.sentence_count());
+    if na.saturating_mul(nb) > MAX_SHARED_CELLS {
+        return matched_sentences_sparse(a, b);
+    }
+    // Words shared by every two sentences, from one merge of the two texts'
+    // postings (both sorted by word) rather than a search per word.
+    let mut shared = vec![0u32; na * nb];
+    let (pa, pb) = (&a.postings, &b.postings);
+    let (mut x, mut y) = (0, 0);
+    while x < pa.len() && y < pb.len() {
+        let h = pa[x].0;
+        match h.cmp(&pb[y].0) {
+            std::cmp::Ordering::Less => x += 1,
+            std::cmp::Ordering::Greater => y += 1,
+            std::cmp::Ordering::Equal => {
+                let run_a = pa[x..].iter().take_while(|p| p.0 == h).count();
+                let run_b = pb[y..].iter().take_while(|p| p.0 == h).count();
+                for &(_, i) in &pa[x..x + run_a] {
+                    let row = &mut shared[i as usize * nb..][..nb];
+                    for &(_, j) in &pb[y..y + run_b] {
+                        row[j as usize] += 1;
+                    }
+                }
+                x += run_a;
+                y += run_b;
+            }
+        }
+    }
+    let mut used = vec![false; nb];
+    let mut out = Vec::new();
+    for (i, row) in shared.chunks_exact(nb.max(1)).enumerate().take(na) {
+        let words = a.distinct_of(i).len();
+        let mut best: Option<(usize, u32)> = None;
+        for (j, &n) in row.iter().enumerate() {
+            let qualifies =
+                !used[j] && n >= 4 && 2 * n as usize >= words.min(b.distinct_of(j).len());
+            // Most shared words; ties to the earlier sentence of `b`.
+            if qualifies && best.is_none_or(|(_, bn)| n > bn) {
+                best = Some((j, n));
+            }
+        }
+        if let Some((j, _)) = best {
+            used[j] = true;
+            out.push((i, j));
+        }
+    }
+    out
+}
+
+/// Sentence pairs beyond which [`matched_sentences`] counts shared words
+/// sentence by sentence instead of in one table (a megabyte).
+const MAX_SHARED_CELLS: usize = 1 << 18;
+
+/// [`matched_sentences`] one sentence of `a` at a time, in memory that
+/// grows with `b` alone: for texts of thousands of sentences.
+fn matched_sentences_sparse(a: &SpinText, b: &SpinText) -> Vec<(usize, usize)> {
     let mut used = vec![false; b.sentence_count()];
     let mut shared = vec![0usize; b.sentence_count()];
     let mut touched: Vec<usize> = Vec::new();
@@ -390,6 +446,24 @@ mod tests {
         // "Beijing", "Moscow" (names), "with", "to", "not" (common) are left out.
         assert_eq!(s.words_a, 4, "{s:?}");
         assert!(s.examples_b.contains(&"weaponry".to_string()), "{s:?}");
+    }
+
+    #[test]
+    fn both_ways_of_matching_sentences_agree() {
+        let a = "The Kremlin said they would discuss a comprehensive partnership and strategic co-operation with the visitors. \
+            Western countries have warned Beijing against supplying Moscow with weapons and other military equipment. \
+            The visit is the first since the war began, officials in Beijing and Moscow said on Friday evening.";
+        let b = "Officials said on Friday the visit is the first since the war began. \
+            Western countries have cautioned Beijing against supplying Moscow with weaponry and other military equipment. \
+            The Kremlin stated they would discuss a comprehensive collaboration and strategic co-operation with the visitors.";
+        let (sa, sb) = (SpinText::of(a), SpinText::of(b));
+        let table = matched_sentences(&sa, &sb);
+        assert_eq!(table, matched_sentences_sparse(&sa, &sb));
+        assert_eq!(table, [(0, 2), (1, 1), (2, 0)]);
+        assert_eq!(
+            matched_sentences(&sb, &sa),
+            matched_sentences_sparse(&sb, &sa)
+        );
     }
 
     #[test]
