@@ -67,7 +67,7 @@ impl<'a> Prepared<'a> {
             // distinct) set: positions come out ascending within a shingle,
             // as a sort of (shingle, position) would give them, without
             // sorting again what the set already sorted.
-            let rank = ranks_in(&self.set);
+            let rank = |h: u64| self.set.partition_point(|&x| x < h);
             let mut starts = vec![0u32; self.set.len() + 1];
             let ranks: Vec<usize> = self.shingles.iter().map(|&h| rank(h)).collect();
             for &r in &ranks {
@@ -95,56 +95,9 @@ impl<'a> Prepared<'a> {
     }
 }
 
-/// The rank of a value in `set` (sorted, distinct): how many values of the
-/// set are smaller. Shingle hashes are uniform, so their top bits bucket the set about
-/// one value per bucket: a rank is a table read and a step or two, where a
-/// binary search took nine dependent loads.
-fn ranks_in(set: &[u64]) -> impl Fn(u64) -> usize + '_ {
-    let bits = set.len().next_power_of_two().trailing_zeros().max(1);
-    let bucket = move |h: u64| (h >> (64 - bits)) as usize;
-    // `first[b]`: values in buckets before `b`.
-    let mut first = vec![0u32; (1usize << bits) + 1];
-    for &h in set {
-        first[bucket(h) + 1] += 1;
-    }
-    for b in 1..first.len() {
-        first[b] += first[b - 1];
-    }
-    move |h| {
-        let b = bucket(h);
-        let bucket = &set[first[b] as usize..first[b + 1] as usize];
-        // A crowded bucket (values that are not spread) is searched, not walked.
-        let k = if bucket.len() <= 8 {
-            bucket.iter().take_while(|&&x| x < h).count()
-        } else {
-            bucket.partition_point(|&x| x < h)
-        };
-        first[b] as usize + k
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn ranks_are_positions_in_the_set_however_the_values_spread() {
-        let uniform: Vec<u64> = (1..=300u64).map(unspun_text::token::fmix64).collect();
-        // All in the lowest bucket, and one value alone.
-        let crowded: Vec<u64> = (0..300u64).collect();
-        for mut set in [uniform, crowded, vec![7]] {
-            set.sort_unstable();
-            let rank = ranks_in(&set);
-            for (k, &h) in set.iter().enumerate() {
-                assert_eq!(rank(h), k);
-            }
-            // A value not in the set gets its insertion point too.
-            let missing = set[set.len() / 2] + 1;
-            if !set.contains(&missing) {
-                assert_eq!(rank(missing), set.partition_point(|&x| x < missing));
-            }
-        }
-    }
 
     #[test]
     fn the_index_is_every_shingle_with_its_position_in_order() {
