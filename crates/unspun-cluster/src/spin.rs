@@ -313,8 +313,7 @@ fn matched_sentences(a: &SpinText, b: &SpinText) -> Vec<(usize, usize)> {
         let words = a.distinct_of(i).len();
         let mut best: Option<(usize, u32)> = None;
         for (j, &n) in row.iter().enumerate() {
-            let qualifies =
-                !used[j] && n >= 4 && 2 * n as usize >= words.min(b.distinct_of(j).len());
+            let qualifies = !used[j] && shares_most(n as usize, words, b.distinct_of(j).len());
             // Most shared words; ties to the earlier sentence of `b`.
             if qualifies && best.is_none_or(|(_, bn)| n > bn) {
                 best = Some((j, n));
@@ -326,6 +325,12 @@ fn matched_sentences(a: &SpinText, b: &SpinText) -> Vec<(usize, usize)> {
         }
     }
     out
+}
+
+/// Whether two sentences of `words_a` and `words_b` distinct words that
+/// share `shared` of them are one sentence, copied or lightly edited.
+fn shares_most(shared: usize, words_a: usize, words_b: usize) -> bool {
+    shared >= 4 && 2 * shared >= words_a.min(words_b)
 }
 
 /// Sentence pairs beyond which [`matched_sentences`] counts shared words
@@ -354,7 +359,7 @@ fn matched_sentences_sparse(a: &SpinText, b: &SpinText) -> Vec<(usize, usize)> {
         let mut best: Option<(usize, usize)> = None;
         for &j in &touched {
             let n = shared[j];
-            let qualifies = !used[j] && n >= 4 && 2 * n >= w.len().min(b.distinct_of(j).len());
+            let qualifies = !used[j] && shares_most(n, w.len(), b.distinct_of(j).len());
             // Most shared words; ties to the earlier sentence of `b`.
             if qualifies && best.is_none_or(|(bj, bn)| n > bn || (n == bn && j < bj)) {
                 best = Some((j, n));
