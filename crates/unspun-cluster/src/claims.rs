@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use unspun_compare::meaning::align_meaning;
 use unspun_compare::{token_index, Meaning, Passage, PassageKind, Prepared, Relation, Sentences};
 use unspun_text::sentence::sentences_in;
-use unspun_text::Span;
+use unspun_text::{tokenize_into, Span, Token};
 
 /// Sentences shorter than this (a dateline, "Media caption,") make no claim.
 pub const MIN_CLAIM_TOKENS: usize = 5;
@@ -36,16 +36,39 @@ struct Unit {
     tokens: (usize, usize),
 }
 
-fn units(p: &Prepared) -> Vec<Unit> {
+/// A member of the story as claims read it: its content tokens. The
+/// shingles of a full [`Prepared`] are made only for the meaning layer.
+struct Member<'t> {
+    text: &'t str,
+    kept: &'t [Span],
+    tokens: Vec<Token>,
+}
+
+impl<'t> Member<'t> {
+    fn new(text: &'t str, kept: &'t [Span]) -> Self {
+        let mut tokens = Vec::with_capacity(text.len() / 6);
+        for span in kept {
+            tokenize_into(text, span.range(), &mut tokens);
+        }
+        Member { text, kept, tokens }
+    }
+
+    /// The same document prepared as [`Prepared::new`] would.
+    fn prepared(&self) -> Prepared<'t> {
+        Prepared::from_cleaned(self.text, self.kept.to_vec(), self.tokens.clone())
+    }
+}
+
+fn units(m: &Member) -> Vec<Unit> {
     let mut out = Vec::new();
     let mut t = 0;
-    for k in &p.kept {
-        for s in sentences_in(p.text, k.range()) {
-            while t < p.tokens.len() && p.tokens[t].span.start < s.start {
+    for k in m.kept {
+        for s in sentences_in(m.text, k.range()) {
+            while t < m.tokens.len() && m.tokens[t].span.start < s.start {
                 t += 1;
             }
             let start = t;
-            while t < p.tokens.len() && p.tokens[t].span.end <= s.end {
+            while t < m.tokens.len() && m.tokens[t].span.end <= s.end {
                 t += 1;
             }
             if t - start >= MIN_CLAIM_TOKENS {
@@ -93,22 +116,22 @@ fn unit_pairs(ua: &[Unit], ub: &[Unit], p: &Passage) -> Vec<(usize, usize)> {
     out
 }
 
-/// The content tokens inside `bytes`, as a token range of `p`.
-fn tokens_within(p: &Prepared, bytes: Span) -> (u32, u32) {
-    let start = p.tokens.partition_point(|t| t.span.start < bytes.start);
-    let end = p.tokens.partition_point(|t| t.span.end <= bytes.end);
+/// The content tokens inside `bytes`, as a range of `tokens`.
+fn tokens_within(tokens: &[Token], bytes: Span) -> (u32, u32) {
+    let start = tokens.partition_point(|t| t.span.start < bytes.start);
+    let end = tokens.partition_point(|t| t.span.end <= bytes.end);
     (token_index(start), token_index(end.max(start)))
 }
 
 /// `passage` with its token ranges, which passages read back from storage
 /// lack (they keep only byte ranges).
-fn with_token_ranges(passage: &Passage, a: &Prepared, b: &Prepared) -> Passage {
+fn with_token_ranges(passage: &Passage, a: &Member, b: &Member) -> Passage {
     let mut p = passage.clone();
     if p.a_tokens.1 <= p.a_tokens.0 && !p.a.is_empty() {
-        p.a_tokens = tokens_within(a, p.a);
+        p.a_tokens = tokens_within(&a.tokens, p.a);
     }
     if p.b_tokens.1 <= p.b_tokens.0 && !p.b.is_empty() {
-        p.b_tokens = tokens_within(b, p.b);
+        p.b_tokens = tokens_within(&b.tokens, p.b);
     }
     p
 }
@@ -133,12 +156,13 @@ pub fn claims(
         .map(|&m| text(m))
         .collect::<std::io::Result<_>>()?;
     let no_spans = Vec::new();
-    let prepared: Vec<Prepared> = members
+    let member: Vec<Member> = members
         .iter()
         .zip(&texts)
-        .map(|(&m, t)| Prepared::new(t, kept.get(m as usize).unwrap_or(&no_spans)))
+        .map(|(&m, t)| Member::new(t, kept.get(m as usize).unwrap_or(&no_spans)))
         .collect();
-    let units: Vec<Vec<Unit>> = prepared.iter().map(units).collect();
+    let units: Vec<Vec<Unit>> = member.iter().map(units).collect();
+    let mut prepared: Vec<Option<Prepared>> = (0..members.len()).map(|_| None).collect();
     let position: HashMap<u32, usize> = members.iter().enumerate().map(|(k, &m)| (m, k)).collect();
     let mut sentences: Vec<Option<Sentences>> = (0..members.len()).map(|_| None).collect();
     // Node numbering: the units of document k start at offset[k].
@@ -155,17 +179,20 @@ pub fn claims(
         let mut passages: Vec<Passage> = pair
             .passages
             .iter()
-            .map(|p| with_token_ranges(p, &prepared[i], &prepared[j]))
+            .map(|p| with_token_ranges(p, &member[i], &member[j]))
             .collect();
         let realign = matches!(pair.relation, Relation::Reuse | Relation::SameStory);
         if let (Some(m), true) = (meaning, realign) {
             for k in [i, j] {
+                let p = prepared[k].get_or_insert_with(|| member[k].prepared());
                 if sentences[k].is_none() {
-                    sentences[k] = Some(Sentences::of(&prepared[k], m));
+                    sentences[k] = Some(Sentences::of(p, m));
                 }
             }
-            if let (Some(si), Some(sj)) = (&sentences[i], &sentences[j]) {
-                let found = align_meaning(&prepared[i], &prepared[j], si, sj, &passages, m)
+            if let (Some(si), Some(sj), Some(pi), Some(pj)) =
+                (&sentences[i], &sentences[j], &prepared[i], &prepared[j])
+            {
+                let found = align_meaning(pi, pj, si, sj, &passages, m)
                     .map_err(|e| std::io::Error::other(format!("meaning layer: {e}")))?;
                 passages.extend(found.paraphrase_passages);
             }
