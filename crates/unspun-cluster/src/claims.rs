@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use unspun_compare::meaning::align_meaning;
 use unspun_compare::{token_index, Meaning, Passage, PassageKind, Prepared, Relation, Sentences};
 use unspun_text::sentence::sentences_in;
-use unspun_text::{tokenize_into, Span, Token};
+use unspun_text::{tokenize_spans, Span, Token};
 
 /// Sentences shorter than this (a dateline, "Media caption,") make no claim.
 pub const MIN_CLAIM_TOKENS: usize = 5;
@@ -46,11 +46,11 @@ struct Member<'t> {
 
 impl<'t> Member<'t> {
     fn new(text: &'t str, kept: &'t [Span]) -> Self {
-        let mut tokens = Vec::with_capacity(text.len() / 6);
-        for span in kept {
-            tokenize_into(text, span.range(), &mut tokens);
+        Member {
+            text,
+            kept,
+            tokens: tokenize_spans(text, kept),
         }
-        Member { text, kept, tokens }
     }
 
     /// The same document prepared as [`Prepared::new`] would.

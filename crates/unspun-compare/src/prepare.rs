@@ -1,5 +1,5 @@
 use unspun_sketch::shingle::{shingle_set, shingles};
-use unspun_text::{tokenize_into, Span, Token};
+use unspun_text::{tokenize_spans, Span, Token};
 
 /// One document ready to compare: its content tokens (spans into the
 /// original text) and shingles.
@@ -21,11 +21,7 @@ pub struct Prepared<'a> {
 impl<'a> Prepared<'a> {
     /// Prepares the `kept` (content) spans of `text`.
     pub fn new(text: &'a str, kept: &[Span]) -> Self {
-        let mut tokens = Vec::with_capacity(text.len() / 6);
-        for span in kept {
-            tokenize_into(text, span.range(), &mut tokens);
-        }
-        Self::from_cleaned(text, kept.to_vec(), tokens)
+        Self::from_cleaned(text, kept.to_vec(), tokenize_spans(text, kept))
     }
 
     /// Prepares already tokenized content; its content spans are taken as

@@ -16,4 +16,4 @@ pub mod token;
 pub use boilerplate::{clean, Cleaned, LineStats};
 pub use document::Document;
 pub use span::Span;
-pub use token::{tokenize, tokenize_into, Token};
+pub use token::{tokenize, tokenize_into, tokenize_spans, Token};

@@ -215,6 +215,16 @@ pub fn tokenize(text: &str) -> Vec<Token> {
     out
 }
 
+/// Tokenizes the `spans` of a text (its content, boilerplate set aside), in
+/// order, as one token sequence.
+pub fn tokenize_spans(text: &str, spans: &[Span]) -> Vec<Token> {
+    let mut out = Vec::with_capacity(text.len() / 6);
+    for span in spans {
+        tokenize_into(text, span.range(), &mut out);
+    }
+    out
+}
+
 /// Hash of a single normalized word, as [`tokenize`] would give it.
 pub fn word_hash(word: &str) -> u64 {
     let toks = tokenize(word);
