@@ -59,30 +59,18 @@ pub fn anchors(shingles: &[u64], params: &AnchorParams) -> Vec<u32> {
 pub fn anchor_candidates(docs: &[Vec<u32>], params: &AnchorParams) -> Vec<(u32, u32)> {
     // Inverted index: anchor -> range of `ids` (documents in ascending order).
     let mut flat: Vec<(u32, u32)> = docs
-        .iter()
+        .par_iter()
         .enumerate()
-        .flat_map(|(d, a)| a.iter().map(move |&x| (x, d as u32)))
+        .flat_map_iter(|(d, a)| a.iter().map(move |&x| (x, d as u32)))
         .collect();
     flat.par_sort_unstable();
-    let ids: Vec<u32> = flat.iter().map(|p| p.1).collect();
-    // Each document's anchors as posting ranges, laid out document by
-    // document: a document's pass reads its own slice instead of looking
-    // every anchor up in a map.
+    let ids: Vec<u32> = flat.par_iter().map(|p| p.1).collect();
     let mut starts: Vec<usize> = Vec::with_capacity(docs.len() + 1);
     starts.push(0);
     for a in docs {
         starts.push(starts[starts.len() - 1] + a.len());
     }
-    let mut filled: Vec<usize> = starts[..docs.len()].to_vec();
-    let mut postings_of: Vec<(u32, u32)> = vec![(0, 0); flat.len()];
-    for (start, run) in runs(&flat) {
-        let range = (start as u32, (start + run) as u32);
-        for &(_, d) in &flat[start..start + run] {
-            postings_of[filled[d as usize]] = range;
-            filled[d as usize] += 1;
-        }
-    }
-    drop(filled);
+    let postings_of = posting_ranges(&flat, &starts, rayon::current_num_threads());
     drop(flat);
     // Anchor counts in one compact array: read for every touched document.
     let sizes: Vec<u16> = docs
@@ -138,6 +126,40 @@ pub fn anchor_candidates(docs: &[Vec<u32>], params: &AnchorParams) -> Vec<(u32, 
     pairs
 }
 
+/// Each document's anchors as posting ranges into the sorted `flat`, laid
+/// out document by document (document `d`'s from `starts[d]`, in anchor
+/// order): a document's pass reads its own slice instead of looking every
+/// anchor up in a map. The documents are cut into `groups` (one per
+/// thread), each filling its own part of the layout from one read of `flat`.
+fn posting_ranges(flat: &[(u32, u32)], starts: &[usize], groups: usize) -> Vec<(u32, u32)> {
+    let docs = starts.len() - 1;
+    let mut postings_of: Vec<(u32, u32)> = vec![(0, 0); flat.len()];
+    let groups = groups.clamp(1, docs.max(1));
+    let mut parts: Vec<(std::ops::Range<usize>, &mut [(u32, u32)])> = Vec::with_capacity(groups);
+    let mut rest: &mut [(u32, u32)] = &mut postings_of;
+    for g in 0..groups {
+        let (lo, hi) = (docs * g / groups, docs * (g + 1) / groups);
+        let (part, tail) = std::mem::take(&mut rest).split_at_mut(starts[hi] - starts[lo]);
+        parts.push((lo..hi, part));
+        rest = tail;
+    }
+    parts.into_par_iter().for_each(|(own, part)| {
+        let base = starts[own.start];
+        let mut filled: Vec<usize> = starts[own.clone()].iter().map(|&s| s - base).collect();
+        for (start, run) in runs(flat) {
+            let range = (start as u32, (start + run) as u32);
+            for &(_, d) in &flat[start..start + run] {
+                if own.contains(&(d as usize)) {
+                    let slot = &mut filled[d as usize - own.start];
+                    part[*slot] = range;
+                    *slot += 1;
+                }
+            }
+        }
+    });
+    postings_of
+}
+
 /// `(start, length)` of each run of equal anchors in a sorted list.
 fn runs(flat: &[(u32, u32)]) -> impl Iterator<Item = (usize, usize)> + '_ {
     let mut i = 0;
@@ -174,6 +196,44 @@ mod tests {
             anchors(&unrelated, &p),
         ];
         assert_eq!(anchor_candidates(&docs, &p), vec![(0, 1)]);
+    }
+
+    #[test]
+    fn posting_ranges_are_the_same_for_any_number_of_groups() {
+        let p = AnchorParams::default();
+        let docs: Vec<Vec<u32>> = (0..7u64)
+            .map(|d| anchors(&shingles(d * 50..d * 50 + 300), &p))
+            .collect();
+        let mut flat: Vec<(u32, u32)> = docs
+            .iter()
+            .enumerate()
+            .flat_map(|(d, a)| a.iter().map(move |&x| (x, d as u32)))
+            .collect();
+        flat.sort_unstable();
+        let mut starts = vec![0];
+        for a in &docs {
+            starts.push(starts[starts.len() - 1] + a.len());
+        }
+        let one = posting_ranges(&flat, &starts, 1);
+        // Document d's k-th slot is the run of its k-th anchor, and that run
+        // holds d.
+        for (d, a) in docs.iter().enumerate() {
+            for (k, &x) in a.iter().enumerate() {
+                let (lo, hi) = one[starts[d] + k];
+                let run = &flat[lo as usize..hi as usize];
+                assert!(run.iter().all(|e| e.0 == x));
+                assert!(run.contains(&(x, d as u32)));
+            }
+        }
+        // Neighbouring documents overlap, so some runs hold several of them.
+        assert!(one.iter().any(|&(lo, hi)| hi - lo > 1));
+        for groups in 2..=9 {
+            assert_eq!(
+                posting_ranges(&flat, &starts, groups),
+                one,
+                "{groups} groups"
+            );
+        }
     }
 
     #[test]
