@@ -59,7 +59,6 @@
 
 use crate::analysis::Analysis;
 use crate::spool::Spool;
-use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::io::{BufWriter, Write};
@@ -306,29 +305,11 @@ impl ScanResult {
     }
 }
 
-/// Rows serialized per task, and per batch written before the next is
-/// serialized: the threads share the serializing (one thread alone took a
-/// tenth of a two-thread 100k scan), and memory holds one batch of JSON.
-const ROWS_PER_TASK: usize = 64;
-const ROWS_PER_BATCH: usize = 1024;
-
-fn write_lines<T: Serialize + Sync>(path: &Path, rows: &[T]) -> std::io::Result<()> {
+fn write_lines<T: Serialize>(path: &Path, rows: &[T]) -> std::io::Result<()> {
     let mut f = BufWriter::with_capacity(1 << 20, std::fs::File::create(path)?);
-    for batch in rows.chunks(ROWS_PER_BATCH) {
-        let parts: Vec<std::io::Result<Vec<u8>>> = batch
-            .par_chunks(ROWS_PER_TASK)
-            .map(|task| {
-                let mut buf = Vec::new();
-                for row in task {
-                    serde_json::to_writer(&mut buf, row)?;
-                    buf.push(b'\n');
-                }
-                Ok(buf)
-            })
-            .collect();
-        for part in parts {
-            f.write_all(&part?)?;
-        }
+    for row in rows {
+        serde_json::to_writer(&mut f, row)?;
+        f.write_all(b"\n")?;
     }
     f.flush()
 }
