@@ -126,17 +126,20 @@ pub fn anchor_candidates(docs: &[Vec<u32>], params: &AnchorParams) -> Vec<(u32, 
     pairs
 }
 
+/// A posting range: `start..end` of one anchor's run in the sorted list.
+type Posting = (u32, u32);
+
 /// Each document's anchors as posting ranges into the sorted `flat`, laid
 /// out document by document (document `d`'s from `starts[d]`, in anchor
 /// order): a document's pass reads its own slice instead of looking every
 /// anchor up in a map. The documents are cut into `groups` (one per
 /// thread), each filling its own part of the layout from one read of `flat`.
-fn posting_ranges(flat: &[(u32, u32)], starts: &[usize], groups: usize) -> Vec<(u32, u32)> {
+fn posting_ranges(flat: &[(u32, u32)], starts: &[usize], groups: usize) -> Vec<Posting> {
     let docs = starts.len() - 1;
-    let mut postings_of: Vec<(u32, u32)> = vec![(0, 0); flat.len()];
+    let mut postings_of: Vec<Posting> = vec![(0, 0); flat.len()];
     let groups = groups.clamp(1, docs.max(1));
-    let mut parts: Vec<(std::ops::Range<usize>, &mut [(u32, u32)])> = Vec::with_capacity(groups);
-    let mut rest: &mut [(u32, u32)] = &mut postings_of;
+    let mut parts: Vec<(std::ops::Range<usize>, &mut [Posting])> = Vec::with_capacity(groups);
+    let mut rest: &mut [Posting] = &mut postings_of;
     for g in 0..groups {
         let (lo, hi) = (docs * g / groups, docs * (g + 1) / groups);
         let (part, tail) = std::mem::take(&mut rest).split_at_mut(starts[hi] - starts[lo]);
