@@ -57,19 +57,8 @@ pub fn anchors(shingles: &[u64], params: &AnchorParams) -> Vec<u32> {
 
 /// Candidate pairs `(i, j)`, `i < j`, whose anchor overlap passes `params`.
 pub fn anchor_candidates(docs: &[Vec<u32>], params: &AnchorParams) -> Vec<(u32, u32)> {
-    // Inverted index: anchor -> range of `ids` (documents in ascending order).
-    let mut flat: Vec<(u32, u32)> = docs
-        .par_iter()
-        .enumerate()
-        .flat_map_iter(|(d, a)| a.iter().map(move |&x| (x, d as u32)))
-        .collect();
-    flat.par_sort_unstable();
+    let (flat, starts) = inverted(docs);
     let ids: Vec<u32> = flat.par_iter().map(|p| p.1).collect();
-    let mut starts: Vec<usize> = Vec::with_capacity(docs.len() + 1);
-    starts.push(0);
-    for a in docs {
-        starts.push(starts[starts.len() - 1] + a.len());
-    }
     let postings_of = posting_ranges(&flat, &starts, rayon::current_num_threads());
     drop(flat);
     // Anchor counts in one compact array: read for every touched document.
@@ -124,6 +113,25 @@ pub fn anchor_candidates(docs: &[Vec<u32>], params: &AnchorParams) -> Vec<(u32, 
         .collect();
     pairs.par_sort_unstable();
     pairs
+}
+
+/// The inverted index: every (anchor, document), sorted (so each anchor's
+/// documents are a run, in ascending order), and where each document's
+/// anchors start in a document-by-document layout (`starts[d]`, with the
+/// total last).
+fn inverted(docs: &[Vec<u32>]) -> (Vec<(u32, u32)>, Vec<usize>) {
+    let mut flat: Vec<(u32, u32)> = docs
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(d, a)| a.iter().map(move |&x| (x, d as u32)))
+        .collect();
+    flat.par_sort_unstable();
+    let mut starts: Vec<usize> = Vec::with_capacity(docs.len() + 1);
+    starts.push(0);
+    for a in docs {
+        starts.push(starts[starts.len() - 1] + a.len());
+    }
+    (flat, starts)
 }
 
 /// A posting range: `start..end` of one anchor's run in the sorted list.
@@ -207,16 +215,7 @@ mod tests {
         let docs: Vec<Vec<u32>> = (0..7u64)
             .map(|d| anchors(&shingles(d * 50..d * 50 + 300), &p))
             .collect();
-        let mut flat: Vec<(u32, u32)> = docs
-            .iter()
-            .enumerate()
-            .flat_map(|(d, a)| a.iter().map(move |&x| (x, d as u32)))
-            .collect();
-        flat.sort_unstable();
-        let mut starts = vec![0];
-        for a in &docs {
-            starts.push(starts[starts.len() - 1] + a.len());
-        }
+        let (flat, starts) = inverted(&docs);
         let one = posting_ranges(&flat, &starts, 1);
         // Document d's k-th slot is the run of its k-th anchor, and that run
         // holds d.
