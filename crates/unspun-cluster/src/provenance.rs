@@ -134,26 +134,30 @@ fn derive_block(
     profiles: &BTreeMap<u32, Profile>,
     outlets: &Outlets,
 ) -> std::io::Result<Vec<Derivation>> {
-    let involved: BTreeSet<u32> = block.iter().flat_map(|p| [p.a, p.b]).collect();
-    let texts: BTreeMap<u32, String> = involved
-        .into_par_iter()
-        .map(|i| Ok((i, text(i)?)))
-        .collect::<std::io::Result<_>>()?;
-    let spins: BTreeMap<u32, SpinText> = texts
+    let mut involved: Vec<u32> = block.iter().flat_map(|p| [p.a, p.b]).collect();
+    involved.sort_unstable();
+    involved.dedup();
+    let texts: Vec<String> = involved
         .par_iter()
-        .map(|(&i, t)| (i, SpinText::of(t)))
-        .collect();
-    Ok(block
+        .map(|&i| text(i))
+        .collect::<std::io::Result<_>>()?;
+    let spins: Vec<SpinText> = texts.par_iter().map(|t| SpinText::of(t)).collect();
+    // Every document of the block is in `involved`.
+    let at = |d: u32| involved.binary_search(&d).ok();
+    let derived = block
         .par_iter()
         .filter_map(|p| {
-            let (ta, tb) = (texts.get(&p.a)?, texts.get(&p.b)?);
-            let (spin_a, spin_b) = (spins.get(&p.a)?, spins.get(&p.b)?);
+            let (i, j) = (at(p.a)?, at(p.b)?);
             let (pa, pb) = (profiles.get(&p.a)?, profiles.get(&p.b)?);
-            let side_a = (&docs[p.a as usize], pa, ta.as_str());
-            let side_b = (&docs[p.b as usize], pb, tb.as_str());
-            derive_read(p, (side_a, spin_a), (side_b, spin_b), outlets)
+            let side_a = (&docs[p.a as usize], pa, texts[i].as_str());
+            let side_b = (&docs[p.b as usize], pb, texts[j].as_str());
+            derive_read(p, (side_a, &spins[i]), (side_b, &spins[j]), outlets)
         })
-        .collect())
+        .collect();
+    // Freed on the workers that made them, not one by one on this thread.
+    spins.into_par_iter().for_each(drop);
+    texts.into_par_iter().for_each(drop);
+    Ok(derived)
 }
 
 /// One side of a pair for [`derive_pair`]: metadata, profile and text.
