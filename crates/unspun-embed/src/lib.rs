@@ -38,20 +38,36 @@ pub const DIM: usize = 384;
 /// Embeddings from this crate are already unit length, so this is their dot
 /// product, but the division keeps it right for vectors from elsewhere.
 pub fn cosine(a: &[f32], b: &[f32]) -> f32 {
-    let mut dot = 0.0f32;
-    let mut na = 0.0f32;
-    let mut nb = 0.0f32;
-    for (x, y) in a.iter().zip(b) {
-        dot += x * y;
-        na += x * x;
-        nb += y * y;
-    }
-    let denom = (na * nb).sqrt();
+    let n = a.len().min(b.len());
+    let (a, b) = (&a[..n], &b[..n]);
+    let denom = (dot(a, a) * dot(b, b)).sqrt();
     if denom > 0.0 {
-        dot / denom
+        dot(a, b) / denom
     } else {
         0.0
     }
+}
+
+/// Dot product of two vectors of one length.
+fn dot(a: &[f32], b: &[f32]) -> f32 {
+    // Eight partial sums: one running float sum cannot be reordered, so it
+    // would not vectorise, and a scan's meaning layer compares every
+    // sentence of a pair with every other (a tenth of its time went here).
+    const LANES: usize = 8;
+    let mut sums = [0.0f32; LANES];
+    let (mut ca, mut cb) = (a.chunks_exact(LANES), b.chunks_exact(LANES));
+    for (x, y) in (&mut ca).zip(&mut cb) {
+        for k in 0..LANES {
+            sums[k] += x[k] * y[k];
+        }
+    }
+    let tail: f32 = ca
+        .remainder()
+        .iter()
+        .zip(cb.remainder())
+        .map(|(x, y)| x * y)
+        .sum();
+    sums.iter().sum::<f32>() + tail
 }
 
 /// Scales `v` to unit length in place; leaves an all-zero vector alone.
@@ -59,5 +75,47 @@ pub(crate) fn l2_normalize(v: &mut [f32]) {
     let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt();
     if norm > 0.0 {
         v.iter_mut().for_each(|x| *x /= norm);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cosine;
+
+    /// The cosine by the definition, summed in f64.
+    fn plain(a: &[f32], b: &[f32]) -> f64 {
+        let (mut dot, mut na, mut nb) = (0.0f64, 0.0f64, 0.0f64);
+        for (&x, &y) in a.iter().zip(b) {
+            let (x, y) = (f64::from(x), f64::from(y));
+            dot += x * y;
+            na += x * x;
+            nb += y * y;
+        }
+        if na * nb > 0.0 {
+            dot / (na * nb).sqrt()
+        } else {
+            0.0
+        }
+    }
+
+    #[test]
+    fn cosine_matches_the_definition_at_any_length() {
+        // A fixed pseudo-random sequence: deterministic, no dependency.
+        let mut state = 0x9e37_79b9_u32;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            (state % 2001) as f32 / 1000.0 - 1.0
+        };
+        for (len_a, len_b) in [(384, 384), (13, 13), (7, 7), (20, 9), (9, 20), (0, 5)] {
+            let a: Vec<f32> = (0..len_a).map(|_| next()).collect();
+            let b: Vec<f32> = (0..len_b).map(|_| next()).collect();
+            let got = f64::from(cosine(&a, &b));
+            assert!((got - plain(&a, &b)).abs() < 1e-5, "{len_a}x{len_b}: {got}");
+        }
+        let v: Vec<f32> = (0..384).map(|_| next()).collect();
+        assert!((cosine(&v, &v) - 1.0).abs() < 1e-6);
+        assert_eq!(cosine(&v, &vec![0.0; 384]), 0.0);
     }
 }
