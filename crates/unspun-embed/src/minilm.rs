@@ -32,10 +32,12 @@ const LN_EPS: f32 = 1e-12;
 /// sentence-transformers' `max_seq_length` for this model, in tokens
 /// including `[CLS]` and `[SEP]`.
 pub const MAX_WINDOW: usize = 256;
-/// Padded tokens per forward batch: large enough to keep the matrix kernels
-/// busy, small enough that the (heads x len x len) attention scores of a batch
-/// of long windows stay around 50 MB.
-const BATCH_TOKENS: usize = 8192;
+/// Padded tokens per forward batch. Larger batches keep the matrix kernels
+/// no busier: at 8192 tokens a batch's intermediate activations (50 MB) and
+/// attention scores were fresh memory on every layer, and a 20k-document
+/// meaning scan took 27 s; at 1024 it takes 19-21 s in 0.33 GB less, with
+/// the same output (see docs/performance.md).
+const BATCH_TOKENS: usize = 1024;
 const MAX_BATCH: usize = 128;
 
 /// A dense layer with its weight pre-transposed to (in, out), so every
