@@ -52,7 +52,12 @@ impl DocVectors {
     }
 }
 
-fn dot_f(a: &[f32], b: &[i8]) -> f32 {
+/// A stored row as floats: converted once, then dotted with every centroid.
+fn as_floats(row: &[i8]) -> Vec<f32> {
+    row.iter().map(|&x| f32::from(x)).collect()
+}
+
+fn dot_f(a: &[f32], b: &[f32]) -> f32 {
     // Eight partial sums: one running float sum cannot be reordered, so it
     // would not vectorise, and every document meets every centroid here.
     const LANES: usize = 8;
@@ -60,16 +65,33 @@ fn dot_f(a: &[f32], b: &[i8]) -> f32 {
     let (mut ca, mut cb) = (a.chunks_exact(LANES), b.chunks_exact(LANES));
     for (x, y) in (&mut ca).zip(&mut cb) {
         for k in 0..LANES {
-            sums[k] += x[k] * f32::from(y[k]);
+            sums[k] += x[k] * y[k];
         }
     }
     let tail: f32 = ca
         .remainder()
         .iter()
         .zip(cb.remainder())
-        .map(|(&x, &y)| x * f32::from(y))
+        .map(|(&x, &y)| x * y)
         .sum();
     sums.iter().sum::<f32>() + tail
+}
+
+/// The [`PROBES`] centroids nearest to `row` (by dot product), nearest
+/// first, ties to the lower index.
+fn nearest_centroids(row: &[f32], centroids: &[Vec<f32>]) -> Vec<usize> {
+    let mut near: Vec<(f32, usize)> = centroids
+        .iter()
+        .enumerate()
+        .map(|(c, cv)| (-dot_f(cv, row), c))
+        .collect();
+    let order = |x: &(f32, usize), y: &(f32, usize)| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1));
+    if near.len() > PROBES {
+        near.select_nth_unstable_by(PROBES, order);
+        near.truncate(PROBES);
+    }
+    near.sort_by(order);
+    near.into_iter().map(|(_, c)| c).collect()
 }
 
 /// Pairs `(i, j)`, `i < j`, with cosine at least `min_cosine`, at most
@@ -100,7 +122,7 @@ pub fn neighbours(
             .flat_map_iter(|i| best_of(i, &mut (0..n).map(|j| (j, v.row(j)))).collect::<Vec<_>>())
             .collect()
     } else {
-        let (centroids, members) = inverted_lists(v);
+        let (probes, members) = inverted_lists(v);
         // The vectors again, list by list: a document's candidates are then
         // a few contiguous runs of memory, not 100,000 scattered rows (the
         // scattered reads made this search memory-bound), and documents are
@@ -116,13 +138,7 @@ pub fn neighbours(
         order
             .par_iter()
             .flat_map_iter(|&i| {
-                let mut near: Vec<(f32, usize)> = centroids
-                    .iter()
-                    .enumerate()
-                    .map(|(c, cv)| (-dot_f(cv, v.row(i)), c))
-                    .collect();
-                near.sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
-                let mut pool = near.into_iter().take(PROBES).flat_map(|(_, c)| {
+                let mut pool = probes[i].iter().flat_map(|&c| {
                     (starts[c]..starts[c + 1]).map(|p| (order[p], &rows[p * dim..(p + 1) * dim]))
                 });
                 best_of(i, &mut pool).collect::<Vec<_>>()
@@ -134,22 +150,18 @@ pub fn neighbours(
     pairs
 }
 
-/// Centroids (unit f32) and, for each, the documents nearest to it.
-fn inverted_lists(v: &DocVectors) -> (Vec<Vec<f32>>, Vec<Vec<usize>>) {
+/// Each document's [`PROBES`] nearest centroids (nearest first) and, for
+/// each centroid, the documents nearest to it.
+fn inverted_lists(v: &DocVectors) -> (Vec<Vec<usize>>, Vec<Vec<usize>>) {
     let n = v.len();
     let k = ((n as f64).sqrt() as usize).clamp(16, 4096);
     let step = (n / SAMPLE).max(1);
     let sample: Vec<usize> = (0..n).step_by(step).collect();
     // Evenly spaced documents as the first centroids: deterministic.
     let mut centroids: Vec<Vec<f32>> = (0..k)
-        .map(|c| {
-            v.row(sample[c * sample.len() / k])
-                .iter()
-                .map(|&x| x as f32)
-                .collect()
-        })
+        .map(|c| as_floats(v.row(sample[c * sample.len() / k])))
         .collect();
-    let nearest = |row: &[i8], centroids: &[Vec<f32>]| {
+    let nearest = |row: &[f32], centroids: &[Vec<f32>]| {
         centroids
             .iter()
             .enumerate()
@@ -160,7 +172,7 @@ fn inverted_lists(v: &DocVectors) -> (Vec<Vec<f32>>, Vec<Vec<usize>>) {
     for _ in 0..LLOYD_ROUNDS {
         let assign: Vec<usize> = sample
             .par_iter()
-            .map(|&i| nearest(v.row(i), &centroids))
+            .map(|&i| nearest(&as_floats(v.row(i)), &centroids))
             .collect();
         let mut sums = vec![vec![0f32; v.dim]; k];
         for (&i, &c) in sample.iter().zip(&assign) {
@@ -176,15 +188,18 @@ fn inverted_lists(v: &DocVectors) -> (Vec<Vec<f32>>, Vec<Vec<usize>>) {
             }
         }
     }
-    let assign: Vec<usize> = (0..n)
+    // A document is listed under its nearest centroid, the first it probes.
+    let probes: Vec<Vec<usize>> = (0..n)
         .into_par_iter()
-        .map(|i| nearest(v.row(i), &centroids))
+        .map(|i| nearest_centroids(&as_floats(v.row(i)), &centroids))
         .collect();
     let mut members = vec![Vec::new(); k];
-    for (i, c) in assign.into_iter().enumerate() {
-        members[c].push(i);
+    for (i, near) in probes.iter().enumerate() {
+        if let Some(&c) = near.first() {
+            members[c].push(i);
+        }
     }
-    (centroids, members)
+    (probes, members)
 }
 
 #[cfg(test)]
