@@ -30,14 +30,18 @@ use unicode_normalization::UnicodeNormalization;
 
 use crate::error::{EmbedError, Result};
 
+/// Vocabulary lookups, several per word, by a fast fixed-seed hash instead
+/// of SipHash (a 20k meaning scan: 21.5-23.8 s -> 19.8-21.9 s).
+type Vocab = HashMap<String, u32, foldhash::fast::FixedState>;
+
 /// A loaded BERT WordPiece vocabulary and its special tokens.
 #[derive(Debug, Clone)]
 pub struct WordPiece {
     /// Every vocabulary entry: the lookup for the first piece of a word.
-    vocab: HashMap<String, u32>,
+    vocab: Vocab,
     /// Entries starting with `##`, keyed without it: the lookup for later
     /// pieces, so matching needs no string building.
-    continuations: HashMap<String, u32>,
+    continuations: Vocab,
     /// Literal strings matched in raw text before any normalisation.
     specials: Vec<(String, u32)>,
     vocab_size: usize,
@@ -58,7 +62,7 @@ struct TokenizerJson {
 struct ModelJson {
     #[serde(rename = "type")]
     kind: String,
-    vocab: HashMap<String, u32>,
+    vocab: Vocab,
     unk_token: String,
     continuing_subword_prefix: Option<String>,
     max_input_chars_per_word: Option<usize>,
