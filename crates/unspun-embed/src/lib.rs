@@ -49,10 +49,11 @@ pub fn cosine(a: &[f32], b: &[f32]) -> f32 {
 }
 
 /// Dot product of two vectors of one length.
-fn dot(a: &[f32], b: &[f32]) -> f32 {
+pub fn dot(a: &[f32], b: &[f32]) -> f32 {
     // Eight partial sums: one running float sum cannot be reordered, so it
     // would not vectorise, and a scan's meaning layer compares every
-    // sentence of a pair with every other (a tenth of its time went here).
+    // sentence of a pair with every other (a tenth of its time went here)
+    // and every document with every centroid of its search index.
     const LANES: usize = 8;
     let mut sums = [0.0f32; LANES];
     let (mut ca, mut cb) = (a.chunks_exact(LANES), b.chunks_exact(LANES));

@@ -8,7 +8,7 @@
 //! centroid and searched in its [`PROBES`] nearest lists.
 
 use rayon::prelude::*;
-use unspun_compare::meaning::{cosine_i8, quantize};
+use unspun_compare::meaning::{cosine_i8, dot_f32 as dot_f, quantize};
 
 /// Below this many documents every pair is scored exactly.
 const EXHAUSTIVE_BELOW: usize = 4000;
@@ -55,26 +55,6 @@ impl DocVectors {
 /// A stored row as floats: converted once, then dotted with every centroid.
 fn as_floats(row: &[i8]) -> Vec<f32> {
     row.iter().map(|&x| f32::from(x)).collect()
-}
-
-fn dot_f(a: &[f32], b: &[f32]) -> f32 {
-    // Eight partial sums: one running float sum cannot be reordered, so it
-    // would not vectorise, and every document meets every centroid here.
-    const LANES: usize = 8;
-    let mut sums = [0.0f32; LANES];
-    let (mut ca, mut cb) = (a.chunks_exact(LANES), b.chunks_exact(LANES));
-    for (x, y) in (&mut ca).zip(&mut cb) {
-        for k in 0..LANES {
-            sums[k] += x[k] * y[k];
-        }
-    }
-    let tail: f32 = ca
-        .remainder()
-        .iter()
-        .zip(cb.remainder())
-        .map(|(&x, &y)| x * y)
-        .sum();
-    sums.iter().sum::<f32>() + tail
 }
 
 /// The [`PROBES`] centroids nearest to `row` (by dot product), nearest
