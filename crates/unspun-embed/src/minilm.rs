@@ -36,7 +36,7 @@ pub const MAX_WINDOW: usize = 256;
 /// no busier: at 8192 tokens a batch's intermediate activations (50 MB) and
 /// attention scores were fresh memory on every layer, and a 20k-document
 /// meaning scan took 27 s; at 1024 it takes 19-21 s in 0.33 GB less, with
-/// the same output (see docs/performance.md).
+/// the same output (see docs/calibration.md).
 const BATCH_TOKENS: usize = 1024;
 const MAX_BATCH: usize = 128;
 
