@@ -617,10 +617,11 @@ pub fn align_planned(
     let features = DocFeatures {
         // Centred: close because of the story, not because both are news.
         doc_cosine: {
-            let bg = background();
+            // Parsed once with the model, not per pair.
+            let bg = &meaning.background;
             cosine(
-                &center(&sa.doc_vector(), &bg),
-                &center(&sb.doc_vector(), &bg),
+                &center(&sa.doc_vector(), bg),
+                &center(&sb.doc_vector(), bg),
             ) as f64
         },
         semantic,
