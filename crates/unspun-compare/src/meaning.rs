@@ -619,10 +619,7 @@ pub fn align_planned(
         doc_cosine: {
             // Parsed once with the model, not per pair.
             let bg = &meaning.background;
-            cosine(
-                &center(&sa.doc_vector(), bg),
-                &center(&sb.doc_vector(), bg),
-            ) as f64
+            cosine(&center(&sa.doc_vector(), bg), &center(&sb.doc_vector(), bg)) as f64
         },
         semantic,
         aligned: if a_smaller { aa } else { ab },
