@@ -17,7 +17,6 @@ use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
-pub use unspun_embed::dot as dot_f32;
 use unspun_embed::{cosine, ensure_model, EmbedError, MiniLm, StaticTable};
 use unspun_text::sentence::sentences_in;
 use unspun_text::Span;

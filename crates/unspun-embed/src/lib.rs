@@ -48,8 +48,11 @@ pub fn cosine(a: &[f32], b: &[f32]) -> f32 {
     }
 }
 
-/// Dot product of two vectors of one length.
+/// Dot product over the length of the shorter vector.
 pub fn dot(a: &[f32], b: &[f32]) -> f32 {
+    // Chunks of unequal slices would pair the wrong tails.
+    let n = a.len().min(b.len());
+    let (a, b) = (&a[..n], &b[..n]);
     // Eight partial sums: one running float sum cannot be reordered, so it
     // would not vectorise, and a scan's meaning layer compares every
     // sentence of a pair with every other (a tenth of its time went here)
@@ -81,7 +84,7 @@ pub(crate) fn l2_normalize(v: &mut [f32]) {
 
 #[cfg(test)]
 mod tests {
-    use super::cosine;
+    use super::{cosine, dot};
 
     /// The cosine by the definition, summed in f64.
     fn plain(a: &[f32], b: &[f32]) -> f64 {
@@ -118,5 +121,10 @@ mod tests {
         let v: Vec<f32> = (0..384).map(|_| next()).collect();
         assert!((cosine(&v, &v) - 1.0).abs() < 1e-6);
         assert_eq!(cosine(&v, &vec![0.0; 384]), 0.0);
+        // Unequal lengths: the dot product of the shorter's span.
+        assert_eq!(
+            dot(&v, &v[..20]).to_bits(),
+            dot(&v[..20], &v[..20]).to_bits()
+        );
     }
 }

@@ -8,7 +8,8 @@
 //! centroid and searched in its [`PROBES`] nearest lists.
 
 use rayon::prelude::*;
-use unspun_compare::meaning::{cosine_i8, dot_f32 as dot_f, quantize};
+use unspun_compare::meaning::{cosine_i8, quantize};
+use unspun_embed::dot;
 
 /// Below this many documents every pair is scored exactly.
 const EXHAUSTIVE_BELOW: usize = 4000;
@@ -63,7 +64,7 @@ fn nearest_centroids(row: &[f32], centroids: &[Vec<f32>]) -> Vec<usize> {
     let mut near: Vec<(f32, usize)> = centroids
         .iter()
         .enumerate()
-        .map(|(c, cv)| (-dot_f(cv, row), c))
+        .map(|(c, cv)| (-dot(cv, row), c))
         .collect();
     let order = |x: &(f32, usize), y: &(f32, usize)| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1));
     if near.len() > PROBES {
@@ -145,7 +146,7 @@ fn inverted_lists(v: &DocVectors) -> (Vec<Vec<usize>>, Vec<Vec<usize>>) {
         centroids
             .iter()
             .enumerate()
-            .map(|(c, cv)| (dot_f(cv, row), c))
+            .map(|(c, cv)| (dot(cv, row), c))
             .max_by(|x, y| x.0.total_cmp(&y.0).then(y.1.cmp(&x.1)))
             .map_or(0, |(_, c)| c)
     };

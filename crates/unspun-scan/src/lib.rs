@@ -199,10 +199,6 @@ fn free_on_workers<T: Send>(items: Vec<T>) {
     items.into_par_iter().for_each(drop);
 }
 
-fn unspun_embed_dim() -> usize {
-    384
-}
-
 /// True when either date is unknown or they are at most `days` apart.
 fn within_days(a: Option<&str>, b: Option<&str>, days: i64) -> bool {
     match (a.and_then(day_number), b.and_then(day_number)) {
@@ -334,7 +330,7 @@ impl Corpus {
         let mut docs = Vec::with_capacity(n);
         let mut keys = Vec::with_capacity(n);
         let mut anchor_sets = Vec::with_capacity(n);
-        let mut vectors = ann::DocVectors::new(unspun_embed_dim());
+        let mut vectors = ann::DocVectors::new(unspun_embed::DIM);
         for r in sketched {
             let (s, k, a, v) = r?;
             docs.push(s);
