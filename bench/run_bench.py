@@ -10,10 +10,14 @@ With --meaning it also times a 2-thread scan with the meaning layer on (the
 sentence-embedding tiers; the model is fetched on first use): the row
 "unspun+meaning".
 
-Usage: bench/run_bench.py [--docs 100000] [--seed 7] [--peers datasketch,rensa] [--skip-peers] [--meaning]
+With --repeat N every tool runs N times, the runs interleaved (peers, unspun on
+1 thread, on 2 threads, then again), and each row gives the median docs/s with
+the range: on a shared or virtual machine one run can be off by a third.
+
+Usage: bench/run_bench.py [--docs 100000] [--seed 7] [--peers datasketch,rensa] [--skip-peers] [--meaning] [--repeat 1]
 Needs: cargo; pip installs datasketch and rensa when the peers run.
 """
-import argparse, json, os, subprocess, sys, time
+import argparse, json, os, statistics, subprocess, sys, time
 from collections import Counter
 from math import comb
 
@@ -54,7 +58,10 @@ def main():
     ap.add_argument("--peers", default="datasketch,rensa")
     ap.add_argument("--skip-peers", action="store_true")
     ap.add_argument("--meaning", action="store_true", help="also time a 2-thread scan with the meaning layer")
+    ap.add_argument("--repeat", type=int, default=1, help="runs of every tool, interleaved; rows give the median")
     a = ap.parse_args()
+    if a.repeat < 1:
+        sys.exit("--repeat must be at least 1")
     if not os.path.isdir(SHARED):
         sys.exit(f"skipped: {SHARED} not found (the shared data folder must sit beside the repo)")
     os.makedirs(WORK, exist_ok=True)
@@ -70,39 +77,62 @@ def main():
             r = json.loads(line)
             gold[r["id"]] = r["family"]
 
-    rows = []
+    # One list of docs/s per row, in order of first appearance.
+    rows = {}
+
+    def record(tool, threads, docs_per_s, rss, quality):
+        key = (tool, threads)
+        if key not in rows:
+            rows[key] = {"tool": tool, "threads": threads, "runs": [], "rss_mib": rss, **quality}
+        rows[key]["runs"].append(docs_per_s)
+        if rss is not None:
+            rows[key]["rss_mib"] = max(rows[key]["rss_mib"], rss)
+
     if not a.skip_peers:
         subprocess.run([sys.executable, "-m", "pip", "install", "-q", "datasketch", "rensa"], check=True)
-        _, rss, out = run_measured([sys.executable, os.path.join(SHARED, "peers.py"), corpus, "--peers", a.peers])
-        for line in out.splitlines():
-            r = json.loads(line)
-            rows.append({"tool": r["peer"], "threads": 1, "docs_per_s": r["docs_per_s"], "rss_mib": None,
-                         "ari": r.get("ari"), "pair_precision": r.get("pair_precision"), "pair_recall": r.get("pair_recall")})
     runs = [("unspun", 1, ["--no-meaning"]), ("unspun", 2, ["--no-meaning"])]
     if a.meaning:
         runs.append(("unspun+meaning", 2, []))
-    for tool, threads, flags in runs:
-        out_dir = os.path.join(WORK, f"out_{tool}_{threads}")
-        seconds, rss, _ = run_measured([exe, "scan", corpus, "--out", out_dir, "--threads", str(threads), "--quiet", *flags])
-        pred, g = [], []
-        with open(os.path.join(out_dir, "documents.jsonl")) as f:
-            for line in f:
+    for _ in range(a.repeat):
+        if not a.skip_peers:
+            _, rss, out = run_measured([sys.executable, os.path.join(SHARED, "peers.py"), corpus, "--peers", a.peers])
+            for line in out.splitlines():
                 r = json.loads(line)
-                pred.append(r["family"] or "single:" + r["id"])
-                g.append(gold[r["id"]])
-        rows.append({"tool": tool, "threads": threads, "docs_per_s": round(len(pred) / seconds, 1),
-                     "rss_mib": round(rss, 1), **ari(pred, g)})
+                record(r["peer"], 1, r["docs_per_s"], None, {"ari": r.get("ari"), "pair_precision": r.get("pair_precision"),
+                                                            "pair_recall": r.get("pair_recall")})
+        for tool, threads, flags in runs:
+            out_dir = os.path.join(WORK, f"out_{tool}_{threads}")
+            seconds, rss, _ = run_measured([exe, "scan", corpus, "--out", out_dir, "--threads", str(threads), "--quiet", *flags])
+            pred, g = [], []
+            with open(os.path.join(out_dir, "documents.jsonl")) as f:
+                for line in f:
+                    r = json.loads(line)
+                    pred.append(r["family"] or "single:" + r["id"])
+                    g.append(gold[r["id"]])
+            record(tool, threads, round(len(pred) / seconds, 1), round(rss, 1), ari(pred, g))
+    rows = list(rows.values())
+    for r in rows:
+        r["docs_per_s"] = round(statistics.median(r["runs"]), 1)
 
     print(f"corpus: {corpus} ({len(gold)} docs)")
-    print(f"{'tool':<12}{'threads':>8}{'docs/s':>12}{'peak RSS MiB':>14}{'ARI':>8}{'P':>8}{'R':>8}")
+    median = "median docs/s" if a.repeat > 1 else "docs/s"
+    print(f"{'tool':<15}{'threads':>8}{median:>15}{'range':>16}{'peak RSS MiB':>14}{'ARI':>8}{'P':>8}{'R':>8}")
     for r in rows:
         rss = f"{r['rss_mib']:.0f}" if r["rss_mib"] else "-"
-        print(f"{r['tool']:<12}{r['threads']:>8}{r['docs_per_s']:>12.0f}{rss:>14}{r['ari']:>8}{r['pair_precision']:>8}{r['pair_recall']:>8}")
-    ours = {r["threads"]: r["docs_per_s"] for r in rows if r["tool"] == "unspun"}
-    print(f"unspun 2 threads / 1 thread: {ours[2] / ours[1]:.2f}x")
+        spread = f"{min(r['runs']):.0f}-{max(r['runs']):.0f}" if len(r["runs"]) > 1 else "-"
+        print(f"{r['tool']:<15}{r['threads']:>8}{r['docs_per_s']:>15.0f}{spread:>16}{rss:>14}{r['ari']:>8}{r['pair_precision']:>8}{r['pair_recall']:>8}")
+    # Ratios within each round (its runs were minutes apart), then the median.
+    ours = {r["threads"]: r["runs"] for r in rows if r["tool"] == "unspun"}
+
+    def ratio(xs, ys, digits):
+        per_round = [x / y for x, y in zip(xs, ys)]
+        spread = f" (rounds {min(per_round):.{digits}f}-{max(per_round):.{digits}f})" if len(per_round) > 1 else ""
+        return f"{statistics.median(per_round):.{digits}f}x{spread}"
+
+    print(f"unspun 2 threads / 1 thread: {ratio(ours[2], ours[1], 2)}")
     for r in rows:
         if not r["tool"].startswith("unspun"):
-            print(f"unspun (1 thread) / {r['tool']}: {ours[1] / r['docs_per_s']:.1f}x docs/s")
+            print(f"unspun (1 thread) / {r['tool']}, docs/s: {ratio(ours[1], r['runs'], 1)}")
     print(json.dumps(rows))
 
 
