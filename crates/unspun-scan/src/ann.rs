@@ -138,9 +138,11 @@ fn inverted_lists(v: &DocVectors) -> (Vec<Vec<usize>>, Vec<Vec<usize>>) {
     let k = ((n as f64).sqrt() as usize).clamp(16, 4096);
     let step = (n / SAMPLE).max(1);
     let sample: Vec<usize> = (0..n).step_by(step).collect();
+    // The sample as floats once, for every round.
+    let sample_rows: Vec<Vec<f32>> = sample.par_iter().map(|&i| as_floats(v.row(i))).collect();
     // Evenly spaced documents as the first centroids: deterministic.
     let mut centroids: Vec<Vec<f32>> = (0..k)
-        .map(|c| as_floats(v.row(sample[c * sample.len() / k])))
+        .map(|c| sample_rows[c * sample.len() / k].clone())
         .collect();
     let nearest = |row: &[f32], centroids: &[Vec<f32>]| {
         centroids
@@ -151,16 +153,13 @@ fn inverted_lists(v: &DocVectors) -> (Vec<Vec<usize>>, Vec<Vec<usize>>) {
             .map_or(0, |(_, c)| c)
     };
     for _ in 0..LLOYD_ROUNDS {
-        let assign: Vec<usize> = sample
+        let assign: Vec<usize> = sample_rows
             .par_iter()
-            .map(|&i| nearest(&as_floats(v.row(i)), &centroids))
+            .map(|row| nearest(row, &centroids))
             .collect();
         let mut sums = vec![vec![0f32; v.dim]; k];
-        for (&i, &c) in sample.iter().zip(&assign) {
-            sums[c]
-                .iter_mut()
-                .zip(v.row(i))
-                .for_each(|(s, &x)| *s += x as f32);
+        for (row, &c) in sample_rows.iter().zip(&assign) {
+            sums[c].iter_mut().zip(row).for_each(|(s, &x)| *s += x);
         }
         for (c, s) in sums.into_iter().enumerate() {
             let norm = s.iter().map(|x| x * x).sum::<f32>().sqrt();
