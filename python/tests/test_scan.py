@@ -42,6 +42,19 @@ def test_scan_writes_the_cli_files(seeds, tmp_path):
     assert (tmp_path / "summary.json").exists()
 
 
+def test_scan_stories_word_each_claim_by_its_first_sentence(seeds, tmp_path):
+    result = unspun.scan([{"id": n, "text": t} for n, t in seeds.items()])
+    result.write(tmp_path)
+    assert result.stories == read_jsonl(tmp_path / "stories.jsonl")
+    claims = [c for s in result.stories for c in (s["claims"] or [])]
+    assert len(claims) > 5
+    for c in claims:
+        first = c["sentences"][0]
+        start, end = first["span"]
+        assert seeds[first["doc"]].encode("utf-8")[start:end].decode("utf-8") == c["text"]
+        assert c["documents"] == len(c["sentences"])
+
+
 def test_scan_of_a_jsonl_file_equals_scan_of_its_rows(tmp_path, cli_scan, seeds):
     import json
 

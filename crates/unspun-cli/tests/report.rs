@@ -64,6 +64,13 @@ fn the_seeds_are_one_story_whose_original_is_the_bbc_report() {
     assert!(claims.len() > 10);
     let shared = &claims[0];
     assert!(shared["documents"].as_u64().unwrap() >= 2, "{shared}");
+    // A claim is worded by its first sentence.
+    let first = &shared["sentences"][0];
+    let first_text = std::fs::read_to_string(seeds_dir().join(str_field(first, "doc"))).unwrap();
+    assert_eq!(
+        shared["text"].as_str().unwrap(),
+        util::slice(&first_text, &first["span"])
+    );
     for sentence in shared["sentences"].as_array().unwrap() {
         let doc = str_field(sentence, "doc");
         let text = std::fs::read_to_string(seeds_dir().join(doc)).unwrap();

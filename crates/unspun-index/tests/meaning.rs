@@ -94,7 +94,7 @@ fn seeds_added_one_by_one_match_a_batch_scan_with_meaning() {
     let want_claims = want.claims.as_ref().unwrap();
     assert_eq!(claims.len(), want_claims.len());
     for (got, want) in claims.iter().zip(want_claims) {
-        assert_eq!(got.text, want.text);
+        assert_eq!(got.text, want.text(scan.texts.as_ref().unwrap()).unwrap());
         let got_sentences: Vec<_> = got
             .sentences
             .iter()

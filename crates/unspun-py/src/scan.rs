@@ -139,7 +139,28 @@ impl ScanResult {
     /// dates, `cohesion`, `families`, `original`, `edges`, `claims`.
     #[getter]
     fn stories<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        cached(py, &self.stories, &self.inner.stories)
+        if let Some(list) = self.stories.get() {
+            return Ok(list.bind(py).clone());
+        }
+        // The lines as stories.jsonl has them: claim texts come from the
+        // scan's spool.
+        let mut json = String::from("[");
+        self.inner
+            .for_each_story_line(|line| {
+                if json.len() > 1 {
+                    json.push(',');
+                }
+                json.push_str(&serde_json::to_string(line).map_err(std::io::Error::other)?);
+                Ok(())
+            })
+            .map_err(|e| PyOSError::new_err(format!("reading the texts of the claims: {e}")))?;
+        json.push(']');
+        let list = py
+            .import("json")?
+            .call_method1("loads", (json,))?
+            .downcast_into::<PyList>()?;
+        let _ = self.stories.set(list.clone().unbind());
+        Ok(list)
     }
 
     /// Counts, problems and seconds per pass (summary.json).

@@ -6,21 +6,28 @@
 use crate::output::PairRecord;
 use rayon::prelude::*;
 use unspun_cluster::{
-    claims, derive, edges_by_group, original, stories, Claim, Derivation, DocMeta, SharedText,
-    Story, StoryEdge, StoryParams, TextOf,
+    claims, derive, edges_by_group, original, stories, Derivation, DocMeta, SharedText, Story,
+    StoryEdge, StoryParams, TextOf,
 };
 use unspun_compare::Meaning;
 use unspun_text::Span;
 
 pub use unspun_cluster::{story_weight, NEAR_MISS_STORY};
 
+/// The sentences that make one claim, `(document, bytes)`, at most one per
+/// document; the first words the claim.
+pub type ClaimSentences = Vec<(u32, Span)>;
+
 /// What pass 6 found.
 #[derive(Debug, Default)]
 pub struct Analysis {
     pub stories: Vec<Story>,
     pub derivations: Vec<Derivation>,
-    /// Per story: its claims, or `None` when it is too large for a matrix.
-    pub claims: Vec<Option<Vec<Claim>>>,
+    /// Per story: its claims, each as its sentences `(document, bytes)`,
+    /// or `None` when the story is too large for a matrix. A claim's text
+    /// is its first sentence, read back from the spool when written (see
+    /// `story_lines`).
+    pub claims: Vec<Option<Vec<ClaimSentences>>>,
     /// The story of each document, by index into `stories`.
     pub story_of: Vec<Option<usize>>,
 }
@@ -107,7 +114,8 @@ pub fn analyse(
                 order.retain(|&m| m != o);
                 order.insert(0, o);
             }
-            claims(&order, docs.kept, pairs, text, meaning).map(Some)
+            let found = claims(&order, docs.kept, pairs, text, meaning)?;
+            Ok(Some(found.into_iter().map(|c| c.sentences).collect()))
         })
         .collect::<std::io::Result<Vec<_>>>()?;
     Ok(Analysis {

@@ -23,6 +23,7 @@ pub mod analysis;
 pub mod ann;
 pub mod output;
 pub mod spool;
+mod story_lines;
 
 use rayon::prelude::*;
 use std::path::PathBuf;
@@ -39,8 +40,8 @@ use unspun_text::boilerplate::{clean, LineStats};
 use unspun_text::{Document, Span};
 
 pub use output::{
-    ClaimRecord, DocumentRecord, EdgeRecord, FamilyRecord, PairRecord, ScanResult, StoryRecord,
-    Summary, Texts,
+    ClaimLine, ClaimRecord, DocumentRecord, EdgeRecord, FamilyRecord, PairRecord, ScanResult,
+    StoryLine, StoryRecord, Summary, Texts,
 };
 pub use spool::Spool;
 

@@ -59,6 +59,8 @@
 
 use crate::analysis::Analysis;
 use crate::spool::Spool;
+use crate::story_lines::write_story_lines;
+pub use crate::story_lines::{ClaimLine, StoryLine};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::io::{BufWriter, Write};
@@ -151,13 +153,25 @@ pub struct ClaimSentence {
     pub doc_index: u32,
 }
 
-/// A distinct statement of a story.
-#[derive(Debug, Clone, Serialize)]
+/// A distinct statement of a story. Its text, the first sentence's bytes,
+/// is not held but read back from the spool when the line is written
+/// ([`ClaimRecord::text`], [`ScanResult::for_each_story_line`]).
+#[derive(Debug, Clone)]
 pub struct ClaimRecord {
-    pub text: String,
     /// How many documents carry it.
     pub documents: usize,
     pub sentences: Vec<ClaimSentence>,
+}
+
+impl ClaimRecord {
+    /// The statement as its first document words it.
+    pub fn text(&self, texts: &Texts) -> std::io::Result<String> {
+        let Some(first) = self.sentences.first() else {
+            return Ok(String::new());
+        };
+        let text = texts.read(first.doc_index as usize)?;
+        Ok(text.get(first.span.range()).unwrap_or_default().to_string())
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -173,6 +187,8 @@ pub struct StoryRecord {
     pub families: Vec<String>,
     pub original: Option<String>,
     pub edges: Vec<EdgeRecord>,
+    /// Written by [`StoryLine`], with their texts.
+    #[serde(skip)]
     pub claims: Option<Vec<ClaimRecord>>,
     #[serde(skip)]
     pub member_indices: Vec<u32>,
@@ -297,7 +313,7 @@ impl ScanResult {
         write_lines(&dir.join("documents.jsonl"), &self.documents)?;
         write_lines(&dir.join("pairs.jsonl"), &self.pairs)?;
         write_lines(&dir.join("families.jsonl"), &self.family_lines())?;
-        write_lines(&dir.join("stories.jsonl"), &self.stories)?;
+        write_story_lines(&dir.join("stories.jsonl"), self)?;
         let mut f = BufWriter::new(std::fs::File::create(dir.join("summary.json"))?);
         serde_json::to_writer_pretty(&mut f, &self.summary)?;
         f.write_all(b"\n")?;
@@ -390,8 +406,8 @@ pub(crate) fn assemble(
         .map(|d| EdgeRecord::new(d, shared))
         .collect();
     let mut story_records = Vec::with_capacity(stories.len());
-    // Claims move into the records (their texts are most of a large scan's
-    // memory: never two copies at once).
+    // Claims move into the records (millions of sentences on a large scan:
+    // never two copies at once).
     for (((s, claims), inside), root) in stories.iter().zip(story_claims).zip(&in_story).zip(roots)
     {
         let titled = root
@@ -424,10 +440,9 @@ pub(crate) fn assemble(
             edges: inside.iter().map(|&k| edges[k].clone()).collect(),
             claims: claims.map(|cs| {
                 cs.into_iter()
-                    .map(|c| ClaimRecord {
-                        documents: c.sentences.len(),
-                        sentences: c
-                            .sentences
+                    .map(|sentences| ClaimRecord {
+                        documents: sentences.len(),
+                        sentences: sentences
                             .iter()
                             .map(|&(d, span)| ClaimSentence {
                                 doc: shared_ids[d as usize].clone(),
@@ -435,7 +450,6 @@ pub(crate) fn assemble(
                                 doc_index: d,
                             })
                             .collect(),
-                        text: c.text,
                     })
                     .collect()
             }),
