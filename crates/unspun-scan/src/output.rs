@@ -170,7 +170,16 @@ impl ClaimRecord {
             return Ok(String::new());
         };
         let text = texts.read(first.doc_index as usize)?;
-        Ok(text.get(first.span.range()).unwrap_or_default().to_string())
+        Ok(self.worded_in(&text).to_string())
+    }
+
+    /// The claim's words in `text`, the text of its first sentence's
+    /// document ("" if the span does not slice it).
+    pub(crate) fn worded_in<'t>(&self, text: &'t str) -> &'t str {
+        self.sentences
+            .first()
+            .and_then(|s| text.get(s.span.range()))
+            .unwrap_or_default()
     }
 }
 

@@ -56,8 +56,8 @@ impl ScanResult {
                         text: c
                             .sentences
                             .first()
-                            .and_then(|s| read.get(&s.doc_index)?.get(s.span.range()))
-                            .unwrap_or_default(),
+                            .and_then(|s| read.get(&s.doc_index))
+                            .map_or("", |text| c.worded_in(text)),
                         documents: c.documents,
                         sentences: &c.sentences,
                     })
