@@ -72,8 +72,12 @@ pub fn anchor_candidates(docs: &[Vec<u32>], params: &AnchorParams) -> Vec<(u32, 
         // A dense counter per worker: increments are array writes, and only
         // the touched slots are visited and reset.
         .map_init(
-            || (vec![0u16; docs.len()], Vec::<u32>::new()),
+            // The touched list has room for every document, so that a
+            // first touch is recorded without a branch (whether a slot was
+            // still zero is as good as random).
+            || (vec![0u16; docs.len()], vec![0u32; docs.len()]),
             |(counts, touched), doc| {
+                let mut n_touched = 0;
                 for &(lo, hi) in &postings_of[starts[doc]..starts[doc + 1]] {
                     if (hi - lo) as usize > params.max_posting {
                         continue;
@@ -84,15 +88,15 @@ pub fn anchor_candidates(docs: &[Vec<u32>], params: &AnchorParams) -> Vec<(u32, 
                             break;
                         }
                         let c = &mut counts[other as usize];
-                        if *c == 0 {
-                            touched.push(other);
-                        }
+                        // `other < doc`, so at most `doc` distinct slots: in bounds.
+                        touched[n_touched] = other;
+                        n_touched += usize::from(*c == 0);
                         *c = c.saturating_add(1);
                     }
                 }
                 let mine = docs[doc].len();
                 let mut found = Vec::new();
-                for &other in touched.iter() {
+                for &other in &touched[..n_touched] {
                     let shared = counts[other as usize] as u32;
                     counts[other as usize] = 0;
                     if shared < params.min_shared {
@@ -105,7 +109,6 @@ pub fn anchor_candidates(docs: &[Vec<u32>], params: &AnchorParams) -> Vec<(u32, 
                         found.push((other, doc as u32));
                     }
                 }
-                touched.clear();
                 found
             },
         )
