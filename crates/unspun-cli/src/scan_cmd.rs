@@ -59,6 +59,11 @@ pub fn run(args: ScanArgs) -> Result<Outcome> {
     Ok(outcome)
 }
 
+/// `1 story`, `2 stories`.
+fn counted(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 fn report(r: &ScanResult, args: &ScanArgs, seconds: f64) -> Result<()> {
     let s = &r.summary;
     let mut out = std::io::stdout().lock();
@@ -69,8 +74,11 @@ fn report(r: &ScanResult, args: &ScanArgs, seconds: f64) -> Result<()> {
     };
     writeln!(
         out,
-        "Scanned {} documents in {seconds:.2}s ({rate:.0} docs/s): {} related pairs, {} copy families, {} stories.",
-        s.documents, s.pairs, s.families, s.stories
+        "Scanned {} in {seconds:.2}s ({rate:.0} docs/s): {}, {}, {}.",
+        counted(s.documents, "document", "documents"),
+        counted(s.pairs, "related pair", "related pairs"),
+        counted(s.families, "copy family", "copy families"),
+        counted(s.stories, "story", "stories"),
     )?;
     if s.skipped > 0 {
         let kinds: Vec<String> = s
@@ -80,16 +88,16 @@ fn report(r: &ScanResult, args: &ScanArgs, seconds: f64) -> Result<()> {
             .collect();
         writeln!(
             out,
-            "Skipped {} inputs ({}); {} warnings. Details in summary.json.",
-            s.skipped,
+            "Skipped {} ({}); {}. Details in summary.json.",
+            counted(s.skipped, "input", "inputs"),
             kinds.join(", "),
-            s.warnings
+            counted(s.warnings, "warning", "warnings"),
         )?;
     } else if s.warnings > 0 {
         writeln!(
             out,
-            "{} warnings (nothing skipped). Details in summary.json.",
-            s.warnings
+            "{} (nothing skipped). Details in summary.json.",
+            counted(s.warnings, "warning", "warnings"),
         )?;
     }
     if !args.quiet {
@@ -109,14 +117,14 @@ fn report(r: &ScanResult, args: &ScanArgs, seconds: f64) -> Result<()> {
             };
             writeln!(
                 out,
-                "  {:<16} {} ~ {}  (lexical {:.2}, coverage {:.2}/{:.2}, {} passages){source}",
+                "  {:<16} {} ~ {}  (lexical {:.2}, coverage {:.2}/{:.2}, {}){source}",
                 p.relation.as_str(),
                 p.a,
                 p.b,
                 p.scores.lexical,
                 p.scores.coverage_a,
                 p.scores.coverage_b,
-                p.passages.len()
+                counted(p.passages.len(), "passage", "passages"),
             )?;
         }
         if r.pairs.len() > LISTED_PAIRS {

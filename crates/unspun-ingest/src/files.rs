@@ -7,7 +7,8 @@ use std::path::{Component, Path};
 use unspun_text::document::{leading_date_line, site_of_url};
 use unspun_text::Document;
 
-use crate::decode::{binary_reason, decode_utf8, first_invalid_utf8, is_blank};
+use crate::charset::meta_charset;
+use crate::decode::{binary_reason_of_text, decode_text, is_blank};
 use crate::problem::{Problem, ProblemKind};
 use crate::walk::{walk, Entry, FileKind};
 use crate::{display_path, html, jsonl, warc, Out};
@@ -156,22 +157,25 @@ fn read_whole(
         out.problem(Problem::skip(source, ProblemKind::TooLarge, msg));
         return None;
     }
-    if let Some(reason) = binary_reason(&bytes) {
+    if let Some(reason) = binary_reason_of_text(&bytes) {
         out.problem(Problem::skip(source, ProblemKind::Binary, reason));
         return None;
     }
-    let invalid_at = first_invalid_utf8(&bytes);
-    let (text, _) = decode_utf8(bytes);
+    let declared = match kind {
+        FileKind::Html => meta_charset(&bytes),
+        _ => None,
+    };
+    let decoded = decode_text(bytes, declared.as_deref());
+    let text = decoded.text;
     if is_blank(&text) {
         out.problem(Problem::skip(source, ProblemKind::Empty, "no text"));
         return None;
     }
-    if let Some(at) = invalid_at {
-        let msg = format!("invalid UTF-8 at byte {at}; replaced with U+FFFD");
+    if let Some(problem) = decoded.problem {
         out.problem(Problem::warning(
             source.clone(),
-            ProblemKind::InvalidUtf8,
-            msg,
+            problem.kind(),
+            problem.message(""),
         ));
     }
     let mut doc = Document {

@@ -54,6 +54,8 @@ impl fmt::Display for Problem {
 #[serde(rename_all = "snake_case")]
 pub enum ProblemKind {
     InvalidUtf8,
+    /// Bytes invalid in the text's declared or marked encoding (not UTF-8).
+    InvalidEncoding,
     Binary,
     Empty,
     TooLarge,
@@ -70,6 +72,7 @@ impl ProblemKind {
     pub fn as_str(self) -> &'static str {
         match self {
             ProblemKind::InvalidUtf8 => "invalid_utf8",
+            ProblemKind::InvalidEncoding => "invalid_encoding",
             ProblemKind::Binary => "binary",
             ProblemKind::Empty => "empty",
             ProblemKind::TooLarge => "too_large",
@@ -98,6 +101,7 @@ mod tests {
     fn kind_display_matches_serde_name() {
         let kinds = [
             ProblemKind::InvalidUtf8,
+            ProblemKind::InvalidEncoding,
             ProblemKind::Binary,
             ProblemKind::Empty,
             ProblemKind::TooLarge,

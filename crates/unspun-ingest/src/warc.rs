@@ -13,7 +13,8 @@ use flate2::read::{GzDecoder, MultiGzDecoder};
 use unspun_text::document::site_of_url;
 use unspun_text::Document;
 
-use crate::decode::{decode_utf8, first_invalid_utf8, is_blank};
+use crate::charset::{content_type_charset, meta_charset};
+use crate::decode::{decode_text, is_blank};
 use crate::html::{self, extract_html};
 use crate::problem::{Problem, ProblemKind};
 use crate::{display_path, Out};
@@ -286,8 +287,11 @@ fn handle_record(record: Record, label: &str, id_base: &str, out: &mut Out) {
     if !is_html && !content_type.starts_with("text/plain") {
         return; // images, scripts, style sheets...
     }
-    let invalid_at = first_invalid_utf8(&body);
-    let (text, _) = decode_utf8(body);
+    // The HTTP header's charset rules over the page's own declaration.
+    let declared = content_type_charset(&content_type)
+        .or_else(|| is_html.then(|| meta_charset(&body)).flatten());
+    let decoded = decode_text(body, declared.as_deref());
+    let text = decoded.text;
     let target = header(&headers, "WARC-Target-URI")
         .map(strip_angle)
         .filter(|u| !u.is_empty());
@@ -322,12 +326,11 @@ fn handle_record(record: Record, label: &str, id_base: &str, out: &mut Out) {
             "no text in the record",
         ));
     }
-    if let Some(at) = invalid_at {
-        let message = format!("invalid UTF-8 at byte {at} of the payload; replaced with U+FFFD");
+    if let Some(problem) = decoded.problem {
         out.problem(Problem::warning(
             source.clone(),
-            ProblemKind::InvalidUtf8,
-            message,
+            problem.kind(),
+            problem.message(" of the payload"),
         ));
     }
     if fell_back {

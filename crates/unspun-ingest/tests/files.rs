@@ -274,3 +274,36 @@ fn explicit_file_with_unknown_extension_is_sniffed() {
     assert_eq!(docs(&items)[0].id, "x");
     assert!(matches!(items[0], Item::Document(_)));
 }
+
+/// One page in UTF-8, in windows-1252 under its own `<meta charset>`, and
+/// as UTF-8 bytes under a Latin-1 label; one text in UTF-8 and in UTF-16
+/// with a byte-order mark. Each pair must read as the same text.
+#[test]
+fn declared_and_marked_encodings_read_as_the_same_text() {
+    let dir = fixtures().join("encodings");
+    let read_one = |name: &str| {
+        let items = read_all(&[dir.join(name)], &InputOptions::default());
+        assert!(problems(&items).is_empty(), "{name}: {items:?}");
+        docs(&items)[0].clone()
+    };
+    let utf8 = read_one("cafe-utf8.html");
+    assert!(
+        utf8.text
+            .contains("“We cannot absorb another 12 per cent,” said Renée Müller"),
+        "{}",
+        utf8.text
+    );
+    let title = utf8.title.as_deref().unwrap_or_default();
+    assert!(
+        title.starts_with("Zürich cafés brace for rent rise"),
+        "{title}"
+    );
+    for variant in ["cafe-cp1252.html", "cafe-mislabeled.html"] {
+        let doc = read_one(variant);
+        assert_eq!(doc.text, utf8.text, "{variant}");
+        assert_eq!(doc.title, utf8.title, "{variant}");
+    }
+    let plain = read_one("cafe.txt");
+    assert!(plain.text.contains("façades along the Limmat quay"));
+    assert_eq!(read_one("cafe-utf16.txt").text, plain.text);
+}

@@ -216,3 +216,54 @@ fn oversized_record_is_skipped_and_reading_goes_on() {
     );
     assert_eq!(problems(&items)[0].kind, ProblemKind::TooLarge);
 }
+
+/// The HTTP header's charset decodes the payload, over a wrong `<meta>`.
+#[test]
+fn http_charset_decodes_legacy_pages() {
+    let utf8 = fs::read_to_string(fixtures().join("encodings/cafe-utf8.html")).unwrap();
+    let cp1252 = fs::read(fixtures().join("encodings/cafe-cp1252.html")).unwrap();
+    // The page's own declaration, made wrong: Shift_JIS instead of windows-1252.
+    let label = b"\"windows-1252\"";
+    let at = cp1252
+        .windows(label.len())
+        .position(|w| w == label)
+        .unwrap();
+    let wrong_meta = [&cp1252[..at], b"\"shift_jis\"", &cp1252[at + label.len()..]].concat();
+    let uri = (
+        "WARC-Target-URI",
+        "https://www.limmat-courier.example/city/cafe-rents",
+    );
+    let response = ("Content-Type", "application/http; msgtype=response");
+    let archive = [
+        record(
+            "response",
+            &[uri, response],
+            &http("200 OK", "text/html; charset=windows-1252", &wrong_meta),
+        ),
+        record(
+            "response",
+            &[uri, response],
+            &http("200 OK", "text/html", utf8.as_bytes()),
+        ),
+    ]
+    .concat();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("legacy.warc");
+    fs::write(&path, archive).unwrap();
+    let items = read_all(&[&path], &InputOptions::default());
+    let docs = docs(&items);
+    assert_eq!(docs.len(), 2, "{items:?}");
+    // Same URI twice: the second id is made unique, with a warning.
+    assert!(
+        problems(&items)
+            .iter()
+            .all(|p| p.kind == ProblemKind::DuplicateId),
+        "{items:?}"
+    );
+    assert!(
+        docs[0].text.contains("said Renée Müller"),
+        "{}",
+        docs[0].text
+    );
+    assert_eq!(docs[0].text, docs[1].text);
+}
