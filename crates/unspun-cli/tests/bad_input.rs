@@ -249,7 +249,11 @@ fn invalid_utf8_is_a_warning_and_the_document_is_kept() {
         "{}",
         run.stderr
     );
-    assert!(run.stdout.contains("1 warning (nothing skipped)"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("1 warning (nothing skipped)"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]

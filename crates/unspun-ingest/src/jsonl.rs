@@ -470,12 +470,36 @@ impl Row<'_> {
             .site
             .into_opt()
             .or_else(|| url.as_deref().and_then(site_of_url));
+        let no_date = matches!(self.date, Scalar::Absent | Scalar::Null);
+        let date = match self.date.into_text(true) {
+            Ok(raw) if raw.trim().is_empty() => None,
+            Ok(raw) => {
+                let date = normalize_date(&raw);
+                if date.is_none() {
+                    let msg = format!(
+                        "date `{}` not understood (YYYY-MM-DD, an ISO date-time, DD.MM.YYYY, \
+                         `17 Mar 2023`, Unix seconds or milliseconds); left empty",
+                        raw.trim()
+                    );
+                    warnings.push((ProblemKind::BadDate, msg));
+                }
+                date
+            }
+            Err(_) if no_date => None,
+            Err(why) => {
+                warnings.push((
+                    ProblemKind::BadDate,
+                    format!("field `date` is {why}; left empty"),
+                ));
+                None
+            }
+        };
         let doc = Document {
             id,
             path: Some(format!("{}:{line_no}", fields.label)),
             text: text.into_owned(),
             title: self.title.into_opt(),
-            date: self.date.into_opt().and_then(|d| normalize_date(&d)),
+            date,
             url,
             site,
         };
@@ -583,6 +607,27 @@ mod tests {
         assert_eq!(doc.text, "caf\u{fffd}!");
         assert_eq!(warnings.len(), 1);
         assert_eq!(warnings[0].0, ProblemKind::InvalidUtf8);
+    }
+
+    #[test]
+    fn dates_in_every_common_form_or_a_warning() {
+        let date_of = |date: &str| {
+            let line = format!("{{\"id\":\"a\",\"text\":\"x\",\"date\":{date}}}");
+            let (doc, warnings) = parse_line(line.as_bytes(), 1, &fields())
+                .result
+                .unwrap_or_default();
+            let kinds: Vec<ProblemKind> = warnings.iter().map(|w| w.0).collect();
+            (doc.date, kinds)
+        };
+        let ok = |date: &str| (Some(date.to_string()), vec![]);
+        assert_eq!(date_of("\"2023-03-20T10:15:00Z\""), ok("2023-03-20"));
+        assert_eq!(date_of("\"20.03.2023\""), ok("2023-03-20"));
+        assert_eq!(date_of("1679307300"), ok("2023-03-20"));
+        assert_eq!(date_of("\"1679307300000\""), ok("2023-03-20"));
+        assert_eq!(date_of("null"), (None, vec![]));
+        assert_eq!(date_of("\" \""), (None, vec![]));
+        assert_eq!(date_of("\"03/04/2023\""), (None, vec![ProblemKind::BadDate]));
+        assert_eq!(date_of("[2023, 3, 20]"), (None, vec![ProblemKind::BadDate]));
     }
 
     #[test]

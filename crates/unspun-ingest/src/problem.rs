@@ -66,6 +66,8 @@ pub enum ProblemKind {
     Unreadable,
     DuplicateId,
     MalformedHtml,
+    /// A date field in a form no reader can be sure of; the date is left empty.
+    BadDate,
 }
 
 impl ProblemKind {
@@ -83,6 +85,7 @@ impl ProblemKind {
             ProblemKind::Unreadable => "unreadable",
             ProblemKind::DuplicateId => "duplicate_id",
             ProblemKind::MalformedHtml => "malformed_html",
+            ProblemKind::BadDate => "bad_date",
         }
     }
 }
@@ -112,6 +115,7 @@ mod tests {
             ProblemKind::Unreadable,
             ProblemKind::DuplicateId,
             ProblemKind::MalformedHtml,
+            ProblemKind::BadDate,
         ];
         for kind in kinds {
             let json = serde_json::to_string(&kind).unwrap_or_default();
