@@ -24,7 +24,8 @@ pub enum Command {
         unspun scan demo/seeds --out results/ --report report.html\n  \
         cat feed.jsonl | unspun scan - --out results/ --text-field body\n\n\
         Inputs: directories (recursive) of .txt/.md/.html files, single files, JSON Lines\n\
-        (.jsonl/.ndjson: fields id, text, optional title, url, date, site), WARC and WARC.gz.\n\
+        (.jsonl/.ndjson: fields id, text, optional title, url, date, site), CSV/TSV with a\n\
+        header row (the same fields as columns), WARC and WARC.gz.\n\
         Outputs in --out: documents.jsonl, pairs.jsonl, families.jsonl, stories.jsonl,\n\
         summary.json (the format is described in docs/output.md); --report FILE adds one\n\
         HTML file to open in a browser (no network needed).")]
@@ -179,7 +180,7 @@ pub struct EvalArgs {
 
 #[derive(Args)]
 pub struct ScanArgs {
-    /// Files, directories, JSONL, WARC; '-' reads JSONL on stdin.
+    /// Files, directories, JSONL, CSV/TSV, WARC; '-' reads JSONL on stdin.
     #[arg(required = true)]
     pub inputs: Vec<PathBuf>,
     /// Directory for the results.
@@ -216,10 +217,10 @@ pub struct ScanArgs {
 
 #[derive(Args)]
 pub struct FieldArgs {
-    /// JSONL field holding the text.
+    /// JSONL field or CSV column holding the text.
     #[arg(long, default_value = "text")]
     pub text_field: String,
-    /// JSONL field holding the document id.
+    /// JSONL field or CSV column holding the document id.
     #[arg(long, default_value = "id")]
     pub id_field: String,
 }

@@ -11,7 +11,7 @@ use crate::charset::meta_charset;
 use crate::decode::{binary_reason_of_text, decode_text, is_blank};
 use crate::problem::{Problem, ProblemKind};
 use crate::walk::{walk, Entry, FileKind};
-use crate::{display_path, html, jsonl, warc, Out};
+use crate::{delimited, display_path, html, jsonl, warc, Out};
 
 /// Reads one command-line input (not `-`).
 pub(crate) fn read_input(input: &Path, out: &mut Out) {
@@ -114,6 +114,7 @@ fn read_file(
 ) {
     match kind {
         FileKind::Jsonl => jsonl::read_file(path, &id, out),
+        FileKind::Csv { tab } => delimited::read_file(path, &id, tab, out),
         FileKind::Warc | FileKind::WarcGz => warc::read_file(path, &id, out),
         FileKind::Text | FileKind::Html => {
             if let Some(doc) = read_whole(path, kind, len, id, folder, out) {

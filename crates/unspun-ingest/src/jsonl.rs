@@ -50,20 +50,20 @@ enum Msg {
 }
 
 /// One non-blank line, parsed. A document carries its source as its `path`.
-struct LineOut {
-    line_no: usize,
-    result: Result<(Document, Warnings), (ProblemKind, String)>,
+pub(crate) struct LineOut {
+    pub line_no: usize,
+    pub result: Result<(Document, Warnings), (ProblemKind, String)>,
 }
 
 /// Field names and limits the parser needs.
-struct Fields<'a> {
-    text: &'a str,
-    id: &'a str,
-    max_doc_bytes: usize,
+pub(crate) struct Fields<'a> {
+    pub text: &'a str,
+    pub id: &'a str,
+    pub max_doc_bytes: usize,
     /// Names the input in problem sources and `path`s.
-    label: &'a str,
+    pub label: &'a str,
     /// Names the input in fallback ids.
-    id_base: &'a str,
+    pub id_base: &'a str,
 }
 
 /// Reads JSON Lines from `reader`, delivering to `out`. Errors are read
@@ -113,7 +113,7 @@ fn read_stream(
     Ok(())
 }
 
-fn deliver(line: LineOut, label: &str, out: &mut Out) {
+pub(crate) fn deliver(line: LineOut, label: &str, out: &mut Out) {
     let source = || format!("{label}:{}", line.line_no);
     match line.result {
         Ok((doc, warnings)) => {
@@ -278,7 +278,7 @@ fn json_message(err: &serde_json::Error) -> String {
 
 /// A JSON value where a string is expected, borrowed from the line when possible.
 #[derive(Debug, Default, PartialEq)]
-enum Scalar<'a> {
+pub(crate) enum Scalar<'a> {
     #[default]
     Absent,
     Null,
@@ -375,13 +375,13 @@ impl<'de> Deserialize<'de> for Key<'de> {
 
 /// The fields of one line that unspun uses; the rest are skipped unparsed.
 #[derive(Debug, Default)]
-struct Row<'a> {
-    id: Scalar<'a>,
-    text: Scalar<'a>,
-    title: Scalar<'a>,
-    url: Scalar<'a>,
-    date: Scalar<'a>,
-    site: Scalar<'a>,
+pub(crate) struct Row<'a> {
+    pub id: Scalar<'a>,
+    pub text: Scalar<'a>,
+    pub title: Scalar<'a>,
+    pub url: Scalar<'a>,
+    pub date: Scalar<'a>,
+    pub site: Scalar<'a>,
 }
 
 /// Parses a [`Row`] with field names known only at run time.
@@ -423,10 +423,10 @@ impl<'de> Visitor<'de> for RowSeed<'_> {
     }
 }
 
-type Warnings = Vec<(ProblemKind, String)>;
+pub(crate) type Warnings = Vec<(ProblemKind, String)>;
 
 impl Row<'_> {
-    fn into_document(
+    pub(crate) fn into_document(
         self,
         line_no: usize,
         fields: &Fields,
@@ -626,7 +626,10 @@ mod tests {
         assert_eq!(date_of("\"1679307300000\""), ok("2023-03-20"));
         assert_eq!(date_of("null"), (None, vec![]));
         assert_eq!(date_of("\" \""), (None, vec![]));
-        assert_eq!(date_of("\"03/04/2023\""), (None, vec![ProblemKind::BadDate]));
+        assert_eq!(
+            date_of("\"03/04/2023\""),
+            (None, vec![ProblemKind::BadDate])
+        );
         assert_eq!(date_of("[2023, 3, 20]"), (None, vec![ProblemKind::BadDate]));
     }
 

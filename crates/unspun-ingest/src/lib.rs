@@ -9,11 +9,13 @@
 //! Supported inputs: directories (recursive), `.txt`/`.md` plain text,
 //! `.html`/`.htm` pages (main text extracted with a Readability port),
 //! `.jsonl`/`.ndjson` (one JSON object per line, parsed in parallel),
+//! `.csv`/`.tsv` with a header row (the same fields as JSON Lines),
 //! `.warc` and `.warc.gz` web archives, and `-` for JSON Lines on stdin.
 //!
 //! Ids: a file inside a directory argument is named by its path relative to
 //! that argument (`demo/seeds/000_x.txt` → `000_x.txt`), a file argument by
-//! the path as given; a JSONL line by its id field (else `file:LINE`); a WARC
+//! the path as given; a JSONL line or CSV record by its id field (else
+//! `file:LINE`); a WARC
 //! record by its `WARC-Target-URI` (else `WARC-Record-ID`, else `file#N`).
 //! A later duplicate id becomes `id#2`, `id#3`, ... with a
 //! [`ProblemKind::DuplicateId`] warning. `Document::path` says where the text
@@ -29,6 +31,7 @@
 
 mod charset;
 mod decode;
+mod delimited;
 mod files;
 mod html;
 mod jsonl;

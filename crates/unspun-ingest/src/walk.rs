@@ -12,6 +12,10 @@ pub(crate) enum FileKind {
     Text,
     Html,
     Jsonl,
+    /// Comma (or semicolon) separated; `Csv { tab: true }` for `.tsv`.
+    Csv {
+        tab: bool,
+    },
     Warc,
     WarcGz,
 }
@@ -28,6 +32,8 @@ impl FileKind {
             "txt" | "md" => FileKind::Text,
             "html" | "htm" => FileKind::Html,
             "jsonl" | "ndjson" => FileKind::Jsonl,
+            "csv" => FileKind::Csv { tab: false },
+            "tsv" => FileKind::Csv { tab: true },
             "warc" => FileKind::Warc,
             _ => return None,
         })

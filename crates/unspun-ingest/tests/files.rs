@@ -35,9 +35,9 @@ fn mixed_directory_in_path_order_with_every_problem() {
             "doc page.html",
         ]
     );
-    // Every byte of the readable kinds was consumed; csv and hidden files are not counted.
+    // Every byte of the readable kinds was consumed; rtf and hidden files are not counted.
     let total = total_input_bytes(std::slice::from_ref(&dir)).unwrap();
-    let csv = fs::metadata(dir.join("notes.csv")).unwrap().len();
+    let rtf = fs::metadata(dir.join("notes.rtf")).unwrap().len();
     let hidden = fs::metadata(dir.join(".hidden.txt")).unwrap().len();
     let all: u64 = fs::read_dir(&dir)
         .unwrap()
@@ -47,7 +47,7 @@ fn mixed_directory_in_path_order_with_every_problem() {
         .unwrap()
         .len();
     let dir_entry = fs::metadata(dir.join("bbc.co.uk")).unwrap().len();
-    assert_eq!(total, all - csv - hidden - dir_entry + sub);
+    assert_eq!(total, all - rtf - hidden - dir_entry + sub);
     assert_eq!(opts.bytes_read.load(Ordering::Relaxed), total);
 }
 
@@ -306,4 +306,65 @@ fn declared_and_marked_encodings_read_as_the_same_text() {
     let plain = read_one("cafe.txt");
     assert!(plain.text.contains("façades along the Limmat quay"));
     assert_eq!(read_one("cafe-utf16.txt").text, plain.text);
+}
+
+/// CSV and TSV exports: quoted text over several lines, a semicolon
+/// spreadsheet with a byte-order mark and no id column, Unix-time dates,
+/// and the bad records and files reported by line.
+#[test]
+fn csv_and_tsv_records_are_documents() {
+    let dir = fixtures().join("tables");
+    let items = read_all(&[&dir], &InputOptions::default());
+    let base = format!("{}/", dir.display());
+    assert_eq!(
+        trace(&items, &base),
+        [
+            "missing_field export-semicolon.csv warning",
+            "doc export-semicolon.csv:2",
+            "doc r-1",
+            "missing_field no-text-column.csv skipped",
+            "doc ap-1",
+            "doc ap-2",
+            "empty wire.csv:6 skipped",
+            "bad_date wire.csv:7 warning",
+            "doc ap-4",
+            "missing_field wire.csv:8 skipped",
+        ]
+    );
+    let docs = docs(&items);
+    let semicolon = docs[0];
+    assert!(semicolon
+        .text
+        .starts_with("Xi und Putin sprachen am Dienstag im Kreml über die Ukraine; der Westen"));
+    assert_eq!(semicolon.date.as_deref(), Some("2023-03-21"));
+    assert_eq!(semicolon.site.as_deref(), Some("dw.example"));
+    assert_eq!(docs[1].date.as_deref(), Some("2023-03-21"));
+    let ap1 = docs[2];
+    assert_eq!(ap1.title.as_deref(), Some("Xi arrives in Moscow"));
+    assert_eq!(ap1.date.as_deref(), Some("2023-03-20"));
+    assert_eq!(ap1.site.as_deref(), Some("apnews.example"));
+    assert_eq!(
+        ap1.path.as_deref(),
+        Some(format!("{base}wire.csv:2").as_str())
+    );
+    assert!(ap1.text.ends_with(
+        "third term.\n\nOfficials said the talks would cover \"a comprehensive partnership\", energy and trade."
+    ), "{}", ap1.text);
+    assert_eq!(docs[3].date.as_deref(), Some("2023-03-20"));
+    assert_eq!(docs[4].date, None);
+    let problems = problems(&items);
+    assert!(
+        problems[1].message.contains("the header has: id, body"),
+        "{}",
+        problems[1].message
+    );
+    // Every byte was counted for the progress bar.
+    let total = total_input_bytes(std::slice::from_ref(&dir)).unwrap();
+    assert_eq!(
+        total,
+        fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().metadata().unwrap().len())
+            .sum::<u64>()
+    );
 }

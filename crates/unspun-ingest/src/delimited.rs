@@ -1,0 +1,229 @@
+//! CSV and TSV files with a header row, as data teams export articles: one
+//! document per record, with the fields of JSON Lines (`--text-field`,
+//! `--id-field`, `title`, `url`, `date`, `site`). Quoted fields may span
+//! lines (article text does); a record's source is `file:LINE`, the line it
+//! starts on.
+
+use std::borrow::Cow;
+use std::fs::File;
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+
+use crate::decode::binary_reason;
+use crate::jsonl::{deliver, Fields, LineOut, Row, Scalar};
+use crate::problem::{Problem, ProblemKind};
+use crate::{display_path, Out};
+
+/// Delimiters tried on the header line, in this order of preference.
+const DELIMITERS: [u8; 3] = [b',', b';', b'\t'];
+
+/// Reads a CSV (`tab`: TSV) file; `id_base` names it in fallback ids.
+pub(crate) fn read_file(path: &Path, id_base: &str, tab: bool, out: &mut Out) {
+    let label = display_path(path);
+    let mut reader = match File::open(path) {
+        Ok(file) => BufReader::with_capacity(1 << 16, file),
+        Err(err) => {
+            return out.problem(Problem::skip(
+                label,
+                ProblemKind::Unreadable,
+                err.to_string(),
+            ));
+        }
+    };
+    let head = match reader.fill_buf() {
+        Ok(head) => head,
+        Err(err) => {
+            return out.problem(Problem::skip(
+                label,
+                ProblemKind::Unreadable,
+                err.to_string(),
+            ));
+        }
+    };
+    if let Some(reason) = binary_reason(head) {
+        return out.problem(Problem::skip(label, ProblemKind::Binary, reason));
+    }
+    let delimiter = delimiter(head, &out.opts.text_field, tab);
+    // After a CR LF the csv crate places the next record at the LF, on the
+    // line before; Windows exports end every line so.
+    let crlf_lines = memchr::memchr(b'\n', head).is_some_and(|i| i > 0 && head[i - 1] == b'\r');
+    let mut csv = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(true)
+        .from_reader(reader);
+    let columns = match csv.byte_headers() {
+        Ok(header) => Columns::of(header, &out.opts.text_field, &out.opts.id_field),
+        Err(err) => {
+            return out.problem(Problem::skip(
+                label,
+                ProblemKind::MalformedCsv,
+                err.to_string(),
+            ));
+        }
+    };
+    let Some(text_column) = columns.text else {
+        let message = format!(
+            "no `{}` column (the header has: {}); --text-field names the column of the text",
+            out.opts.text_field,
+            columns.names.join(", ")
+        );
+        return out.problem(Problem::skip(label, ProblemKind::MissingField, message));
+    };
+    if columns.id.is_none() {
+        let message = format!(
+            "no `{}` column; records are named `{id_base}:LINE`",
+            out.opts.id_field
+        );
+        out.problem(Problem::warning(
+            label.clone(),
+            ProblemKind::MissingField,
+            message,
+        ));
+    }
+    let fields = Fields {
+        text: &out.opts.text_field,
+        id: &out.opts.id_field,
+        max_doc_bytes: out.opts.max_doc_bytes,
+        label: &label,
+        id_base,
+    };
+    let mut record = csv::ByteRecord::new();
+    let mut consumed = 0u64;
+    let mut records = 0usize;
+    loop {
+        match csv.read_byte_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(err) => {
+                let line = err.position().map_or(0, |p| p.line()) + u64::from(crlf_lines);
+                out.problem(Problem::skip(
+                    format!("{label}:{line}"),
+                    ProblemKind::Unreadable,
+                    format!("{err}; the rest of the file is not read"),
+                ));
+                break;
+            }
+        }
+        records += 1;
+        let line_no = record.position().map_or(0, |p| p.line() as usize) + usize::from(crlf_lines);
+        let mut warnings = Vec::new();
+        let mut cell = |column: Option<usize>| -> Scalar<'static> {
+            let Some(bytes) = column.and_then(|c| record.get(c)) else {
+                return Scalar::Absent;
+            };
+            match String::from_utf8_lossy(bytes) {
+                Cow::Borrowed(text) => Scalar::Str(Cow::Owned(text.to_string())),
+                Cow::Owned(fixed) => {
+                    let name = column
+                        .and_then(|c| columns.names.get(c))
+                        .map_or("", String::as_str);
+                    let at = std::str::from_utf8(bytes)
+                        .err()
+                        .map_or(0, |e| e.valid_up_to());
+                    warnings.push((
+                        ProblemKind::InvalidUtf8,
+                        format!(
+                            "invalid UTF-8 at byte {at} of column `{name}`; replaced with U+FFFD"
+                        ),
+                    ));
+                    Scalar::Str(Cow::Owned(fixed))
+                }
+            }
+        };
+        let row = Row {
+            id: match columns.id {
+                Some(_) => cell(columns.id),
+                None => Scalar::Str(Cow::Owned(format!("{id_base}:{line_no}"))),
+            },
+            text: cell(Some(text_column)),
+            title: cell(columns.title),
+            url: cell(columns.url),
+            date: cell(columns.date),
+            site: cell(columns.site),
+        };
+        let result = row.into_document(line_no, &fields, warnings);
+        deliver(LineOut { line_no, result }, &label, out);
+        let now = csv.position().byte();
+        out.add_progress(now - consumed);
+        consumed = now;
+    }
+    if records == 0 {
+        out.problem(Problem::skip(
+            label,
+            ProblemKind::Empty,
+            "no records under the header",
+        ));
+    }
+}
+
+/// The delimiter under which the header line has the text column: a
+/// European spreadsheet writes `;`. Otherwise `,` (TSV: a tab).
+fn delimiter(head: &[u8], text_field: &str, tab: bool) -> u8 {
+    let header = head.split(|&b| b == b'\n').next().unwrap_or_default();
+    let header = String::from_utf8_lossy(header);
+    let has_text = |d: u8| {
+        header
+            .split(char::from(d))
+            .any(|name| clean_name(name) == text_field)
+    };
+    let preferred = if tab { b'\t' } else { b',' };
+    std::iter::once(preferred)
+        .chain(DELIMITERS)
+        .find(|&d| has_text(d))
+        .unwrap_or(preferred)
+}
+
+/// A header name without a byte-order mark, quotes or surrounding spaces.
+fn clean_name(name: &str) -> &str {
+    name.trim_start_matches('\u{feff}')
+        .trim()
+        .trim_matches('"')
+        .trim()
+}
+
+/// Where each field is in a record.
+struct Columns {
+    names: Vec<String>,
+    text: Option<usize>,
+    id: Option<usize>,
+    title: Option<usize>,
+    url: Option<usize>,
+    date: Option<usize>,
+    site: Option<usize>,
+}
+
+impl Columns {
+    fn of(header: &csv::ByteRecord, text_field: &str, id_field: &str) -> Columns {
+        let names: Vec<String> = header
+            .iter()
+            .map(|name| clean_name(&String::from_utf8_lossy(name)).to_string())
+            .collect();
+        let find = |wanted: &str| names.iter().position(|n| n == wanted);
+        Columns {
+            text: find(text_field),
+            id: find(id_field),
+            title: find("title"),
+            url: find("url"),
+            date: find("date"),
+            site: find("site"),
+            names,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_delimiter_is_the_one_that_finds_the_text_column() {
+        assert_eq!(delimiter(b"id,title,text\n1,a,b", "text", false), b',');
+        assert_eq!(
+            delimiter(b"\xef\xbb\xbfid;\"text\";date\n", "text", false),
+            b';'
+        );
+        assert_eq!(delimiter(b"id\ttext\n", "text", false), b'\t');
+        assert_eq!(delimiter(b"id\tbody\n", "text", true), b'\t');
+        assert_eq!(delimiter(b"id;body\n", "text", false), b',');
+    }
+}
