@@ -47,7 +47,7 @@ pub(crate) fn binary_reason_of_text(bytes: &[u8]) -> Option<String> {
     })
 }
 
-fn utf16_bom(bytes: &[u8]) -> Option<(&'static Encoding, usize)> {
+pub(crate) fn utf16_bom(bytes: &[u8]) -> Option<(&'static Encoding, usize)> {
     Encoding::for_bom(bytes).filter(|(e, _)| *e == UTF_16LE || *e == UTF_16BE)
 }
 
@@ -107,6 +107,8 @@ impl DecodeProblem {
 /// it), and without one, invalid UTF-8 is replaced. Valid UTF-8 is not
 /// copied.
 pub(crate) fn decode_text(bytes: Vec<u8>, declared: Option<&str>) -> Decoded {
+    // A UTF-8 mark, too, overrules any label.
+    let declared = declared.filter(|_| Encoding::for_bom(&bytes).is_none());
     if let Some((encoding, bom)) = utf16_bom(&bytes) {
         let (text, malformed) = encoding.decode_without_bom_handling(&bytes[bom..]);
         return Decoded {
@@ -218,6 +220,14 @@ mod tests {
         assert_eq!(
             decoded(b"\x93\x8c\x8b\x9e", Some("shift_jis")),
             ("東京".into(), None)
+        );
+        // A UTF-8 mark overrules the label, even before invalid bytes.
+        assert_eq!(
+            decoded(b"\xef\xbb\xbfcaf\xe9", Some("windows-1252")),
+            (
+                "caf\u{fffd}".into(),
+                Some("invalid UTF-8 at byte 6; replaced with U+FFFD".into())
+            )
         );
         // A Latin-1 label on valid UTF-8: the bytes win.
         assert_eq!(

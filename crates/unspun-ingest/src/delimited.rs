@@ -6,10 +6,10 @@
 
 use std::borrow::Cow;
 use std::fs::File;
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Cursor, Read};
 use std::path::Path;
 
-use crate::decode::binary_reason;
+use crate::decode::{binary_reason, decode_text, utf16_bom};
 use crate::jsonl::{deliver, Fields, LineOut, Row, Scalar};
 use crate::problem::{Problem, ProblemKind};
 use crate::{display_path, Out};
@@ -20,29 +20,56 @@ const DELIMITERS: [u8; 3] = [b',', b';', b'\t'];
 /// Reads a CSV (`tab`: TSV) file; `id_base` names it in fallback ids.
 pub(crate) fn read_file(path: &Path, id_base: &str, tab: bool, out: &mut Out) {
     let label = display_path(path);
+    let unreadable = |err: std::io::Error| {
+        Problem::skip(label.clone(), ProblemKind::Unreadable, err.to_string())
+    };
     let mut reader = match File::open(path) {
         Ok(file) => BufReader::with_capacity(1 << 16, file),
-        Err(err) => {
-            return out.problem(Problem::skip(
-                label,
-                ProblemKind::Unreadable,
-                err.to_string(),
-            ));
-        }
+        Err(err) => return out.problem(unreadable(err)),
     };
     let head = match reader.fill_buf() {
         Ok(head) => head,
-        Err(err) => {
-            return out.problem(Problem::skip(
-                label,
-                ProblemKind::Unreadable,
-                err.to_string(),
-            ));
-        }
+        Err(err) => return out.problem(unreadable(err)),
     };
+    if utf16_bom(head).is_some() {
+        // A spreadsheet's "Unicode text" export: decoded whole, then read
+        // as any table.
+        let mut bytes = Vec::new();
+        if let Err(err) = reader.read_to_end(&mut bytes) {
+            return out.problem(unreadable(err));
+        }
+        out.add_progress(bytes.len() as u64);
+        let decoded = decode_text(bytes, None);
+        if let Some(problem) = decoded.problem {
+            let warning = Problem::warning(label.clone(), problem.kind(), problem.message(""));
+            out.problem(warning);
+        }
+        let text = Cursor::new(decoded.text.into_bytes());
+        return read_table(text, &label, id_base, tab, false, out);
+    }
     if let Some(reason) = binary_reason(head) {
         return out.problem(Problem::skip(label, ProblemKind::Binary, reason));
     }
+    read_table(reader, &label, id_base, tab, true, out);
+}
+
+/// The records of a table whose bytes `reader` gives (`count_bytes`: they
+/// are the file's, for the progress bar).
+fn read_table(
+    mut reader: impl BufRead,
+    label: &str,
+    id_base: &str,
+    tab: bool,
+    count_bytes: bool,
+    out: &mut Out,
+) {
+    let head = match reader.fill_buf() {
+        Ok(head) => head,
+        Err(err) => {
+            let problem = Problem::skip(label, ProblemKind::Unreadable, err.to_string());
+            return out.problem(problem);
+        }
+    };
     let delimiter = delimiter(head, &out.opts.text_field, tab);
     // After a CR LF the csv crate places the next record at the LF, on the
     // line before; Windows exports end every line so.
@@ -74,17 +101,13 @@ pub(crate) fn read_file(path: &Path, id_base: &str, tab: bool, out: &mut Out) {
             "no `{}` column; records are named `{id_base}:LINE`",
             out.opts.id_field
         );
-        out.problem(Problem::warning(
-            label.clone(),
-            ProblemKind::MissingField,
-            message,
-        ));
+        out.problem(Problem::warning(label, ProblemKind::MissingField, message));
     }
     let fields = Fields {
         text: &out.opts.text_field,
         id: &out.opts.id_field,
         max_doc_bytes: out.opts.max_doc_bytes,
-        label: &label,
+        label,
         id_base,
     };
     let mut record = csv::ByteRecord::new();
@@ -142,9 +165,11 @@ pub(crate) fn read_file(path: &Path, id_base: &str, tab: bool, out: &mut Out) {
             site: cell(columns.site),
         };
         let result = row.into_document(line_no, &fields, warnings);
-        deliver(LineOut { line_no, result }, &label, out);
+        deliver(LineOut { line_no, result }, label, out);
         let now = csv.position().byte();
-        out.add_progress(now - consumed);
+        if count_bytes {
+            out.add_progress(now - consumed);
+        }
         consumed = now;
     }
     if records == 0 {

@@ -309,8 +309,9 @@ fn declared_and_marked_encodings_read_as_the_same_text() {
 }
 
 /// CSV and TSV exports: quoted text over several lines, a semicolon
-/// spreadsheet with a byte-order mark and no id column, Unix-time dates,
-/// and the bad records and files reported by line.
+/// spreadsheet with a byte-order mark and no id column, a UTF-16 "Unicode
+/// text" export, Unix-time dates, and the bad records and files reported
+/// by line.
 #[test]
 fn csv_and_tsv_records_are_documents() {
     let dir = fixtures().join("tables");
@@ -323,6 +324,7 @@ fn csv_and_tsv_records_are_documents() {
             "doc export-semicolon.csv:2",
             "doc r-1",
             "missing_field no-text-column.csv skipped",
+            "doc u-1",
             "doc ap-1",
             "doc ap-2",
             "empty wire.csv:6 skipped",
@@ -339,7 +341,12 @@ fn csv_and_tsv_records_are_documents() {
     assert_eq!(semicolon.date.as_deref(), Some("2023-03-21"));
     assert_eq!(semicolon.site.as_deref(), Some("dw.example"));
     assert_eq!(docs[1].date.as_deref(), Some("2023-03-21"));
-    let ap1 = docs[2];
+    assert!(
+        docs[2].text.starts_with("Die Gespräche in Moskau"),
+        "{}",
+        docs[2].text
+    );
+    let ap1 = docs[3];
     assert_eq!(ap1.title.as_deref(), Some("Xi arrives in Moscow"));
     assert_eq!(ap1.date.as_deref(), Some("2023-03-20"));
     assert_eq!(ap1.site.as_deref(), Some("apnews.example"));
@@ -350,8 +357,8 @@ fn csv_and_tsv_records_are_documents() {
     assert!(ap1.text.ends_with(
         "third term.\n\nOfficials said the talks would cover \"a comprehensive partnership\", energy and trade."
     ), "{}", ap1.text);
-    assert_eq!(docs[3].date.as_deref(), Some("2023-03-20"));
-    assert_eq!(docs[4].date, None);
+    assert_eq!(docs[4].date.as_deref(), Some("2023-03-20"));
+    assert_eq!(docs[5].date, None);
     let problems = problems(&items);
     assert!(
         problems[1].message.contains("the header has: id, body"),
