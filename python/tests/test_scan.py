@@ -58,7 +58,9 @@ def test_scan_stories_word_each_claim_by_its_first_sentence(seeds, tmp_path):
 def test_scan_of_a_jsonl_file_equals_scan_of_its_rows(tmp_path, cli_scan, seeds):
     import json
 
-    rows = [{"id": n, "text": t, "date": "17 March 2023" if n.startswith("003") else None} for n, t in seeds.items()]
+    # Dates as text, as Unix seconds, not understood (a warning), or none.
+    dates = {"003": "17 March 2023", "004": 1679011200, "000": "some day"}
+    rows = [{"id": n, "text": t, "date": dates.get(n[:3])} for n, t in seeds.items()]
     rows.append({"id": "copy", "text": seeds["000_44968c05fa5774c8.txt"]})
     rows.append({"id": "copy", "text": "no words at all? yes, a few words"})
     rows.append({"id": "blank", "text": " "})
@@ -71,6 +73,9 @@ def test_scan_of_a_jsonl_file_equals_scan_of_its_rows(tmp_path, cli_scan, seeds)
     cli_docs = read_jsonl(out / "documents.jsonl")
     assert [d["id"] for d in result.documents] == [d["id"] for d in cli_docs] == [*seeds, "copy", "copy#2"]
     assert [d["date"] for d in result.documents] == [d["date"] for d in cli_docs]
+    assert [d["date"] for d in cli_docs][3:5] == ["2023-03-17", "2023-03-17"]
+    cli_summary = json.loads((out / "summary.json").read_text())
+    assert result.summary["warnings"] == cli_summary["warnings"] == 2  # the date, the id copy#2
     assert result.summary["skipped"] == 1 and result.summary["pairs_by_relation"]["duplicate"] == 1
 
 

@@ -180,6 +180,22 @@ pub fn normalize_date(raw: &str) -> Option<String> {
         .or_else(|| english_date(s))
 }
 
+/// A date field of a JSON Lines row or a CSV record: `Ok(None)` when blank,
+/// the normalized date, or `Err` with the warning that says why it is
+/// left empty.
+pub fn date_field(raw: &str) -> Result<Option<String>, String> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    normalize_date(raw).map(Some).ok_or_else(|| {
+        format!(
+            "date `{raw}` not understood (YYYY-MM-DD, an ISO date-time, DD.MM.YYYY, \
+             `17 Mar 2023`, Unix seconds or milliseconds); left empty"
+        )
+    })
+}
+
 /// `17.3.2023` or `17.03.2023`, optionally followed by a time.
 fn day_first_dotted(s: &str) -> Option<String> {
     let date = s.split([' ', 'T', ',']).next()?;

@@ -18,7 +18,7 @@ use unspun_text::Document;
 
 use crate::decode::{binary_reason, first_invalid_utf8, is_blank};
 use crate::problem::{Problem, ProblemKind};
-use crate::{display_path, normalize_date, IngestError, Out};
+use crate::{date_field, display_path, IngestError, Out};
 
 /// Bytes read per chunk: big enough to keep both cores busy on a chunk.
 const CHUNK: usize = 8 << 20;
@@ -472,19 +472,10 @@ impl Row<'_> {
             .or_else(|| url.as_deref().and_then(site_of_url));
         let no_date = matches!(self.date, Scalar::Absent | Scalar::Null);
         let date = match self.date.into_text(true) {
-            Ok(raw) if raw.trim().is_empty() => None,
-            Ok(raw) => {
-                let date = normalize_date(&raw);
-                if date.is_none() {
-                    let msg = format!(
-                        "date `{}` not understood (YYYY-MM-DD, an ISO date-time, DD.MM.YYYY, \
-                         `17 Mar 2023`, Unix seconds or milliseconds); left empty",
-                        raw.trim()
-                    );
-                    warnings.push((ProblemKind::BadDate, msg));
-                }
-                date
-            }
+            Ok(raw) => date_field(&raw).unwrap_or_else(|warning| {
+                warnings.push((ProblemKind::BadDate, warning));
+                None
+            }),
             Err(_) if no_date => None,
             Err(why) => {
                 warnings.push((

@@ -48,7 +48,7 @@ use std::sync::Arc;
 use unspun_text::Document;
 use xxhash_rust::xxh3::xxh3_128;
 
-pub use html::{extract_html, normalize_date, HtmlPage};
+pub use html::{date_field, extract_html, normalize_date, HtmlPage};
 pub use problem::{Problem, ProblemKind};
 
 /// How to read the inputs.

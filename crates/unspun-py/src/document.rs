@@ -5,13 +5,14 @@
 //! - `text` must be a non-blank string;
 //! - `id` is a string or a number (as text); when missing or empty the
 //!   caller's fallback is used (the CLI uses `file:LINE`);
-//! - `title`, `url`, `date`, `site` count only as non-blank strings; `date` is
-//!   normalized to `YYYY-MM-DD` (dropped when it does not parse) and `site`
-//!   defaults to the host of `url`.
+//! - `title`, `url`, `site` count only as non-blank strings; `date` (a
+//!   string, or a number of Unix seconds or milliseconds) is normalized to
+//!   `YYYY-MM-DD`, or dropped with a `bad_date` warning; `site` defaults to
+//!   the host of `url`.
 
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyString};
-use unspun_ingest::{normalize_date, ProblemKind};
+use unspun_ingest::{date_field, ProblemKind};
 use unspun_text::document::site_of_url;
 use unspun_text::Document;
 
@@ -106,13 +107,14 @@ impl Default for Fields {
 
 /// Reads one row. `fallback_id` names it when it has no usable id; `path`
 /// says where it came from. `Ok(Err(_))` is a row to skip (or report); a
-/// document comes with the CLI's warning when its id was replaced.
+/// document comes with the CLI's warnings: its id replaced, its date not
+/// understood.
 pub fn document_from_row(
     row: &Bound<'_, PyAny>,
     fields: &Fields,
     fallback_id: &str,
     path: Option<String>,
-) -> PyResult<Result<(Document, Option<String>), RowError>> {
+) -> PyResult<Result<(Document, Vec<(ProblemKind, String)>), RowError>> {
     let Ok(dict) = row.downcast::<PyDict>() else {
         return Ok(Err(RowError(
             ProblemKind::MalformedJson,
@@ -139,22 +141,37 @@ pub fn document_from_row(
             format!("field `{}` is empty", fields.text),
         )));
     }
-    let (id, warning) = match get(&fields.id)?.into_text(true) {
-        Ok(id) if !id.trim().is_empty() => (id, None),
+    let mut warnings = Vec::new();
+    let id = match get(&fields.id)?.into_text(true) {
+        Ok(id) if !id.trim().is_empty() => id,
         other => {
             let why = other.err().unwrap_or_else(|| "empty".into());
             let msg = format!(
                 "field `{}` is {why}; using `{fallback_id}` as the id",
                 fields.id
             );
-            (fallback_id.to_string(), Some(msg))
+            warnings.push((ProblemKind::MissingField, msg));
+            fallback_id.to_string()
         }
     };
     let url = get("url")?.into_opt();
     let site = get("site")?
         .into_opt()
         .or_else(|| url.as_deref().and_then(site_of_url));
-    let date = get("date")?.into_opt().and_then(|d| normalize_date(&d));
+    let date_given = get("date")?;
+    let no_date = matches!(date_given, Field::Absent | Field::Null);
+    let date = match date_given.into_text(true) {
+        Ok(raw) => date_field(&raw).unwrap_or_else(|warning| {
+            warnings.push((ProblemKind::BadDate, warning));
+            None
+        }),
+        Err(_) if no_date => None,
+        Err(why) => {
+            let warning = format!("field `date` is {why}; left empty");
+            warnings.push((ProblemKind::BadDate, warning));
+            None
+        }
+    };
     let path = match get("path")?.into_opt() {
         Some(p) => Some(p),
         None => path,
@@ -170,6 +187,6 @@ pub fn document_from_row(
             date,
             site,
         },
-        warning,
+        warnings,
     )))
 }

@@ -59,13 +59,10 @@ pub fn read_rows(rows: &Bound<'_, PyAny>, fields: &Fields, strict: bool) -> PyRe
         let row = row?;
         let source = format!("<rows>:{}", i + 1);
         match document_from_row(&row, fields, &source, None)? {
-            Ok((mut doc, warning)) => {
-                if let Some(msg) = warning {
-                    out.problems.push(Problem::warning(
-                        source.clone(),
-                        ProblemKind::MissingField,
-                        msg,
-                    ));
+            Ok((mut doc, warnings)) => {
+                for (kind, msg) in warnings {
+                    out.problems
+                        .push(Problem::warning(source.clone(), kind, msg));
                 }
                 let (id, renamed) = names.name(std::mem::take(&mut doc.id));
                 if let Some(msg) = renamed {
