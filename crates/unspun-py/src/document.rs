@@ -19,6 +19,9 @@ use unspun_text::Document;
 /// Same limit as the CLI's default: larger texts are not articles.
 pub const MAX_DOC_BYTES: usize = 256 << 20;
 
+/// Warnings about a document that is still read: kind and message.
+pub type Warnings = Vec<(ProblemKind, String)>;
+
 /// A row that cannot become a document: the CLI's problem kind and message.
 #[derive(Debug)]
 pub struct RowError(pub ProblemKind, pub String);
@@ -114,7 +117,7 @@ pub fn document_from_row(
     fields: &Fields,
     fallback_id: &str,
     path: Option<String>,
-) -> PyResult<Result<(Document, Vec<(ProblemKind, String)>), RowError>> {
+) -> PyResult<Result<(Document, Warnings), RowError>> {
     let Ok(dict) = row.downcast::<PyDict>() else {
         return Ok(Err(RowError(
             ProblemKind::MalformedJson,
