@@ -31,6 +31,9 @@ pub(crate) fn read_file(path: &Path, id_base: &str, tab: bool, out: &mut Out) {
         Ok(head) => head,
         Err(err) => return out.problem(unreadable(err)),
     };
+    if head.is_empty() {
+        return out.problem(Problem::skip(label, ProblemKind::Empty, "empty file"));
+    }
     if utf16_bom(head).is_some() {
         // A spreadsheet's "Unicode text" export: decoded whole, then read
         // as any table.

@@ -320,6 +320,7 @@ fn csv_and_tsv_records_are_documents() {
     assert_eq!(
         trace(&items, &base),
         [
+            "empty empty.csv skipped",
             "missing_field export-semicolon.csv warning",
             "doc export-semicolon.csv:2",
             "doc r-1",
@@ -361,7 +362,7 @@ fn csv_and_tsv_records_are_documents() {
     assert_eq!(docs[5].date, None);
     let problems = problems(&items);
     assert!(
-        problems[1].message.contains("the header has: id, body"),
+        problems[2].message.contains("the header has: id, body"),
         "{}",
         problems[1].message
     );
