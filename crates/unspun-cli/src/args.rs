@@ -22,7 +22,8 @@ pub enum Command {
         unspun scan demo/seeds --out results/\n  \
         unspun scan crawl.warc.gz articles.jsonl --out results/ --threads 2\n  \
         unspun scan demo/seeds --out results/ --report report.html\n  \
-        cat feed.jsonl | unspun scan - --out results/ --text-field body\n\n\
+        cat feed.jsonl | unspun scan - --out results/ --text-field body\n  \
+        unspun scan export.csv --out results/ --text-field body --id-field article_id\n\n\
         Inputs: directories (recursive) of .txt/.md/.html files, single files, JSON Lines\n\
         (.jsonl/.ndjson: fields id, text, optional title, url, date, site), CSV/TSV with a\n\
         header row (the same fields as columns), WARC and WARC.gz.\n\
