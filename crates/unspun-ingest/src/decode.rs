@@ -13,10 +13,7 @@ pub(crate) fn binary_reason(bytes: &[u8]) -> Option<String> {
     if let Some(at) = memchr::memchr(0, head) {
         return Some(format!("NUL byte at offset {at}"));
     }
-    let control = head
-        .iter()
-        .filter(|&&b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c | 0x1b)) || b == 0x7f)
-        .count();
+    let control = head.iter().filter(|&&b| is_control(char::from(b))).count();
     if control * 10 > head.len() {
         return Some(format!(
             "{control} control bytes in the first {} bytes",
@@ -24,6 +21,12 @@ pub(crate) fn binary_reason(bytes: &[u8]) -> Option<String> {
         ));
     }
     None
+}
+
+/// A control character that text does not hold (tabs, line and page
+/// breaks and the escape of terminal colours are text).
+fn is_control(c: char) -> bool {
+    (c < ' ' && !matches!(c, '\t' | '\n' | '\r' | '\x0c' | '\x1b')) || c == '\x7f'
 }
 
 /// [`binary_reason`] for a text file, which may be UTF-16 with a
@@ -34,10 +37,7 @@ pub(crate) fn binary_reason_of_text(bytes: &[u8]) -> Option<String> {
     };
     let head = &bytes[bom..bytes.len().min(SNIFF_BYTES)];
     let (text, _) = encoding.decode_without_bom_handling(head);
-    let control = text
-        .chars()
-        .filter(|&c| (c < ' ' && !matches!(c, '\t' | '\n' | '\r' | '\x0c' | '\x1b')) || c == '\x7f')
-        .count();
+    let control = text.chars().filter(|&c| is_control(c)).count();
     let chars = text.chars().count();
     (control * 10 > chars).then(|| {
         format!(
@@ -118,14 +118,14 @@ pub(crate) fn decode_text(bytes: Vec<u8>, declared: Option<&str>) -> Decoded {
             }),
         };
     }
-    let bytes = match String::from_utf8(bytes) {
+    let (at, bytes) = match String::from_utf8(bytes) {
         Ok(text) => {
             return Decoded {
                 text: without_bom(text),
                 problem: None,
             }
         }
-        Err(err) => err.into_bytes(),
+        Err(err) => (err.utf8_error().valid_up_to(), err.into_bytes()),
     };
     let declared = declared.map(|label| (label, Encoding::for_label(label.as_bytes())));
     if let Some((_, Some(encoding))) = declared {
@@ -142,7 +142,6 @@ pub(crate) fn decode_text(bytes: Vec<u8>, declared: Option<&str>) -> Decoded {
             };
         }
     }
-    let at = first_invalid_utf8(&bytes).unwrap_or(0);
     let text = without_bom(String::from_utf8_lossy(&bytes).into_owned());
     let unknown_label = match declared {
         Some((label, None)) => Some(label.to_string()),

@@ -180,11 +180,14 @@ pub fn normalize_date(raw: &str) -> Option<String> {
         .or_else(|| english_date(s))
 }
 
-/// A date field of a JSON Lines row or a CSV record: `Ok(None)` when blank,
-/// the normalized date, or `Err` with the warning that says why it is
-/// left empty.
-pub fn date_field(raw: &str) -> Result<Option<String>, String> {
-    let raw = raw.trim();
+/// A date field of a JSON Lines row, a CSV record or a Python row, given
+/// (absent and null fields are no date) as text or as why it is not text:
+/// `Ok(None)` when blank, the normalized date, or `Err` with the warning
+/// that says why it is left empty.
+pub fn date_field(given: Result<&str, &str>) -> Result<Option<String>, String> {
+    let raw = given
+        .map_err(|why| format!("field `date` is {why}; left empty"))?
+        .trim();
     if raw.is_empty() {
         return Ok(None);
     }

@@ -470,20 +470,13 @@ impl Row<'_> {
             .site
             .into_opt()
             .or_else(|| url.as_deref().and_then(site_of_url));
-        let no_date = matches!(self.date, Scalar::Absent | Scalar::Null);
-        let date = match self.date.into_text(true) {
-            Ok(raw) => date_field(&raw).unwrap_or_else(|warning| {
-                warnings.push((ProblemKind::BadDate, warning));
-                None
-            }),
-            Err(_) if no_date => None,
-            Err(why) => {
-                warnings.push((
-                    ProblemKind::BadDate,
-                    format!("field `date` is {why}; left empty"),
-                ));
-                None
-            }
+        let date = match self.date {
+            Scalar::Absent | Scalar::Null => None,
+            given => date_field(given.into_text(true).as_deref().map_err(String::as_str))
+                .unwrap_or_else(|warning| {
+                    warnings.push((ProblemKind::BadDate, warning));
+                    None
+                }),
         };
         let doc = Document {
             id,

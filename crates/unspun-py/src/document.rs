@@ -161,19 +161,13 @@ pub fn document_from_row(
     let site = get("site")?
         .into_opt()
         .or_else(|| url.as_deref().and_then(site_of_url));
-    let date_given = get("date")?;
-    let no_date = matches!(date_given, Field::Absent | Field::Null);
-    let date = match date_given.into_text(true) {
-        Ok(raw) => date_field(&raw).unwrap_or_else(|warning| {
-            warnings.push((ProblemKind::BadDate, warning));
-            None
-        }),
-        Err(_) if no_date => None,
-        Err(why) => {
-            let warning = format!("field `date` is {why}; left empty");
-            warnings.push((ProblemKind::BadDate, warning));
-            None
-        }
+    let date = match get("date")? {
+        Field::Absent | Field::Null => None,
+        given => date_field(given.into_text(true).as_deref().map_err(String::as_str))
+            .unwrap_or_else(|warning| {
+                warnings.push((ProblemKind::BadDate, warning));
+                None
+            }),
     };
     let path = match get("path")?.into_opt() {
         Some(p) => Some(p),
