@@ -260,19 +260,27 @@ impl Corpus {
     }
 
     fn add_batch(&mut self, batch: Vec<Document>) -> std::io::Result<()> {
-        let partial = batch
-            .par_iter()
-            .fold(LineStats::new, |mut s, d| {
-                s.add_document(&d.text, d.site.as_deref());
-                s
-            })
-            .reduce(LineStats::new, |mut a, b| {
-                a.merge(b);
-                a
-            });
+        // Spooling is one thread copying into the page cache; the line
+        // statistics run beside it on the other workers.
+        let spool = &mut self.spool;
+        let (partial, spooled) = rayon::join(
+            || {
+                batch
+                    .par_iter()
+                    .fold(LineStats::new, |mut s, d| {
+                        s.add_document(&d.text, d.site.as_deref());
+                        s
+                    })
+                    .reduce(LineStats::new, |mut a, b| {
+                        a.merge(b);
+                        a
+                    })
+            },
+            || batch.iter().try_for_each(|d| spool.push(&d.text).map(drop)),
+        );
+        spooled?;
         self.stats.merge(partial);
         for mut doc in batch {
-            self.spool.push(&doc.text)?;
             doc.text = String::new();
             self.metas.push(Meta { doc });
         }

@@ -319,10 +319,17 @@ impl ScanResult {
     /// and summary.json.
     pub fn write_to(&self, dir: &Path) -> std::io::Result<()> {
         std::fs::create_dir_all(dir)?;
-        write_lines(&dir.join("documents.jsonl"), &self.documents)?;
-        write_lines(&dir.join("pairs.jsonl"), &self.pairs)?;
-        write_lines(&dir.join("families.jsonl"), &self.family_lines())?;
-        write_story_lines(&dir.join("stories.jsonl"), self)?;
+        // stories.jsonl is half the output: it is written beside the rest.
+        let (stories, rest) = rayon::join(
+            || write_story_lines(&dir.join("stories.jsonl"), self),
+            || {
+                write_lines(&dir.join("documents.jsonl"), &self.documents)?;
+                write_lines(&dir.join("pairs.jsonl"), &self.pairs)?;
+                write_lines(&dir.join("families.jsonl"), &self.family_lines())
+            },
+        );
+        stories?;
+        rest?;
         let mut f = BufWriter::new(std::fs::File::create(dir.join("summary.json"))?);
         serde_json::to_writer_pretty(&mut f, &self.summary)?;
         f.write_all(b"\n")?;
