@@ -79,6 +79,27 @@ def test_scan_of_a_jsonl_file_equals_scan_of_its_rows(tmp_path, cli_scan, seeds)
     assert result.summary["skipped"] == 1 and result.summary["pairs_by_relation"]["duplicate"] == 1
 
 
+def test_date_order_reads_slash_dates_as_the_cli_does(tmp_path, cli_scan, seeds):
+    import json
+
+    # 03/04/2023 is ambiguous; 03/17/2023 can only be month first.
+    dates = {"000": "03/04/2023", "004": "03/17/2023 09:00"}
+    rows = [{"id": n, "text": t, "date": dates.get(n[:3])} for n, t in seeds.items()]
+    path = tmp_path / "rows.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    for order, first in [(None, None), ("mdy", "2023-03-04"), ("dmy", "2023-04-03")]:
+        options = ["--no-meaning"] + (["--date-order", order] if order else [])
+        out = cli_scan([path], tmp_path / f"cli-{order}", *options)
+        result = unspun.scan(rows, date_order=order)
+        cli_dates = [d["date"] for d in read_jsonl(out / "documents.jsonl")]
+        assert [d["date"] for d in result.documents] == cli_dates
+        assert cli_dates[0] == first
+        assert cli_dates[4] == (None if order == "dmy" else "2023-03-17")
+        assert unspun.document(rows[0], fallback_id="x", date_order=order)["date"] == first
+    with pytest.raises(ValueError, match="dmy or mdy"):
+        unspun.scan(rows, date_order="ymd")
+
+
 def test_index_finds_what_scan_finds(seeds):
     index = unspun.Index()
     found = []

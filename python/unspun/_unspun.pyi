@@ -160,8 +160,11 @@ def scan(
     id_field: str = "id",
     errors: Literal["raise", "skip"] = "raise",
     meaning: Meaning = None,
+    date_order: Optional[Literal["dmy", "mdy"]] = None,
 ) -> ScanResult:
-    """Scans rows as ``unspun scan`` scans a JSON Lines file of them."""
+    """Scans rows as ``unspun scan`` scans a JSON Lines file of them.
+
+    ``date_order`` says whether ``03/04/2023`` is day or month first (``--date-order``)."""
 
 def line_keys(text: str, site: Optional[str] = None) -> tuple[list[int], list[int]]:
     """Distinct short-line keys, and the same combined with the site (signed 64-bit)."""
@@ -189,7 +192,14 @@ def scan_sketch(
 def scan_params(*, threshold: float = 0.5, bins: int = 128) -> dict[str, Any]:
     """LSH shape and anchor criteria of a scan."""
 
-def document(row: Row, *, fallback_id: str, text_field: str = "text", id_field: str = "id") -> dict[str, Optional[str]]:
+def document(
+    row: Row,
+    *,
+    fallback_id: str,
+    text_field: str = "text",
+    id_field: str = "id",
+    date_order: Optional[Literal["dmy", "mdy"]] = None,
+) -> dict[str, Optional[str]]:
     """A row read by the JSON Lines rules; ``ValueError`` for a row that is not a document."""
 
 def family_id(doc_id: str) -> str:

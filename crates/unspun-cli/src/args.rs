@@ -23,7 +23,8 @@ pub enum Command {
         unspun scan crawl.warc.gz articles.jsonl --out results/ --threads 2\n  \
         unspun scan demo/seeds --out results/ --report report.html\n  \
         cat feed.jsonl | unspun scan - --out results/ --text-field body\n  \
-        unspun scan export.csv --out results/ --text-field body --id-field article_id\n\n\
+        unspun scan export.csv --out results/ --text-field body --id-field article_id\n  \
+        unspun scan us-export.csv --out results/ --date-order mdy   # 03/04/2023 is 4 March\n\n\
         Inputs: directories (recursive) of .txt/.md/.html files, single files, JSON Lines\n\
         (.jsonl/.ndjson: fields id, text, optional title, url, date, site), CSV/TSV with a\n\
         header row (the same fields as columns), WARC and WARC.gz.\n\
@@ -224,6 +225,11 @@ pub struct FieldArgs {
     /// JSONL field or CSV column holding the document id.
     #[arg(long, default_value = "id")]
     pub id_field: String,
+    /// Day or month first in JSONL and CSV dates written like 03/04/2023:
+    /// `dmy` or `mdy`. Without it such a date is read only where one order
+    /// alone makes a date (17/03/2023), and otherwise left empty with a warning.
+    #[arg(long, value_name = "dmy|mdy")]
+    pub date_order: Option<unspun_ingest::DateOrder>,
 }
 
 #[derive(Args)]

@@ -59,6 +59,7 @@ fn input_options(fields: args::FieldArgs) -> unspun_ingest::InputOptions {
     unspun_ingest::InputOptions {
         text_field: fields.text_field,
         id_field: fields.id_field,
+        date_order: fields.date_order,
         ..Default::default()
     }
 }

@@ -28,6 +28,7 @@ pub fn run(args: ScanArgs) -> Result<Outcome> {
     };
     opts.input.text_field = args.fields.text_field.clone();
     opts.input.id_field = args.fields.id_field.clone();
+    opts.input.date_order = args.fields.date_order;
 
     let mut meaning = args.model.load()?;
     if let (Some(m), false) = (meaning.as_mut(), args.lead_tier) {

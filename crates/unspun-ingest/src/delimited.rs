@@ -110,6 +110,7 @@ fn read_table(
         text: &out.opts.text_field,
         id: &out.opts.id_field,
         max_doc_bytes: out.opts.max_doc_bytes,
+        date_order: out.opts.date_order,
         label,
         id_base,
     };

@@ -18,7 +18,7 @@ use unspun_text::Document;
 
 use crate::decode::{binary_reason, first_invalid_utf8, is_blank};
 use crate::problem::{Problem, ProblemKind};
-use crate::{date_field, display_path, IngestError, Out};
+use crate::{date_field, display_path, DateOrder, IngestError, Out};
 
 /// Bytes read per chunk: big enough to keep both cores busy on a chunk.
 const CHUNK: usize = 8 << 20;
@@ -60,6 +60,7 @@ pub(crate) struct Fields<'a> {
     pub text: &'a str,
     pub id: &'a str,
     pub max_doc_bytes: usize,
+    pub date_order: Option<DateOrder>,
     /// Names the input in problem sources and `path`s.
     pub label: &'a str,
     /// Names the input in fallback ids.
@@ -79,6 +80,7 @@ fn read_stream(
         text: &opts.text_field,
         id: &opts.id_field,
         max_doc_bytes: opts.max_doc_bytes,
+        date_order: opts.date_order,
         label,
         id_base,
     };
@@ -472,11 +474,14 @@ impl Row<'_> {
             .or_else(|| url.as_deref().and_then(site_of_url));
         let date = match self.date {
             Scalar::Absent | Scalar::Null => None,
-            given => date_field(given.into_text(true).as_deref().map_err(String::as_str))
-                .unwrap_or_else(|warning| {
-                    warnings.push((ProblemKind::BadDate, warning));
-                    None
-                }),
+            given => date_field(
+                given.into_text(true).as_deref().map_err(String::as_str),
+                fields.date_order,
+            )
+            .unwrap_or_else(|warning| {
+                warnings.push((ProblemKind::BadDate, warning));
+                None
+            }),
         };
         let doc = Document {
             id,
@@ -500,6 +505,7 @@ mod tests {
             text: "text",
             id: "id",
             max_doc_bytes: 1000,
+            date_order: None,
             label: "dir/f.jsonl",
             id_base: "f.jsonl",
         }

@@ -30,6 +30,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
 mod charset;
+mod dates;
 mod decode;
 mod delimited;
 mod files;
@@ -48,7 +49,8 @@ use std::sync::Arc;
 use unspun_text::Document;
 use xxhash_rust::xxh3::xxh3_128;
 
-pub use html::{date_field, extract_html, normalize_date, HtmlPage};
+pub use dates::{date_field, normalize_date, normalize_date_in, DateOrder};
+pub use html::{extract_html, HtmlPage};
 pub use problem::{Problem, ProblemKind};
 
 /// How to read the inputs.
@@ -60,6 +62,9 @@ pub struct InputOptions {
     pub id_field: String,
     /// Documents larger than this (in bytes) are skipped with [`ProblemKind::TooLarge`].
     pub max_doc_bytes: usize,
+    /// Day or month first in JSONL and CSV dates like `03/04/2023`; without
+    /// it such a date is read only where one order alone makes a date.
+    pub date_order: Option<DateOrder>,
     /// Input bytes consumed so far, for a progress bar (see the crate docs).
     pub bytes_read: Arc<AtomicU64>,
 }
@@ -70,6 +75,7 @@ impl Default for InputOptions {
             text_field: "text".to_string(),
             id_field: "id".to_string(),
             max_doc_bytes: 256 << 20,
+            date_order: None,
             bytes_read: Arc::new(AtomicU64::new(0)),
         }
     }

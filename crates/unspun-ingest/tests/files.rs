@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::sync::atomic::Ordering;
 
 use common::{docs, fixtures, problems, read_all, trace};
-use unspun_ingest::{total_input_bytes, InputOptions, Item, ProblemKind};
+use unspun_ingest::{total_input_bytes, DateOrder, InputOptions, Item, ProblemKind};
 
 #[test]
 fn mixed_directory_in_path_order_with_every_problem() {
@@ -375,4 +375,54 @@ fn csv_and_tsv_records_are_documents() {
             .map(|e| e.unwrap().metadata().unwrap().len())
             .sum::<u64>()
     );
+}
+
+#[test]
+fn slash_dates_follow_the_given_order_or_only_the_possible_one() {
+    let dir = fixtures().join("dates");
+    let dates = |order| {
+        let opts = InputOptions {
+            date_order: order,
+            ..InputOptions::default()
+        };
+        let items = read_all(&[&dir], &opts);
+        let warned: Vec<String> = problems(&items)
+            .iter()
+            .map(|p| format!("{} {}", p.kind.as_str(), p.source))
+            .collect();
+        let found: Vec<(String, Option<String>)> = docs(&items)
+            .iter()
+            .map(|d| (d.id.clone(), d.date.clone()))
+            .collect();
+        (found, warned)
+    };
+    let day = |s: &str| Some(s.to_string());
+    let (found, warned) = dates(None);
+    assert_eq!(
+        found,
+        [
+            ("uk-1".into(), day("2023-03-20")),
+            ("uk-2".into(), None),
+            ("us-1".into(), day("2023-03-20")),
+            ("us-2".into(), None),
+            ("us-3".into(), day("2023-03-21")),
+        ]
+    );
+    let base = dir.display();
+    assert_eq!(
+        warned,
+        [
+            format!("bad_date {base}/uk-feed.jsonl:2"),
+            format!("bad_date {base}/us-export.csv:3"),
+        ]
+    );
+    let (found, warned) = dates(Some(DateOrder::MonthFirst));
+    assert_eq!(found[3], ("us-2".into(), day("2023-03-04")));
+    // Told month first, a day-first feed's 20/03/2023 is no date.
+    assert_eq!(found[0], ("uk-1".into(), None));
+    assert_eq!(warned.len(), 1);
+    let (found, warned) = dates(Some(DateOrder::DayFirst));
+    assert_eq!(found[1], ("uk-2".into(), day("2023-03-04")));
+    assert_eq!(found[0], ("uk-1".into(), day("2023-03-20")));
+    assert_eq!(warned.len(), 2, "{warned:?}");
 }

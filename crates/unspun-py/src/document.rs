@@ -12,7 +12,7 @@
 
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyString};
-use unspun_ingest::{date_field, ProblemKind};
+use unspun_ingest::{date_field, DateOrder, ProblemKind};
 use unspun_text::document::site_of_url;
 use unspun_text::Document;
 
@@ -97,6 +97,23 @@ impl Field {
 pub struct Fields {
     pub text: String,
     pub id: String,
+    pub date_order: Option<DateOrder>,
+}
+
+impl Fields {
+    /// The fields a binding function names; `date_order` is `"dmy"`,
+    /// `"mdy"` or `None`.
+    pub fn named(text: &str, id: &str, date_order: Option<&str>) -> PyResult<Fields> {
+        let date_order = date_order
+            .map(str::parse)
+            .transpose()
+            .map_err(pyo3::exceptions::PyValueError::new_err)?;
+        Ok(Fields {
+            text: text.into(),
+            id: id.into(),
+            date_order,
+        })
+    }
 }
 
 impl Default for Fields {
@@ -104,6 +121,7 @@ impl Default for Fields {
         Fields {
             text: "text".into(),
             id: "id".into(),
+            date_order: None,
         }
     }
 }
@@ -163,11 +181,14 @@ pub fn document_from_row(
         .or_else(|| url.as_deref().and_then(site_of_url));
     let date = match get("date")? {
         Field::Absent | Field::Null => None,
-        given => date_field(given.into_text(true).as_deref().map_err(String::as_str))
-            .unwrap_or_else(|warning| {
-                warnings.push((ProblemKind::BadDate, warning));
-                None
-            }),
+        given => date_field(
+            given.into_text(true).as_deref().map_err(String::as_str),
+            fields.date_order,
+        )
+        .unwrap_or_else(|warning| {
+            warnings.push((ProblemKind::BadDate, warning));
+            None
+        }),
     };
     let path = match get("path")?.into_opt() {
         Some(p) => Some(p),

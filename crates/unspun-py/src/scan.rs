@@ -197,7 +197,9 @@ impl ScanResult {
 /// a document (the CLI's message); `errors="skip"` skips it and lists it in
 /// `summary["problems"]`, as the CLI does.
 #[pyfunction]
-#[pyo3(signature = (documents, *, threshold=0.5, text_field="text", id_field="id", errors="raise", meaning=None))]
+// Each argument is a Python keyword argument.
+#[allow(clippy::too_many_arguments)]
+#[pyo3(signature = (documents, *, threshold=0.5, text_field="text", id_field="id", errors="raise", meaning=None, date_order=None))]
 pub fn scan(
     py: Python<'_>,
     documents: &Bound<'_, PyAny>,
@@ -206,6 +208,7 @@ pub fn scan(
     id_field: &str,
     errors: &str,
     meaning: Option<Bound<'_, PyAny>>,
+    date_order: Option<&str>,
 ) -> PyResult<ScanResult> {
     let strict = match errors {
         "raise" => true,
@@ -217,10 +220,7 @@ pub fn scan(
         }
     };
     Sketcher::new(threshold, 1)?;
-    let fields = Fields {
-        text: text_field.to_string(),
-        id: id_field.to_string(),
-    };
+    let fields = Fields::named(text_field, id_field, date_order)?;
     let model = match &meaning {
         Some(arg) => crate::meaning::from_arg(py, arg)?,
         None => None,

@@ -52,7 +52,7 @@ pub fn leading_date_line(text: &str) -> Option<(String, usize)> {
     Some((date.to_string(), lead + 5 + 10))
 }
 
-/// True for `YYYY-MM-DD` with plausible month and day.
+/// True for `YYYY-MM-DD` naming a day of the calendar (leap years included).
 pub fn is_iso_date(s: &str) -> bool {
     let b = s.as_bytes();
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
@@ -62,9 +62,18 @@ pub fn is_iso_date(s: &str) -> bool {
     if !(digits(0..4) && digits(5..7) && digits(8..10)) {
         return false;
     }
-    let month = (b[5] - b'0') * 10 + (b[6] - b'0');
-    let day = (b[8] - b'0') * 10 + (b[9] - b'0');
-    (1..=12).contains(&month) && (1..=31).contains(&day)
+    let number =
+        |r: std::ops::Range<usize>| b[r].iter().fold(0u32, |n, &d| n * 10 + u32::from(d - b'0'));
+    let (year, month, day) = (number(0..4), number(5..7), number(8..10));
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let days = match month {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        1..=12 => 31,
+        _ => return false,
+    };
+    (1..=days).contains(&day)
 }
 
 #[cfg(test)]
@@ -91,5 +100,21 @@ mod tests {
         assert_eq!(date, "2023-03-17");
         assert_eq!(&text[len..], " Chinese President Xi Jinping plans");
         assert!(leading_date_line("date 2023-13-01 x").is_none());
+    }
+
+    #[test]
+    fn iso_dates_are_days_of_the_calendar() {
+        for day in ["2024-02-29", "2000-02-29", "2023-12-31", "2023-04-30"] {
+            assert!(is_iso_date(day), "{day}");
+        }
+        for not_a_day in [
+            "2023-02-29",
+            "1900-02-29",
+            "2023-04-31",
+            "2023-00-10",
+            "2023-01-00",
+        ] {
+            assert!(!is_iso_date(not_a_day), "{not_a_day}");
+        }
     }
 }
