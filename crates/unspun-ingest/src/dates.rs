@@ -275,6 +275,27 @@ mod tests {
         assert_eq!(normalize_date("1/2/23"), None);
     }
 
+    proptest::proptest! {
+        #[test]
+        fn any_text_gives_no_date_or_a_calendar_day(raw in "\\PC{0,24}", dmy: Option<bool>) {
+            let order = dmy.map(|d| if d { DateOrder::DayFirst } else { DateOrder::MonthFirst });
+            if let Some(iso) = normalize_date_in(&raw, order) {
+                proptest::prop_assert!(is_iso_date(&iso), "{raw:?} -> {iso}");
+            }
+        }
+
+        #[test]
+        fn a_written_day_reads_back(day in 1u32..=28, month in 1u32..=12, year in 1990u32..2100, dmy: bool) {
+            let (order, written) = if dmy {
+                (DateOrder::DayFirst, format!("{day}/{month}/{year}"))
+            } else {
+                (DateOrder::MonthFirst, format!("{month:02}-{day:02}-{year} 10:00"))
+            };
+            let iso = format!("{year}-{month:02}-{day:02}");
+            proptest::prop_assert_eq!(normalize_date_in(&written, Some(order)), Some(iso));
+        }
+    }
+
     #[test]
     fn an_ambiguous_date_field_asks_for_the_order() {
         let warning = date_field(Ok("03/04/2023"), None).unwrap_err();
