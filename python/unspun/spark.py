@@ -49,6 +49,7 @@ import json
 import os
 import sys
 import time
+from typing import Optional
 
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
@@ -165,7 +166,7 @@ def local_session(master: str = "local[2]", app: str = "unspun-scan", **conf) ->
 # --- 1. read -------------------------------------------------------------
 
 
-def _rows_to_docs(label, id_base, text_field, id_field):
+def _rows_to_docs(label, id_base, text_field, id_field, date_order=None):
     """Partition function: (row dict or JSON line, index) -> document rows."""
 
     def run(items):
@@ -183,7 +184,13 @@ def _rows_to_docs(label, id_base, text_field, id_field):
                     yield (index, None, None, None, None, None, None, None, f"{label}:{line_no}: malformed_json: {e}")
                     continue
             try:
-                d = unspun.document(row, fallback_id=f"{id_base}:{line_no}", text_field=text_field, id_field=id_field)
+                d = unspun.document(
+                    row,
+                    fallback_id=f"{id_base}:{line_no}",
+                    text_field=text_field,
+                    id_field=id_field,
+                    date_order=date_order,
+                )
             except ValueError as e:
                 yield (index, None, None, None, None, None, None, None, f"{label}:{line_no}: {e}")
                 continue
@@ -192,11 +199,13 @@ def _rows_to_docs(label, id_base, text_field, id_field):
     return run
 
 
-def read_documents(spark: SparkSession, path: str, fmt: str, text_field: str, id_field: str) -> DataFrame:
+def read_documents(
+    spark: SparkSession, path: str, fmt: str, text_field: str, id_field: str, date_order: Optional[str] = None
+) -> DataFrame:
     """Documents with their input position; problem rows carry a message."""
     if fmt == "auto":
         fmt = "parquet" if path.rstrip("/").endswith(".parquet") or os.path.isdir(path) else "jsonl"
-    parse = _rows_to_docs(path, path, text_field, id_field)
+    parse = _rows_to_docs(path, path, text_field, id_field, date_order)
     if fmt == "jsonl":
         # Line index in file order: the CLI's line number minus one.
         rows = spark.sparkContext.textFile(path).zipWithIndex()
@@ -486,6 +495,7 @@ def scan(
     text_field: str = "text",
     id_field: str = "id",
     partitions: int = 0,
+    date_order: Optional[str] = None,
 ) -> dict:
     """Runs the distributed scan; writes OUT/{documents,pairs,families} as
     Parquet and OUT/summary.json. Returns the summary."""
@@ -496,7 +506,7 @@ def scan(
     started = time.perf_counter()
     parts = partitions or max(4, 2 * spark.sparkContext.defaultParallelism)
 
-    read = _timed(timings, "read", read_documents(spark, input_path, fmt, text_field, id_field))
+    read = _timed(timings, "read", read_documents(spark, input_path, fmt, text_field, id_field, date_order))
     problems = read.where(F.col("problem").isNotNull()).select("problem")
     n_skipped = problems.count()
     problem_list = [r.problem for r in problems.limit(100).collect()]
@@ -607,6 +617,7 @@ def main(argv=None) -> int:
     s.add_argument("--threshold", type=float, default=0.5, help="Jaccard similarity LSH is tuned to (as unspun scan)")
     s.add_argument("--text-field", default="text")
     s.add_argument("--id-field", default="id")
+    s.add_argument("--date-order", choices=["dmy", "mdy"], help="day or month first in dates like 03/04/2023 (as unspun scan)")
     s.add_argument("--partitions", type=int, default=0, help="document partitions (default: 2 x cores, at least 4)")
     s.add_argument(
         "--master",
@@ -633,6 +644,7 @@ def main(argv=None) -> int:
             text_field=a.text_field,
             id_field=a.id_field,
             partitions=a.partitions,
+            date_order=a.date_order,
         )
     finally:
         spark.stop()
