@@ -81,7 +81,8 @@ pub fn date_field(
         }
         format!(
             "date `{raw}` not understood (YYYY-MM-DD, an ISO date-time, DD.MM.YYYY, \
-             `17 Mar 2023`, Unix seconds or milliseconds); left empty"
+             DD/MM/YYYY or MM/DD/YYYY, `17 Mar 2023`, Unix seconds or milliseconds); \
+             left empty"
         )
     })
 }
