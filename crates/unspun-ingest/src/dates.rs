@@ -72,19 +72,22 @@ pub fn date_field(
     if raw.is_empty() {
         return Ok(None);
     }
-    normalize_date_in(raw, order).map(Some).ok_or_else(|| {
-        if order.is_none() && numeric_parts(raw).is_some_and(ambiguous) {
-            return format!(
-                "date `{raw}` could be day or month first; give the date order \
-                 (dmy or mdy); left empty"
-            );
-        }
-        format!(
-            "date `{raw}` not understood (YYYY-MM-DD, an ISO date-time, DD.MM.YYYY, \
-             DD/MM/YYYY or MM/DD/YYYY, `17 Mar 2023`, Unix seconds or milliseconds); \
-             left empty"
-        )
-    })
+    normalize_date_in(raw, order)
+        .map(Some)
+        .ok_or_else(|| format!("{}; left empty", date_problem(raw, order)))
+}
+
+/// Why `raw` is no date under `order`: the message a refused date gets.
+pub fn date_problem(raw: &str, order: Option<DateOrder>) -> String {
+    if order.is_none() && numeric_parts(raw).is_some_and(ambiguous) {
+        return format!(
+            "date `{raw}` could be day or month first; give the date order (dmy or mdy)"
+        );
+    }
+    format!(
+        "date `{raw}` not understood (YYYY-MM-DD, an ISO date-time, DD.MM.YYYY, \
+         DD/MM/YYYY or MM/DD/YYYY, `17 Mar 2023`, Unix seconds or milliseconds)"
+    )
 }
 
 /// `D.M.YYYY`, `D/M/YYYY` or `D-M-YYYY` (one or two digits for day and

@@ -15,6 +15,7 @@ use serde_json::{json, Value};
 use std::sync::atomic::Ordering::Relaxed;
 use tokio::sync::oneshot;
 use unspun_index::{Index, IndexError};
+use unspun_ingest::{date_problem, normalize_date_in, DateOrder};
 use unspun_text::document::site_of_url;
 use unspun_text::Document;
 
@@ -77,9 +78,10 @@ struct DocIn {
 }
 
 impl DocIn {
-    /// Metadata as `unspun scan` reads it from JSONL: dates to `YYYY-MM-DD`,
-    /// the site from the URL when not given.
-    fn into_document(self) -> Result<Document, ApiError> {
+    /// Metadata as `unspun scan` reads it from JSONL: dates to `YYYY-MM-DD`
+    /// (`03/04/2023` by the request's date order), the site from the URL when
+    /// not given.
+    fn into_document(self, order: Option<DateOrder>) -> Result<Document, ApiError> {
         let date = match self
             .date
             .as_deref()
@@ -87,10 +89,11 @@ impl DocIn {
             .filter(|d| !d.is_empty())
         {
             None => None,
-            Some(d) => Some(unspun_ingest::normalize_date(d).ok_or_else(|| {
+            Some(d) => Some(normalize_date_in(d, order).ok_or_else(|| {
                 ApiError::bad_request(format!(
-                    "document `{}`: date `{d}` is not YYYY-MM-DD",
-                    self.id
+                    "document `{}`: {}",
+                    self.id,
+                    date_problem(d, order)
                 ))
             })?),
         };
@@ -109,8 +112,27 @@ impl DocIn {
     }
 }
 
+/// The query of a request that posts documents.
+#[derive(Debug, Deserialize)]
+pub struct PostParams {
+    /// `dmy` or `mdy`: how to read `03/04/2023` in the documents' dates.
+    date_order: Option<String>,
+}
+
+impl PostParams {
+    fn date_order(&self) -> Result<Option<DateOrder>, ApiError> {
+        self.date_order
+            .as_deref()
+            .map(|o| o.parse().map_err(ApiError::bad_request))
+            .transpose()
+    }
+}
+
 /// One object or an array of them.
-fn parse_documents(body: &[u8]) -> Result<(Vec<Document>, bool), ApiError> {
+fn parse_documents(
+    body: &[u8],
+    order: Option<DateOrder>,
+) -> Result<(Vec<Document>, bool), ApiError> {
     let value: Value = serde_json::from_slice(body)
         .map_err(|e| ApiError::bad_request(format!("invalid JSON: {e}")))?;
     let (items, many) = match value {
@@ -137,7 +159,7 @@ fn parse_documents(body: &[u8]) -> Result<(Vec<Document>, bool), ApiError> {
                 };
                 ApiError::bad_request(format!("{at}{e}"))
             })?;
-            doc.into_document()
+            doc.into_document(order)
         })
         .collect::<Result<Vec<_>, _>>()?;
     Ok((docs, many))
@@ -173,11 +195,12 @@ fn authorize(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
 pub async fn add_documents(
     State(state): State<AppState>,
     headers: HeaderMap,
+    Query(p): Query<PostParams>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
     authorize(&state, &headers)?;
     let body = body.map_err(|r| ApiError::new(r.status(), r.body_text()))?;
-    let (docs, many) = parse_documents(&body)?;
+    let (docs, many) = parse_documents(&body, p.date_order()?)?;
     let ids: Vec<String> = docs.iter().map(|d| d.id.clone()).collect();
     let (reply, answer) = oneshot::channel();
     state
@@ -230,10 +253,11 @@ pub async fn remove_document(
 
 pub async fn query_documents(
     State(state): State<AppState>,
+    Query(p): Query<PostParams>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<Value>, ApiError> {
     let body = body.map_err(|r| ApiError::new(r.status(), r.body_text()))?;
-    let (docs, _) = parse_documents(&body)?;
+    let (docs, _) = parse_documents(&body, p.date_order()?)?;
     state.metrics.queries.fetch_add(docs.len() as u64, Relaxed);
     let results = read(&state, move |index| {
         docs.into_iter()

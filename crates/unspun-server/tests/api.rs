@@ -158,6 +158,33 @@ fn arrays_are_added_in_one_go_with_per_document_results() {
 }
 
 #[test]
+fn the_date_order_of_a_post_reads_day_and_month() {
+    let srv = start(|_| {});
+    let doc =
+        |id: &str| json!({"id": id, "text": "Some words here for a text.", "date": "03/04/2023"});
+    for (path, id, want) in [
+        ("/v1/documents?date_order=dmy", "uk", "2023-04-03"),
+        ("/v1/documents?date_order=mdy", "us", "2023-03-04"),
+    ] {
+        let r = post_json(srv.addr, path, &doc(id));
+        assert_eq!(r.status, 201, "{}", r.text());
+        let stored = get(srv.addr, &format!("/v1/documents/{id}")).json();
+        assert_eq!(stored["date"].as_str(), Some(want), "{path}");
+    }
+    // Only one order makes 17/03/2023 a date: no order needed.
+    let r = post_json(
+        srv.addr,
+        "/v1/documents",
+        &json!({"id": "plain", "text": "Other words for a text.", "date": "17/03/2023"}),
+    );
+    assert_eq!(r.status, 201, "{}", r.text());
+    let stored = get(srv.addr, "/v1/documents/plain").json();
+    assert_eq!(stored["date"].as_str(), Some("2023-03-17"));
+    let r = post_json(srv.addr, "/v1/query?date_order=mdy", &doc("q"));
+    assert_eq!(r.status, 200, "{}", r.text());
+}
+
+#[test]
 fn errors_are_json_with_the_right_status() {
     let srv = start(|c| c.body_limit = 64 << 10);
     let cases: Vec<(common::Resp, u16, &str)> = vec![
@@ -202,7 +229,25 @@ fn errors_are_json_with_the_right_status() {
                 &json!({"id": "x", "text": "t", "date": "soon"}),
             ),
             400,
-            "not YYYY-MM-DD",
+            "date `soon` not understood",
+        ),
+        (
+            post_json(
+                srv.addr,
+                "/v1/documents",
+                &json!({"id": "x", "text": "t", "date": "03/04/2023"}),
+            ),
+            400,
+            "could be day or month first",
+        ),
+        (
+            post_json(
+                srv.addr,
+                "/v1/documents?date_order=ymd",
+                &json!({"id": "x", "text": "t"}),
+            ),
+            400,
+            "expected dmy or mdy",
         ),
         (
             post_json(
