@@ -6,12 +6,13 @@
 
 use std::borrow::Cow;
 use std::fs::File;
-use std::io::{BufRead, BufReader, Cursor, Read};
+use std::io::{BufRead, BufReader};
 use std::path::Path;
 
-use crate::decode::{binary_reason, decode_text, utf16_bom};
+use crate::decode::{binary_reason, utf16_bom, DecodeProblem};
 use crate::jsonl::{deliver, Fields, LineOut, Row, Scalar};
 use crate::problem::{Problem, ProblemKind};
+use crate::utf16::Utf16Reader;
 use crate::{display_path, Out};
 
 /// Delimiters tried on the header line, in this order of preference.
@@ -34,21 +35,26 @@ pub(crate) fn read_file(path: &Path, id_base: &str, tab: bool, out: &mut Out) {
     if head.is_empty() {
         return out.problem(Problem::skip(label, ProblemKind::Empty, "empty file"));
     }
-    if utf16_bom(head).is_some() {
-        // A spreadsheet's "Unicode text" export: decoded whole, then read
-        // as any table.
-        let mut bytes = Vec::new();
-        if let Err(err) = reader.read_to_end(&mut bytes) {
-            return out.problem(unreadable(err));
+    if let Some((encoding, bom)) = utf16_bom(head) {
+        // A spreadsheet's "Unicode text" export, read as UTF-8 as it streams.
+        reader.consume(bom);
+        let mut utf8 = Utf16Reader::new(reader, encoding);
+        read_table(
+            BufReader::with_capacity(1 << 16, &mut utf8),
+            &label,
+            id_base,
+            tab,
+            false,
+            out,
+        );
+        out.add_progress(bom as u64 + utf8.bytes_read());
+        if utf8.malformed() {
+            let problem = DecodeProblem::Malformed {
+                encoding: encoding.name(),
+            };
+            out.problem(Problem::warning(label, problem.kind(), problem.message("")));
         }
-        out.add_progress(bytes.len() as u64);
-        let decoded = decode_text(bytes, None);
-        if let Some(problem) = decoded.problem {
-            let warning = Problem::warning(label.clone(), problem.kind(), problem.message(""));
-            out.problem(warning);
-        }
-        let text = Cursor::new(decoded.text.into_bytes());
-        return read_table(text, &label, id_base, tab, false, out);
+        return;
     }
     if let Some(reason) = binary_reason(head) {
         return out.problem(Problem::skip(label, ProblemKind::Binary, reason));

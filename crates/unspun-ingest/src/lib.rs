@@ -37,6 +37,7 @@ mod files;
 mod html;
 mod jsonl;
 mod problem;
+mod utf16;
 mod walk;
 mod warc;
 

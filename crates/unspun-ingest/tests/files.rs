@@ -426,3 +426,51 @@ fn slash_dates_follow_the_given_order_or_only_the_possible_one() {
     assert_eq!(found[0], ("uk-1".into(), day("2023-03-20")));
     assert_eq!(warned.len(), 2, "{warned:?}");
 }
+
+/// A UTF-16 export is read as it streams: records past the first buffer
+/// come out whole, line numbers hold, progress counts the file's bytes, and
+/// one unpaired surrogate is replaced with a warning while the rest is kept.
+#[test]
+fn a_large_utf16_table_streams_with_its_lines_and_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("unicode-export.tsv");
+    let mut table = String::from("id\ttext\n");
+    for i in 0..1000 {
+        table.push_str(&format!(
+            "r{i}\t\"Record {i}: Kyiv – “talks” in 東京 🇺🇦, line one.\nLine two of record {i}.\"\n"
+        ));
+    }
+    let mut units: Vec<u16> = table.encode_utf16().collect();
+    let at = units.iter().position(|&u| u == u16::from(b'K')).unwrap();
+    units.insert(at, 0xd800); // in record r0, before "Kyiv"
+    let mut bytes = vec![0xfe, 0xff];
+    bytes.extend(units.iter().flat_map(|u| u.to_be_bytes()));
+    assert!(bytes.len() > 64 << 10, "the table must outgrow one buffer");
+    fs::write(&path, &bytes).unwrap();
+
+    let opts = InputOptions::default();
+    let items = read_all(&[&path], &opts);
+    let docs = docs(&items);
+    assert_eq!(docs.len(), 1000);
+    assert_eq!(
+        docs[0].text,
+        "Record 0: \u{fffd}Kyiv – “talks” in 東京 🇺🇦, line one.\nLine two of record 0."
+    );
+    assert_eq!(
+        docs[999].text,
+        "Record 999: Kyiv – “talks” in 東京 🇺🇦, line one.\nLine two of record 999."
+    );
+    assert!(docs[900]
+        .path
+        .as_deref()
+        .unwrap()
+        .ends_with("unicode-export.tsv:1802"));
+    let problems = problems(&items);
+    assert_eq!(problems.len(), 1);
+    assert_eq!(problems[0].kind, ProblemKind::InvalidEncoding);
+    assert_eq!(
+        problems[0].message,
+        "bytes not valid UTF-16BE; replaced with U+FFFD"
+    );
+    assert_eq!(opts.bytes_read.load(Ordering::Relaxed), bytes.len() as u64);
+}
