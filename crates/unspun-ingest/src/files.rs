@@ -116,6 +116,9 @@ fn read_file(
         FileKind::Jsonl => jsonl::read_file(path, &id, out),
         FileKind::Csv { tab } => delimited::read_file(path, &id, tab, out),
         FileKind::Warc | FileKind::WarcGz => warc::read_file(path, &id, out),
+        FileKind::Text if delimited::is_tab_table(path, &out.opts.text_field) => {
+            delimited::read_file(path, &id, true, out)
+        }
         FileKind::Text | FileKind::Html => {
             if let Some(doc) = read_whole(path, kind, len, id, folder, out) {
                 out.document(doc);

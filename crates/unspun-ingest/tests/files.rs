@@ -474,3 +474,32 @@ fn a_large_utf16_table_streams_with_its_lines_and_a_warning() {
     );
     assert_eq!(opts.bytes_read.load(Ordering::Relaxed), bytes.len() as u64);
 }
+
+/// Excel's "Unicode text" export (UTF-16, tabs, CR LF) saved as `.txt` is a
+/// table of articles; a text whose first line merely has tabs stays one
+/// article.
+#[test]
+fn a_spreadsheet_export_saved_as_txt_is_read_as_a_table() {
+    let dir = fixtures().join("excel");
+    let opts = InputOptions {
+        date_order: Some(DateOrder::DayFirst),
+        ..InputOptions::default()
+    };
+    let items = read_all(&[&dir], &opts);
+    let base = format!("{}/", dir.display());
+    assert_eq!(
+        trace(&items, &base),
+        ["doc article-with-tabs.txt", "doc afp-1", "doc afp-2"]
+    );
+    let docs = docs(&items);
+    assert!(docs[0].text.starts_with("Moscow\tMarch 20"));
+    assert_eq!(docs[1].title.as_deref(), Some("Xi arrives in Moscow"));
+    assert_eq!(docs[1].date.as_deref(), Some("2023-03-20"));
+    assert!(docs[2]
+        .text
+        .starts_with("Russian President Vladimir Putin said relations with China"));
+    assert_eq!(
+        docs[2].path.as_deref(),
+        Some(format!("{base}unicode-text-export.txt:3").as_str())
+    );
+}
