@@ -6,7 +6,7 @@
 
 use std::borrow::Cow;
 use std::fs::File;
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader};
 use std::path::Path;
 
 use crate::decode::{binary_reason, utf16_bom, DecodeProblem};
@@ -62,19 +62,22 @@ pub(crate) fn read_file(path: &Path, id_base: &str, tab: bool, out: &mut Out) {
     read_table(reader, &label, id_base, tab, true, out);
 }
 
-/// Whether a file named like text is a tab-separated table: its first line
-/// has tabs and names the text column, as a spreadsheet's "Unicode text"
-/// (UTF-16) or "Text (tab delimited)" export saved as `.txt` does. An
-/// article's first line naming the text column between tabs is not news.
-pub(crate) fn is_tab_table(path: &Path, text_field: &str) -> bool {
-    let mut head = Vec::with_capacity(4096);
-    let read = File::open(path).and_then(|file| file.take(4096).read_to_end(&mut head));
-    if read.is_err() {
-        return false;
-    }
-    let text = match utf16_bom(&head) {
+/// Whether a file named like text, of which `head` is the start, is a
+/// tab-separated table: its first line has tabs and names the text column,
+/// as a spreadsheet's "Unicode text" (UTF-16) or "Text (tab delimited)"
+/// export saved as `.txt` does. An article's first line naming the text
+/// column between tabs is not news.
+pub(crate) fn is_tab_table(head: &[u8], text_field: &str) -> bool {
+    let head = &head[..head.len().min(4096)];
+    let text = match utf16_bom(head) {
         Some((encoding, bom)) => encoding.decode_without_bom_handling(&head[bom..]).0,
-        None => String::from_utf8_lossy(&head),
+        None => {
+            let line_end = memchr::memchr(b'\n', head).unwrap_or(head.len());
+            if memchr::memchr(b'\t', &head[..line_end]).is_none() {
+                return false; // the common case, decided without decoding
+            }
+            String::from_utf8_lossy(head)
+        }
     };
     let first_line = text.lines().next().unwrap_or("");
     let cells: Vec<&str> = first_line.split('\t').map(clean_name).collect();

@@ -116,15 +116,21 @@ fn read_file(
         FileKind::Jsonl => jsonl::read_file(path, &id, out),
         FileKind::Csv { tab } => delimited::read_file(path, &id, tab, out),
         FileKind::Warc | FileKind::WarcGz => warc::read_file(path, &id, out),
-        FileKind::Text if delimited::is_tab_table(path, &out.opts.text_field) => {
-            delimited::read_file(path, &id, true, out)
-        }
-        FileKind::Text | FileKind::Html => {
-            if let Some(doc) = read_whole(path, kind, len, id, folder, out) {
-                out.document(doc);
-            }
-        }
+        FileKind::Text | FileKind::Html => match read_whole(path, kind, len, &id, folder, out) {
+            Whole::Document(doc) => out.document(doc),
+            Whole::Table => delimited::read_file(path, &id, true, out),
+            Whole::Skipped => {}
+        },
     }
+}
+
+/// What a text or HTML file turned out to be.
+enum Whole {
+    Document(Document),
+    /// A spreadsheet export named like text, to be read as a table.
+    Table,
+    /// Skipped, with the problem reported.
+    Skipped,
 }
 
 /// A plain text or HTML file, read once into memory.
@@ -132,21 +138,34 @@ fn read_whole(
     path: &Path,
     kind: FileKind,
     len: u64,
-    id: String,
+    id: &str,
     folder: Option<String>,
     out: &mut Out,
-) -> Option<Document> {
+) -> Whole {
     let source = display_path(path);
     let max = out.opts.max_doc_bytes as u64;
+    let opts = out.opts;
+    let table =
+        |head: &[u8]| kind == FileKind::Text && delimited::is_tab_table(head, &opts.text_field);
     if len > max {
+        // A table streams whatever its size.
+        // An unreadable head reads as no table: the file is reported too large.
+        let mut head = Vec::new();
+        let _ = File::open(path).and_then(|f| f.take(4096).read_to_end(&mut head));
+        if table(&head) {
+            return Whole::Table;
+        }
         let msg = format!("{len} bytes, over the limit of {max}");
         out.add_progress(len);
         out.problem(Problem::skip(source, ProblemKind::TooLarge, msg));
-        return None;
+        return Whole::Skipped;
     }
     let mut bytes = Vec::with_capacity(len as usize);
     // `take` guards against a file that grew since it was measured.
     let read = File::open(path).and_then(|f| f.take(max + 1).read_to_end(&mut bytes));
+    if read.is_ok() && table(&bytes) {
+        return Whole::Table;
+    }
     out.add_progress(bytes.len() as u64);
     if let Err(err) = read {
         out.problem(Problem::skip(
@@ -154,16 +173,16 @@ fn read_whole(
             ProblemKind::Unreadable,
             err.to_string(),
         ));
-        return None;
+        return Whole::Skipped;
     }
     if bytes.len() as u64 > max {
         let msg = format!("over the limit of {max} bytes");
         out.problem(Problem::skip(source, ProblemKind::TooLarge, msg));
-        return None;
+        return Whole::Skipped;
     }
     if let Some(reason) = binary_reason_of_text(&bytes) {
         out.problem(Problem::skip(source, ProblemKind::Binary, reason));
-        return None;
+        return Whole::Skipped;
     }
     let declared = match kind {
         FileKind::Html => meta_charset(&bytes),
@@ -173,7 +192,7 @@ fn read_whole(
     let text = decoded.text;
     if is_blank(&text) {
         out.problem(Problem::skip(source, ProblemKind::Empty, "no text"));
-        return None;
+        return Whole::Skipped;
     }
     if let Some(problem) = decoded.problem {
         out.problem(Problem::warning(
@@ -183,7 +202,7 @@ fn read_whole(
         ));
     }
     let mut doc = Document {
-        id,
+        id: id.to_string(),
         path: Some(source.clone()),
         ..Default::default()
     };
@@ -195,7 +214,7 @@ fn read_whole(
                 ProblemKind::Empty,
                 "no visible text in the HTML",
             ));
-            return None;
+            return Whole::Skipped;
         }
         if page.used_fallback {
             out.problem(Problem::warning(
@@ -220,5 +239,5 @@ fn read_whole(
         doc.site = folder;
         doc.text = text;
     }
-    Some(doc)
+    Whole::Document(doc)
 }

@@ -502,4 +502,22 @@ fn a_spreadsheet_export_saved_as_txt_is_read_as_a_table() {
         docs[2].path.as_deref(),
         Some(format!("{base}unicode-text-export.txt:3").as_str())
     );
+    // A table streams whatever its size; the limit is per record.
+    let export = dir.join("unicode-text-export.txt");
+    let small = InputOptions {
+        max_doc_bytes: 500,
+        ..InputOptions::default()
+    };
+    assert!(fs::metadata(&export).unwrap().len() > 500);
+    let items = read_all(&[&export], &small);
+    assert_eq!(common::docs(&items).len(), 2);
+    let plain = fixtures().join("mixed/latin1.txt");
+    let tiny = InputOptions {
+        max_doc_bytes: 10,
+        ..InputOptions::default()
+    };
+    assert_eq!(
+        common::kinds(&read_all(&[&plain], &tiny)),
+        [ProblemKind::TooLarge]
+    );
 }
