@@ -148,8 +148,8 @@ fn read_whole(
     let table =
         |head: &[u8]| kind == FileKind::Text && delimited::is_tab_table(head, &opts.text_field);
     if len > max {
-        // A table streams whatever its size.
-        // An unreadable head reads as no table: the file is reported too large.
+        // A table streams whatever its size. A head that cannot be read is
+        // no table, and the file is reported too large.
         let mut head = Vec::new();
         let _ = File::open(path).and_then(|f| f.take(4096).read_to_end(&mut head));
         if table(&head) {
