@@ -27,7 +27,8 @@ pub enum Command {
         unspun scan us-export.csv --out results/ --date-order mdy   # 03/04/2023 is 4 March\n\n\
         Inputs: directories (recursive) of .txt/.md/.html files, single files, JSON Lines\n\
         (.jsonl/.ndjson: fields id, text, optional title, url, date, site), CSV/TSV with a\n\
-        header row (the same fields as columns), WARC and WARC.gz.\n\
+        header row (the same fields as columns; also a spreadsheet's tab-separated or\n\
+        UTF-16 \"Unicode text\" export saved as .txt), WARC and WARC.gz.\n\
         Outputs in --out: documents.jsonl, pairs.jsonl, families.jsonl, stories.jsonl,\n\
         summary.json (the format is described in docs/output.md); --report FILE adds one\n\
         HTML file to open in a browser (no network needed).")]
