@@ -6,18 +6,20 @@
 use std::borrow::Cow;
 use std::fmt;
 use std::fs::File;
-use std::io::{self, Read};
+use std::io::{self, BufRead, BufReader, Read};
 use std::path::Path;
 use std::sync::mpsc;
 
+use encoding_rs::Encoding;
 use rayon::prelude::*;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 use unspun_text::document::site_of_url;
 use unspun_text::Document;
 
-use crate::decode::{binary_reason, first_invalid_utf8, is_blank};
+use crate::decode::{binary_reason, first_invalid_utf8, is_blank, utf16_bom, DecodeProblem};
 use crate::problem::{Problem, ProblemKind};
+use crate::utf16::Utf16Reader;
 use crate::{date_field, display_path, DateOrder, IngestError, Out};
 
 /// Bytes read per chunk: big enough to keep both cores busy on a chunk.
@@ -28,7 +30,16 @@ const AHEAD: usize = 2;
 /// Reads a JSONL file; `id_base` names it in fallback ids (`id_base:LINE`).
 pub(crate) fn read_file(path: &Path, id_base: &str, out: &mut Out) {
     let label = display_path(path);
-    let result = File::open(path).and_then(|file| read_stream(file, &label, id_base, out));
+    let result = File::open(path).and_then(|file| {
+        let mut file = BufReader::new(file);
+        match utf16_bom(file.fill_buf()?) {
+            Some((encoding, bom)) => {
+                file.consume(bom);
+                read_utf16(file, encoding, bom as u64, &label, id_base, out)
+            }
+            None => read_stream(file, &label, id_base, true, out),
+        }
+    });
     if let Err(err) = result {
         out.problem(Problem::skip(
             label,
@@ -38,8 +49,30 @@ pub(crate) fn read_file(path: &Path, id_base: &str, out: &mut Out) {
     }
 }
 
+/// JSON Lines saved as UTF-16, as Windows PowerShell's `>` writes them.
+fn read_utf16(
+    file: impl Read + Send,
+    encoding: &'static Encoding,
+    bom: u64,
+    label: &str,
+    id_base: &str,
+    out: &mut Out,
+) -> io::Result<()> {
+    let mut utf8 = Utf16Reader::new(file, encoding);
+    // The progress bar counts the file's bytes, not the UTF-8 ones.
+    let result = read_stream(&mut utf8, label, id_base, false, out);
+    out.add_progress(bom + utf8.bytes_read());
+    if utf8.malformed() {
+        let problem = DecodeProblem::Malformed {
+            encoding: encoding.name(),
+        };
+        out.problem(Problem::warning(label, problem.kind(), problem.message("")));
+    }
+    result
+}
+
 pub(crate) fn read_stdin(out: &mut Out) -> Result<(), IngestError> {
-    read_stream(io::stdin(), "<stdin>", "<stdin>", out).map_err(IngestError::Stdin)
+    read_stream(io::stdin(), "<stdin>", "<stdin>", true, out).map_err(IngestError::Stdin)
 }
 
 /// What the parser thread sends: results of one chunk with the bytes it took.
@@ -67,12 +100,14 @@ pub(crate) struct Fields<'a> {
     pub id_base: &'a str,
 }
 
-/// Reads JSON Lines from `reader`, delivering to `out`. Errors are read
+/// Reads JSON Lines from `reader`, delivering to `out` (`count_bytes`: the
+/// bytes read are the input's, for the progress bar). Errors are read
 /// errors; everything read before one is delivered.
 fn read_stream(
     reader: impl Read + Send,
     label: &str,
     id_base: &str,
+    count_bytes: bool,
     out: &mut Out,
 ) -> io::Result<()> {
     let opts = out.opts;
@@ -96,7 +131,9 @@ fn read_stream(
                     for line in lines {
                         deliver(line, label, out);
                     }
-                    out.add_progress(bytes);
+                    if count_bytes {
+                        out.add_progress(bytes);
+                    }
                 }
                 Msg::Binary(reason) => {
                     lines_seen = true;
@@ -634,7 +671,7 @@ mod tests {
             ids: Default::default(),
             opts: &opts,
         };
-        read_stream(io::Cursor::new(input), "<stdin>", "<stdin>", &mut out).unwrap();
+        read_stream(io::Cursor::new(input), "<stdin>", "<stdin>", true, &mut out).unwrap();
         let trace: Vec<String> = items
             .iter()
             .map(|item| match item {

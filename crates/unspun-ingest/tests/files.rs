@@ -521,3 +521,44 @@ fn a_spreadsheet_export_saved_as_txt_is_read_as_a_table() {
         [ProblemKind::TooLarge]
     );
 }
+
+/// JSON Lines saved by Windows PowerShell's `>` are UTF-16 with CR LF line
+/// ends: they give the documents the UTF-8 file gives, bad lines are named
+/// by the same line numbers, and progress counts the file's bytes.
+#[test]
+fn utf16_json_lines_read_as_their_utf8_twin() {
+    let dir = tempfile::tempdir().unwrap();
+    let lines = [
+        r#"{"id": "tass-1", "text": "Xi Jinping arrived in Moscow – “a visit of friendship”, Putin said.", "date": "2023-03-20"}"#,
+        r#"{"id": "broken", "text": "#,
+        r#"{"id": "tass-2", "text": "Переговоры продолжились во вторник. 会谈在周二继续。"}"#,
+    ];
+    let utf8 = dir.path().join("feed.jsonl");
+    fs::write(&utf8, lines.join("\n") + "\n").unwrap();
+    let utf16 = dir.path().join("feed-powershell.jsonl");
+    let mut bytes = vec![0xff, 0xfe];
+    let crlf = lines.join("\r\n") + "\r\n";
+    bytes.extend(crlf.encode_utf16().flat_map(u16::to_le_bytes));
+    fs::write(&utf16, &bytes).unwrap();
+
+    let read = |path: &std::path::Path| {
+        let opts = InputOptions::default();
+        let items = read_all(&[path], &opts);
+        let docs: Vec<(String, String, Option<String>)> = docs(&items)
+            .iter()
+            .map(|d| (d.id.clone(), d.text.clone(), d.date.clone()))
+            .collect();
+        let problems: Vec<String> = problems(&items)
+            .iter()
+            .map(|p| format!("{:?} {}", p.kind, p.source.rsplit(':').next().unwrap()))
+            .collect();
+        (docs, problems, opts.bytes_read.load(Ordering::Relaxed))
+    };
+    let (docs8, problems8, _) = read(&utf8);
+    let (docs16, problems16, progress16) = read(&utf16);
+    assert_eq!(docs8.len(), 2);
+    assert_eq!(docs16, docs8);
+    assert_eq!(problems8, ["MalformedJson 2"]);
+    assert_eq!(problems16, problems8);
+    assert_eq!(progress16, bytes.len() as u64);
+}
