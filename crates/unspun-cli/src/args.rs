@@ -26,7 +26,8 @@ pub enum Command {
         unspun scan export.csv --out results/ --text-field body --id-field article_id\n  \
         unspun scan us-export.csv --out results/ --date-order mdy   # 03/04/2023 is 4 March\n\n\
         Inputs: directories (recursive) of .txt/.md/.html files, single files, JSON Lines\n\
-        (.jsonl/.ndjson: fields id, text, optional title, url, date, site), CSV/TSV with a\n\
+        (.jsonl/.ndjson: fields id, text, optional title, url, date, site), .json files\n\
+        holding an array of such objects or objects one after another, CSV/TSV with a\n\
         header row (the same fields as columns; also a spreadsheet's tab-separated or\n\
         UTF-16 \"Unicode text\" export saved as .txt), WARC and WARC.gz.\n\
         Outputs in --out: documents.jsonl, pairs.jsonl, families.jsonl, stories.jsonl,\n\
@@ -183,7 +184,7 @@ pub struct EvalArgs {
 
 #[derive(Args)]
 pub struct ScanArgs {
-    /// Files, directories, JSONL, CSV/TSV, WARC; '-' reads JSONL on stdin.
+    /// Files, directories, JSONL, JSON, CSV/TSV, WARC; '-' reads JSONL on stdin.
     #[arg(required = true)]
     pub inputs: Vec<PathBuf>,
     /// Directory for the results.

@@ -11,7 +11,7 @@ use crate::charset::meta_charset;
 use crate::decode::{binary_reason_of_text, decode_text, is_blank};
 use crate::problem::{Problem, ProblemKind};
 use crate::walk::{walk, Entry, FileKind};
-use crate::{delimited, display_path, html, jsonl, warc, Out};
+use crate::{delimited, display_path, html, json_file, jsonl, warc, Out};
 
 /// Reads one command-line input (not `-`).
 pub(crate) fn read_input(input: &Path, out: &mut Out) {
@@ -97,6 +97,8 @@ fn sniff_kind(path: &Path) -> FileKind {
         FileKind::WarcGz
     } else if head.get(start) == Some(&b'{') {
         FileKind::Jsonl
+    } else if head.get(start) == Some(&b'[') {
+        FileKind::Json
     } else if lower.contains("<html") || lower.contains("<!doctype html") {
         FileKind::Html
     } else {
@@ -114,6 +116,7 @@ fn read_file(
 ) {
     match kind {
         FileKind::Jsonl => jsonl::read_file(path, &id, out),
+        FileKind::Json => json_file::read_file(path, &id, out),
         FileKind::Csv { tab } => delimited::read_file(path, &id, tab, out),
         FileKind::Warc | FileKind::WarcGz => warc::read_file(path, &id, out),
         FileKind::Text | FileKind::Html => match read_whole(path, kind, len, &id, folder, out) {

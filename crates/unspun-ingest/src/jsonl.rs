@@ -5,21 +5,19 @@
 
 use std::borrow::Cow;
 use std::fmt;
-use std::fs::File;
-use std::io::{self, BufRead, BufReader, Read};
+use std::io::{self, Read};
 use std::path::Path;
 use std::sync::mpsc;
 
-use encoding_rs::Encoding;
 use rayon::prelude::*;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 use unspun_text::document::site_of_url;
 use unspun_text::Document;
 
-use crate::decode::{binary_reason, first_invalid_utf8, is_blank, utf16_bom, DecodeProblem};
+use crate::decode::{binary_reason, first_invalid_utf8, is_blank};
 use crate::problem::{Problem, ProblemKind};
-use crate::utf16::Utf16Reader;
+use crate::utf16::read_as_utf8;
 use crate::{date_field, display_path, DateOrder, IngestError, Out};
 
 /// Bytes read per chunk: big enough to keep both cores busy on a chunk.
@@ -30,15 +28,8 @@ const AHEAD: usize = 2;
 /// Reads a JSONL file; `id_base` names it in fallback ids (`id_base:LINE`).
 pub(crate) fn read_file(path: &Path, id_base: &str, out: &mut Out) {
     let label = display_path(path);
-    let result = File::open(path).and_then(|file| {
-        let mut file = BufReader::new(file);
-        match utf16_bom(file.fill_buf()?) {
-            Some((encoding, bom)) => {
-                file.consume(bom);
-                read_utf16(file, encoding, bom as u64, &label, id_base, out)
-            }
-            None => read_stream(file, &label, id_base, true, out),
-        }
+    let result = read_as_utf8(path, &label, out, |reader, count_bytes, out| {
+        read_stream(reader, &label, id_base, count_bytes, out)
     });
     if let Err(err) = result {
         out.problem(Problem::skip(
@@ -47,28 +38,6 @@ pub(crate) fn read_file(path: &Path, id_base: &str, out: &mut Out) {
             err.to_string(),
         ));
     }
-}
-
-/// JSON Lines saved as UTF-16, as Windows PowerShell's `>` writes them.
-fn read_utf16(
-    file: impl Read + Send,
-    encoding: &'static Encoding,
-    bom: u64,
-    label: &str,
-    id_base: &str,
-    out: &mut Out,
-) -> io::Result<()> {
-    let mut utf8 = Utf16Reader::new(file, encoding);
-    // The progress bar counts the file's bytes, not the UTF-8 ones.
-    let result = read_stream(&mut utf8, label, id_base, false, out);
-    out.add_progress(bom + utf8.bytes_read());
-    if utf8.malformed() {
-        let problem = DecodeProblem::Malformed {
-            encoding: encoding.name(),
-        };
-        out.problem(Problem::warning(label, problem.kind(), problem.message("")));
-    }
-    result
 }
 
 pub(crate) fn read_stdin(out: &mut Out) -> Result<(), IngestError> {
@@ -273,7 +242,7 @@ fn split_lines<'a>(mut rest: &'a [u8], line_no: &mut usize) -> Vec<(usize, &'a [
     lines
 }
 
-fn parse_line(line: &[u8], line_no: usize, fields: &Fields) -> LineOut {
+pub(crate) fn parse_line(line: &[u8], line_no: usize, fields: &Fields) -> LineOut {
     let result = match parse_row(line, fields) {
         Ok(row) => row.into_document(line_no, fields, Vec::new()),
         // serde_json rejects invalid UTF-8; retry lossily only then, so
@@ -287,10 +256,10 @@ fn parse_line(line: &[u8], line_no: usize, fields: &Fields) -> LineOut {
                             format!("invalid UTF-8 at byte {at} of the line; replaced with U+FFFD");
                         row.into_document(line_no, fields, vec![(ProblemKind::InvalidUtf8, msg)])
                     }
-                    Err(err) => Err((ProblemKind::MalformedJson, json_message(&err))),
+                    Err(err) => Err((ProblemKind::MalformedJson, json_message(&err, line_no))),
                 }
             }
-            None => Err((ProblemKind::MalformedJson, json_message(&err))),
+            None => Err((ProblemKind::MalformedJson, json_message(&err, line_no))),
         },
     };
     LineOut { line_no, result }
@@ -307,12 +276,21 @@ fn parse_row<'a>(line: &'a [u8], fields: &Fields) -> serde_json::Result<Row<'a>>
     Ok(row)
 }
 
-/// serde's message with the column, without its `line 1` (each line is parsed alone).
-fn json_message(err: &serde_json::Error) -> String {
+/// serde's message with the column, without its `line 1` (each line is
+/// parsed alone); a record of a `.json` file that starts on `line_no` and
+/// spans lines gets the file's line of the error.
+fn json_message(err: &serde_json::Error, line_no: usize) -> String {
     let full = err.to_string();
     let suffix = format!(" at line {} column {}", err.line(), err.column());
     let base = full.strip_suffix(&suffix).unwrap_or(&full);
-    format!("{base} at column {}", err.column())
+    match err.line() {
+        0 | 1 => format!("{base} at column {}", err.column()),
+        line => format!(
+            "{base} at line {} column {}",
+            line_no + line - 1,
+            err.column()
+        ),
+    }
 }
 
 /// A JSON value where a string is expected, borrowed from the line when possible.

@@ -35,6 +35,7 @@ mod decode;
 mod delimited;
 mod files;
 mod html;
+mod json_file;
 mod jsonl;
 mod problem;
 mod utf16;

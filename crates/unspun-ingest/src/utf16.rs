@@ -1,9 +1,43 @@
 //! UTF-16 bytes read as UTF-8, a buffer at a time: a spreadsheet's
 //! "Unicode text" export of a whole archive never sits in memory at once.
 
-use std::io::{self, Read};
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read};
+use std::path::Path;
 
 use encoding_rs::{CoderResult, Decoder, Encoding};
+
+use crate::decode::{utf16_bom, DecodeProblem};
+use crate::problem::Problem;
+use crate::Out;
+
+/// Opens `path` and gives `read` its text as UTF-8 bytes: as they are, or
+/// decoded from UTF-16 behind a byte-order mark, as Windows PowerShell's
+/// `>` writes files. `read` is told whether the bytes it gets are the
+/// file's, for the progress bar; for UTF-16 the file's bytes are counted
+/// here, and bytes that are no UTF-16 get a warning.
+pub(crate) fn read_as_utf8(
+    path: &Path,
+    label: &str,
+    out: &mut Out,
+    read: impl FnOnce(&mut (dyn Read + Send), bool, &mut Out) -> io::Result<()>,
+) -> io::Result<()> {
+    let mut file = BufReader::with_capacity(1 << 16, File::open(path)?);
+    let Some((encoding, bom)) = utf16_bom(file.fill_buf()?) else {
+        return read(&mut file, true, out);
+    };
+    file.consume(bom);
+    let mut utf8 = Utf16Reader::new(file, encoding);
+    let result = read(&mut utf8, false, out);
+    out.add_progress(bom as u64 + utf8.bytes_read());
+    if utf8.malformed() {
+        let problem = DecodeProblem::Malformed {
+            encoding: encoding.name(),
+        };
+        out.problem(Problem::warning(label, problem.kind(), problem.message("")));
+    }
+    result
+}
 
 /// A reader of the UTF-8 form of UTF-16 bytes that come after the byte-order
 /// mark. Bytes that are no UTF-16 become U+FFFD and set [`Self::malformed`].

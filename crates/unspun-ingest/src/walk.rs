@@ -12,6 +12,8 @@ pub(crate) enum FileKind {
     Text,
     Html,
     Jsonl,
+    /// `.json`: an array of records, or records one after another.
+    Json,
     /// Comma (or semicolon) separated; `Csv { tab: true }` for `.tsv`.
     Csv {
         tab: bool,
@@ -32,6 +34,7 @@ impl FileKind {
             "txt" | "md" => FileKind::Text,
             "html" | "htm" => FileKind::Html,
             "jsonl" | "ndjson" => FileKind::Jsonl,
+            "json" => FileKind::Json,
             "csv" => FileKind::Csv { tab: false },
             "tsv" => FileKind::Csv { tab: true },
             "warc" => FileKind::Warc,

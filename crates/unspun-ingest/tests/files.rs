@@ -562,3 +562,65 @@ fn utf16_json_lines_read_as_their_utf8_twin() {
     assert_eq!(problems16, problems8);
     assert_eq!(progress16, bytes.len() as u64);
 }
+
+/// `.json` exports: a pretty-printed array (as Scrapy's `-o items.json`
+/// writes one) and one pretty-printed object. Each record is read as a JSON
+/// Lines row and named by the line it starts on; a broken record or one
+/// without text costs only itself.
+#[test]
+fn json_arrays_and_objects_are_read_record_by_record() {
+    let dir = fixtures().join("json");
+    let opts = InputOptions::default();
+    let items = read_all(&[&dir], &opts);
+    let base = format!("{}/", dir.display());
+    assert_eq!(
+        trace(&items, &base),
+        [
+            "doc bbc-1",
+            "doc afp-1",
+            "missing_field scrapy-items.json:10 skipped",
+            "doc afp-3",
+            "malformed_json scrapy-items.json:17 skipped",
+            "doc afp-5",
+        ]
+    );
+    let docs = docs(&items);
+    assert_eq!(
+        docs[0].site.as_deref(),
+        Some("bbc.co.uk"),
+        "the url gives the site"
+    );
+    let afp1 = docs[1];
+    assert_eq!(
+        afp1.title.as_deref(),
+        Some("Xi arrives in Moscow for talks with Putin")
+    );
+    assert_eq!(afp1.date.as_deref(), Some("2023-03-20"));
+    assert!(afp1.text.ends_with("braces } in the text change nothing."));
+    assert_eq!(
+        afp1.path.as_deref(),
+        Some(format!("{base}scrapy-items.json:2").as_str())
+    );
+    assert_eq!(docs[2].date.as_deref(), Some("2023-03-21"));
+    let total = total_input_bytes(std::slice::from_ref(&dir)).unwrap();
+    assert_eq!(opts.bytes_read.load(Ordering::Relaxed), total);
+
+    // Cut short, the records before the cut are kept and the cut is named.
+    let cut = tempfile::tempdir().unwrap();
+    let path = cut.path().join("cut.json");
+    let full = fs::read_to_string(dir.join("scrapy-items.json")).unwrap();
+    fs::write(&path, &full[..full.find("afp-3").unwrap()]).unwrap();
+    let items = read_all(&[&path], &InputOptions::default());
+    let kinds: Vec<String> = problems(&items)
+        .iter()
+        .map(|p| format!("{} {}", p.kind.as_str(), p.message))
+        .collect();
+    assert_eq!(common::docs(&items).len(), 1);
+    assert_eq!(kinds.len(), 3, "{kinds:?}");
+    assert!(
+        kinds[1].starts_with("malformed_json EOF while parsing"),
+        "{kinds:?}"
+    );
+    assert!(kinds[1].ends_with("at line 15 column 11"), "{kinds:?}");
+    assert!(kinds[2].contains("the array is not closed"), "{kinds:?}");
+}

@@ -8,8 +8,8 @@
 //! deterministic: the same input gives the same ids, order and bytes.
 //!
 //! **documents.jsonl**, one line per document in input order:
-//! - `id`: for files, the path relative to the argument given; for JSONL, its
-//!   id field; for WARC, the target URI;
+//! - `id`: for files, the path relative to the argument given; for JSONL,
+//!   JSON, CSV and TSV records, the id field; for WARC, the target URI;
 //! - `path`, `title`, `url`, `date` (`YYYY-MM-DD`), `site`: metadata or null;
 //! - `removed`: `[[start, end], ...]` byte ranges set aside as boilerplate;
 //! - `family`: copy-family id, or null when the document has no copies;
