@@ -200,35 +200,51 @@ impl Splitter {
         }
     }
 
-    fn feed(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            match self.state {
-                State::Start => match b {
-                    b'[' => self.state = State::Array,
-                    b'{' => {
-                        self.state = State::Sequence;
-                        self.begin(b);
-                    }
-                    _ if b.is_ascii_whitespace() => {}
-                    _ => {
-                        self.not_json = Some(b);
-                        return;
-                    }
-                },
-                State::Done => {
-                    if !b.is_ascii_whitespace() && self.text_after_array.is_none() {
-                        self.text_after_array = Some(self.line);
-                    }
+    fn feed(&mut self, mut bytes: &[u8]) {
+        while let Some((&b, rest)) = bytes.split_first() {
+            if self.not_json.is_some() {
+                return;
+            }
+            if self.in_string && !self.escaped && self.current.is_some() {
+                // Most of an article is string: copy up to its next quote or
+                // backslash at once.
+                let span = memchr::memchr2(b'"', b'\\', bytes).unwrap_or(bytes.len());
+                if span > 0 {
+                    self.line += memchr::memchr_iter(b'\n', &bytes[..span]).count();
+                    self.push_slice(&bytes[..span]);
+                    bytes = &bytes[span..];
+                    continue;
                 }
-                State::Array | State::Sequence if self.current.is_some() => self.step(b),
-                State::Array if b == b']' => self.state = State::Done,
-                State::Array if b == b',' => {}
+            }
+            bytes = rest;
+            self.feed_byte(b);
+        }
+    }
+
+    fn feed_byte(&mut self, b: u8) {
+        match self.state {
+            State::Start => match b {
+                b'[' => self.state = State::Array,
+                b'{' => {
+                    self.state = State::Sequence;
+                    self.begin(b);
+                }
                 _ if b.is_ascii_whitespace() => {}
-                _ => self.begin(b),
+                _ => self.not_json = Some(b),
+            },
+            State::Done => {
+                if !b.is_ascii_whitespace() && self.text_after_array.is_none() {
+                    self.text_after_array = Some(self.line);
+                }
             }
-            if b == b'\n' {
-                self.line += 1;
-            }
+            State::Array | State::Sequence if self.current.is_some() => self.step(b),
+            State::Array if b == b']' => self.state = State::Done,
+            State::Array if b == b',' => {}
+            _ if b.is_ascii_whitespace() => {}
+            _ => self.begin(b),
+        }
+        if b == b'\n' {
+            self.line += 1;
         }
     }
 
@@ -286,12 +302,16 @@ impl Splitter {
     }
 
     fn push(&mut self, b: u8) {
+        self.push_slice(&[b]);
+    }
+
+    fn push_slice(&mut self, bytes: &[u8]) {
         if let Some(record) = &mut self.current {
-            if record.bytes.len() < self.record_limit {
-                record.bytes.push(b);
-            } else {
-                record.oversized = true;
-            }
+            let room = self.record_limit.saturating_sub(record.bytes.len());
+            record
+                .bytes
+                .extend_from_slice(&bytes[..bytes.len().min(room)]);
+            record.oversized |= bytes.len() > room;
         }
     }
 
@@ -381,6 +401,18 @@ mod tests {
         assert_eq!(records.len(), 2);
         assert_eq!(records[1].1, "{\"id\": 2, \"te");
         assert_eq!(state, State::Array);
+    }
+
+    #[test]
+    fn lines_count_inside_strings_and_text_is_no_json() {
+        // A raw line break inside a string is bad JSON, but the lines after
+        // it must still be named right.
+        let (records, _) = split("[{\"text\": \"one\ntwo\"},\n{\"id\": 2}]");
+        assert_eq!(records[1], (3, "{\"id\": 2}".into()));
+        let mut splitter = Splitter::new(64);
+        splitter.feed(b"  hello [1]");
+        assert_eq!(splitter.not_json, Some(b'h'));
+        assert!(splitter.records.is_empty());
     }
 
     #[test]
