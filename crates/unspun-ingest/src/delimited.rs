@@ -5,14 +5,13 @@
 //! starts on.
 
 use std::borrow::Cow;
-use std::fs::File;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 
-use crate::decode::{binary_reason, utf16_bom, DecodeProblem};
+use crate::decode::{binary_reason, utf16_bom};
 use crate::jsonl::{deliver, Fields, LineOut, Row, Scalar};
+use crate::open::read_utf8;
 use crate::problem::{Problem, ProblemKind};
-use crate::utf16::Utf16Reader;
 use crate::{display_path, Out};
 
 /// Delimiters tried on the header line, in this order of preference.
@@ -21,45 +20,29 @@ const DELIMITERS: [u8; 3] = [b',', b';', b'\t'];
 /// Reads a CSV (`tab`: TSV) file; `id_base` names it in fallback ids.
 pub(crate) fn read_file(path: &Path, id_base: &str, tab: bool, out: &mut Out) {
     let label = display_path(path);
-    let unreadable = |err: std::io::Error| {
-        Problem::skip(label.clone(), ProblemKind::Unreadable, err.to_string())
-    };
-    let mut reader = match File::open(path) {
-        Ok(file) => BufReader::with_capacity(1 << 16, file),
-        Err(err) => return out.problem(unreadable(err)),
-    };
-    let head = match reader.fill_buf() {
-        Ok(head) => head,
-        Err(err) => return out.problem(unreadable(err)),
-    };
-    if head.is_empty() {
-        return out.problem(Problem::skip(label, ProblemKind::Empty, "empty file"));
-    }
-    if let Some((encoding, bom)) = utf16_bom(head) {
-        // A spreadsheet's "Unicode text" export, read as UTF-8 as it streams.
-        reader.consume(bom);
-        let mut utf8 = Utf16Reader::new(reader, encoding);
-        read_table(
-            BufReader::with_capacity(1 << 16, &mut utf8),
-            &label,
-            id_base,
-            tab,
-            false,
-            out,
-        );
-        out.add_progress(bom as u64 + utf8.bytes_read());
-        if utf8.malformed() {
-            let problem = DecodeProblem::Malformed {
-                encoding: encoding.name(),
-            };
-            out.problem(Problem::warning(label, problem.kind(), problem.message("")));
+    let result = read_utf8(path, &label, out, |reader, out| {
+        let mut reader = BufReader::with_capacity(1 << 16, reader);
+        let head = reader.fill_buf()?;
+        if head.is_empty() {
+            out.problem(Problem::skip(
+                label.as_str(),
+                ProblemKind::Empty,
+                "empty file",
+            ));
+        } else if let Some(reason) = binary_reason(head) {
+            out.problem(Problem::skip(label.as_str(), ProblemKind::Binary, reason));
+        } else {
+            read_table(reader, &label, id_base, tab, out);
         }
-        return;
+        Ok(())
+    });
+    if let Err(err) = result {
+        out.problem(Problem::skip(
+            label,
+            ProblemKind::Unreadable,
+            err.to_string(),
+        ));
     }
-    if let Some(reason) = binary_reason(head) {
-        return out.problem(Problem::skip(label, ProblemKind::Binary, reason));
-    }
-    read_table(reader, &label, id_base, tab, true, out);
 }
 
 /// Whether a file named like text, of which `head` is the start, is a
@@ -84,16 +67,8 @@ pub(crate) fn is_tab_table(head: &[u8], text_field: &str) -> bool {
     cells.len() >= 2 && cells.contains(&text_field)
 }
 
-/// The records of a table whose bytes `reader` gives (`count_bytes`: they
-/// are the file's, for the progress bar).
-fn read_table(
-    mut reader: impl BufRead,
-    label: &str,
-    id_base: &str,
-    tab: bool,
-    count_bytes: bool,
-    out: &mut Out,
-) {
+/// The records of a table whose text `reader` gives.
+fn read_table(mut reader: impl BufRead, label: &str, id_base: &str, tab: bool, out: &mut Out) {
     let head = match reader.fill_buf() {
         Ok(head) => head,
         Err(err) => {
@@ -143,7 +118,6 @@ fn read_table(
         id_base,
     };
     let mut record = csv::ByteRecord::new();
-    let mut consumed = 0u64;
     let mut records = 0usize;
     loop {
         match csv.read_byte_record(&mut record) {
@@ -198,11 +172,6 @@ fn read_table(
         };
         let result = row.into_document(line_no, &fields, warnings);
         deliver(LineOut { line_no, result }, label, out);
-        let now = csv.position().byte();
-        if count_bytes {
-            out.add_progress(now - consumed);
-        }
-        consumed = now;
     }
     if records == 0 {
         out.problem(Problem::skip(

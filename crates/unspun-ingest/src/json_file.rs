@@ -11,8 +11,8 @@ use rayon::prelude::*;
 
 use crate::decode::binary_reason;
 use crate::jsonl::{deliver, parse_line, Fields, LineOut};
+use crate::open::read_utf8;
 use crate::problem::{Problem, ProblemKind};
-use crate::utf16::read_as_utf8;
 use crate::{display_path, Out};
 
 /// Bytes read at a time.
@@ -23,8 +23,8 @@ const BATCH_BYTES: usize = 8 << 20;
 /// Reads a `.json` file; `id_base` names it in fallback ids (`id_base:LINE`).
 pub(crate) fn read_file(path: &Path, id_base: &str, out: &mut Out) {
     let label = display_path(path);
-    let result = read_as_utf8(path, &label, out, |reader, count_bytes, out| {
-        read_json(reader, &label, id_base, count_bytes, out)
+    let result = read_utf8(path, &label, out, |reader, out| {
+        read_json(reader, &label, id_base, out)
     });
     if let Err(err) = result {
         out.problem(Problem::skip(
@@ -35,16 +35,9 @@ pub(crate) fn read_file(path: &Path, id_base: &str, out: &mut Out) {
     }
 }
 
-/// Reads the records of a `.json` file's bytes (`count_bytes`: they are the
-/// file's, for the progress bar). Errors are read errors; every record read
-/// before one is delivered.
-fn read_json(
-    mut reader: impl Read,
-    label: &str,
-    id_base: &str,
-    count_bytes: bool,
-    out: &mut Out,
-) -> io::Result<()> {
+/// Reads the records of a `.json` file's text. Errors are read errors;
+/// every record read before one is delivered.
+fn read_json(mut reader: impl Read, label: &str, id_base: &str, out: &mut Out) -> io::Result<()> {
     let opts = out.opts;
     let fields = Fields {
         text: &opts.text_field,
@@ -71,9 +64,6 @@ fn read_json(
                 break;
             }
         };
-        if count_bytes {
-            out.add_progress(n as u64);
-        }
         let mut chunk = &buf[..n];
         if first {
             first = false;

@@ -16,8 +16,8 @@ use unspun_text::document::site_of_url;
 use unspun_text::Document;
 
 use crate::decode::{binary_reason, first_invalid_utf8, is_blank};
+use crate::open::read_utf8;
 use crate::problem::{Problem, ProblemKind};
-use crate::utf16::read_as_utf8;
 use crate::{date_field, display_path, DateOrder, IngestError, Out};
 
 /// Bytes read per chunk: big enough to keep both cores busy on a chunk.
@@ -28,8 +28,8 @@ const AHEAD: usize = 2;
 /// Reads a JSONL file; `id_base` names it in fallback ids (`id_base:LINE`).
 pub(crate) fn read_file(path: &Path, id_base: &str, out: &mut Out) {
     let label = display_path(path);
-    let result = read_as_utf8(path, &label, out, |reader, count_bytes, out| {
-        read_stream(reader, &label, id_base, count_bytes, out)
+    let result = read_utf8(path, &label, out, |reader, out| {
+        read_stream(reader, &label, id_base, false, out)
     });
     if let Err(err) = result {
         out.problem(Problem::skip(
@@ -69,8 +69,8 @@ pub(crate) struct Fields<'a> {
     pub id_base: &'a str,
 }
 
-/// Reads JSON Lines from `reader`, delivering to `out` (`count_bytes`: the
-/// bytes read are the input's, for the progress bar). Errors are read
+/// Reads JSON Lines from `reader`, delivering to `out` (`count_bytes`: count
+/// the bytes read for the progress bar, where nothing below counts them). Errors are read
 /// errors; everything read before one is delivered.
 fn read_stream(
     reader: impl Read + Send,
@@ -148,15 +148,28 @@ fn produce(mut reader: impl Read, fields: &Fields, tx: mpsc::SyncSender<Msg>) {
     let mut skipping = false;
     let mut first = true;
     loop {
-        let n = match (&mut reader).take(CHUNK as u64).read_to_end(&mut buf) {
-            Ok(n) => n,
-            Err(err) => {
-                let _ = tx.send(Msg::Lines(Vec::new(), unsent));
-                let _ = tx.send(Msg::Failed(err));
-                return;
-            }
-        };
+        let before = buf.len();
+        let failed = (&mut reader).take(CHUNK as u64).read_to_end(&mut buf).err();
+        // What was read before an error (a gzip cut short) is kept.
+        let n = buf.len() - before;
         unsent += n as u64;
+        if let Some(err) = failed {
+            let complete = memchr::memrchr(b'\n', &buf).map_or(0, |i| i + 1);
+            let mut start = 0;
+            if skipping && complete > 0 {
+                // The rest of an overlong line ends at the first line break.
+                start = memchr::memchr(b'\n', &buf).map_or(complete, |i| i + 1);
+                line_no += 1;
+            }
+            let lines = split_lines(&buf[start..complete], &mut line_no);
+            let parsed = lines
+                .par_iter()
+                .map(|&(no, line)| parse_line(line, no, fields))
+                .collect();
+            let _ = tx.send(Msg::Lines(parsed, unsent));
+            let _ = tx.send(Msg::Failed(err));
+            return;
+        }
         let eof = n == 0;
         if first && !buf.is_empty() {
             first = false;

@@ -37,6 +37,7 @@ mod files;
 mod html;
 mod json_file;
 mod jsonl;
+mod open;
 mod problem;
 mod utf16;
 mod walk;

@@ -1,43 +1,9 @@
 //! UTF-16 bytes read as UTF-8, a buffer at a time: a spreadsheet's
 //! "Unicode text" export of a whole archive never sits in memory at once.
 
-use std::fs::File;
-use std::io::{self, BufRead, BufReader, Read};
-use std::path::Path;
+use std::io::{self, Read};
 
 use encoding_rs::{CoderResult, Decoder, Encoding};
-
-use crate::decode::{utf16_bom, DecodeProblem};
-use crate::problem::Problem;
-use crate::Out;
-
-/// Opens `path` and gives `read` its text as UTF-8 bytes: as they are, or
-/// decoded from UTF-16 behind a byte-order mark, as Windows PowerShell's
-/// `>` writes files. `read` is told whether the bytes it gets are the
-/// file's, for the progress bar; for UTF-16 the file's bytes are counted
-/// here, and bytes that are no UTF-16 get a warning.
-pub(crate) fn read_as_utf8(
-    path: &Path,
-    label: &str,
-    out: &mut Out,
-    read: impl FnOnce(&mut (dyn Read + Send), bool, &mut Out) -> io::Result<()>,
-) -> io::Result<()> {
-    let mut file = BufReader::with_capacity(1 << 16, File::open(path)?);
-    let Some((encoding, bom)) = utf16_bom(file.fill_buf()?) else {
-        return read(&mut file, true, out);
-    };
-    file.consume(bom);
-    let mut utf8 = Utf16Reader::new(file, encoding);
-    let result = read(&mut utf8, false, out);
-    out.add_progress(bom as u64 + utf8.bytes_read());
-    if utf8.malformed() {
-        let problem = DecodeProblem::Malformed {
-            encoding: encoding.name(),
-        };
-        out.problem(Problem::warning(label, problem.kind(), problem.message("")));
-    }
-    result
-}
 
 /// A reader of the UTF-8 form of UTF-16 bytes that come after the byte-order
 /// mark. Bytes that are no UTF-16 become U+FFFD and set [`Self::malformed`].
@@ -53,7 +19,6 @@ pub(crate) struct Utf16Reader<R> {
     inner_done: bool,
     finished: bool,
     malformed: bool,
-    bytes_read: u64,
 }
 
 impl<R: Read> Utf16Reader<R> {
@@ -77,18 +42,12 @@ impl<R: Read> Utf16Reader<R> {
             inner_done: false,
             finished: false,
             malformed: false,
-            bytes_read: 0,
         }
     }
 
     /// Whether some bytes so far were no UTF-16.
     pub(crate) fn malformed(&self) -> bool {
         self.malformed
-    }
-
-    /// UTF-16 bytes read from the inner reader so far.
-    pub(crate) fn bytes_read(&self) -> u64 {
-        self.bytes_read
     }
 }
 
@@ -113,7 +72,6 @@ impl<R: Read> Read for Utf16Reader<R> {
                 self.inner_done = n == 0;
                 self.input_start = 0;
                 self.input_end = n;
-                self.bytes_read += n as u64;
             }
             let last = self.inner_done;
             let (result, read, written, had_errors) = self.decoder.decode_to_utf8(
@@ -140,7 +98,6 @@ mod tests {
         let mut reader = Utf16Reader::with_buffer(bytes, encoding, buffer);
         let mut text = String::new();
         reader.read_to_string(&mut text).unwrap();
-        assert_eq!(reader.bytes_read(), bytes.len() as u64);
         (text, reader.malformed())
     }
 

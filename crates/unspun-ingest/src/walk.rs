@@ -29,6 +29,18 @@ impl FileKind {
         if name.ends_with(".warc.gz") {
             return Some(FileKind::WarcGz);
         }
+        if let Some(inner) = name.strip_suffix(".gz") {
+            // Exports that are read as streams can be gzipped; the reader
+            // tells compression by the magic bytes.
+            let ext = inner.rsplit_once('.')?.1;
+            return match ext {
+                "jsonl" | "ndjson" => Some(FileKind::Jsonl),
+                "json" => Some(FileKind::Json),
+                "csv" => Some(FileKind::Csv { tab: false }),
+                "tsv" => Some(FileKind::Csv { tab: true }),
+                _ => None,
+            };
+        }
         let ext = name.rsplit_once('.')?.1;
         Some(match ext {
             "txt" | "md" => FileKind::Text,

@@ -3,7 +3,6 @@
 //! block, and a blank line. `response` and `resource` records holding HTML
 //! or plain text become documents; all other records are passed over.
 
-use std::cell::Cell;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::Path;
@@ -16,27 +15,12 @@ use unspun_text::Document;
 use crate::charset::{content_type_charset, meta_charset};
 use crate::decode::{decode_text, is_blank};
 use crate::html::{self, extract_html};
+use crate::open::{Counting, GZIP_MAGIC};
 use crate::problem::{Problem, ProblemKind};
 use crate::{display_path, Out};
 
 /// Longest header line accepted, so garbage cannot make us buffer a whole file.
 const MAX_LINE: u64 = 64 << 10;
-
-/// Counts the on-disk bytes pulled through it, for progress.
-struct Counting<'a, R> {
-    inner: R,
-    global: &'a AtomicU64,
-    local: &'a Cell<u64>,
-}
-
-impl<R: Read> Read for Counting<'_, R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.global.fetch_add(n as u64, Ordering::Relaxed);
-        self.local.set(self.local.get() + n as u64);
-        Ok(n)
-    }
-}
 
 /// Reads a WARC file, gzipped or not; `id_base` names it in fallback ids (`id_base#N`).
 pub(crate) fn read_file(path: &Path, id_base: &str, out: &mut Out) {
@@ -52,7 +36,7 @@ pub(crate) fn read_file(path: &Path, id_base: &str, out: &mut Out) {
         }
     };
     let file_len = file.metadata().map(|m| m.len()).unwrap_or(0);
-    let counted = Cell::new(0);
+    let counted = AtomicU64::new(0);
     let counting = Counting {
         inner: file,
         global: &out.opts.bytes_read,
@@ -62,7 +46,7 @@ pub(crate) fn read_file(path: &Path, id_base: &str, out: &mut Out) {
     let mut raw = BufReader::with_capacity(1 << 16, counting);
     let gz = raw
         .fill_buf()
-        .is_ok_and(|head| head.starts_with(&[0x1f, 0x8b]));
+        .is_ok_and(|head| head.starts_with(&GZIP_MAGIC));
     let mut reader: Box<dyn BufRead> = if gz {
         Box::new(BufReader::with_capacity(1 << 16, MultiGzDecoder::new(raw)))
     } else {
@@ -87,7 +71,7 @@ pub(crate) fn read_file(path: &Path, id_base: &str, out: &mut Out) {
         }
     }
     // After a fatal error the rest of the file is given up: count it as done.
-    out.add_progress(file_len.saturating_sub(counted.get()));
+    out.add_progress(file_len.saturating_sub(counted.load(Ordering::Relaxed)));
 }
 
 /// One WARC record: its number (1-based), headers and block.

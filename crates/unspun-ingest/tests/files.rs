@@ -624,3 +624,72 @@ fn json_arrays_and_objects_are_read_record_by_record() {
     assert!(kinds[1].ends_with("at line 15 column 11"), "{kinds:?}");
     assert!(kinds[2].contains("the array is not closed"), "{kinds:?}");
 }
+
+/// Gzipped exports (`.jsonl.gz`, `.json.gz`, `.csv.gz`) give what the plain
+/// files give, with progress in compressed bytes; a gzip cut short keeps the
+/// records before the cut and names the file.
+#[test]
+fn gzipped_exports_read_as_the_plain_files() {
+    use flate2::write::GzEncoder;
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let gzip = |name: &str, bytes: &[u8]| {
+        let mut encoder = GzEncoder::new(Vec::new(), flate2::Compression::default());
+        encoder.write_all(bytes).unwrap();
+        let path = dir.path().join(name);
+        fs::write(&path, encoder.finish().unwrap()).unwrap();
+        path
+    };
+    let sources = [
+        fixtures().join("mixed/lines.jsonl"),
+        fixtures().join("json/scrapy-items.json"),
+        fixtures().join("tables/wire.csv"),
+    ];
+    for source in &sources {
+        let name = source.file_name().unwrap().to_string_lossy();
+        let zipped = gzip(&format!("{name}.gz"), &fs::read(source).unwrap());
+        let plain = read_all(&[source], &InputOptions::default());
+        let opts = InputOptions::default();
+        let unzipped = read_all(&[&zipped], &opts);
+        let texts = |items: &[Item]| -> Vec<(String, String)> {
+            docs(items)
+                .iter()
+                // Fallback ids name the file: compare their line numbers.
+                .map(|d| (d.id.rsplit(':').next().unwrap().to_string(), d.text.clone()))
+                .collect()
+        };
+        assert!(!texts(&plain).is_empty());
+        assert_eq!(texts(&unzipped), texts(&plain), "{name}");
+        assert_eq!(problems(&unzipped).len(), problems(&plain).len(), "{name}");
+        assert_eq!(
+            opts.bytes_read.load(Ordering::Relaxed),
+            fs::metadata(&zipped).unwrap().len()
+        );
+    }
+
+    // 2,000 lines, cut in the middle of the compressed stream.
+    let lines: String = (0..2000)
+        .map(|i| {
+            format!(
+                "{{\"id\": \"n{i}\", \"text\": \"Report number {i} from the wire, {}.\"}}\n",
+                i * 7919
+            )
+        })
+        .collect();
+    let whole = gzip("feed.jsonl.gz", lines.as_bytes());
+    let bytes = fs::read(&whole).unwrap();
+    let cut = dir.path().join("cut.jsonl.gz");
+    fs::write(&cut, &bytes[..bytes.len() / 2]).unwrap();
+    let opts = InputOptions::default();
+    let items = read_all(&[&cut], &opts);
+    let kept = docs(&items).len();
+    assert!(kept > 100 && kept < 2000, "{kept}");
+    let problems = problems(&items);
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert_eq!(problems[0].kind, ProblemKind::Unreadable);
+    assert!(problems[0].source.ends_with("cut.jsonl.gz"));
+    assert_eq!(
+        opts.bytes_read.load(Ordering::Relaxed),
+        (bytes.len() / 2) as u64
+    );
+}

@@ -1,0 +1,81 @@
+//! Files as streams of UTF-8 bytes: gzip (told by its magic bytes) and
+//! UTF-16 (told by its byte-order mark) undone on the way, and the file's own
+//! bytes counted for the progress bar as they are read.
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read};
+use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use flate2::read::MultiGzDecoder;
+
+use crate::decode::{utf16_bom, DecodeProblem};
+use crate::problem::Problem;
+use crate::utf16::Utf16Reader;
+use crate::Out;
+
+pub(crate) const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
+
+/// A reader that adds the bytes it reads to the run's progress counter and
+/// to its own.
+pub(crate) struct Counting<'a, R> {
+    pub inner: R,
+    pub global: &'a AtomicU64,
+    pub local: &'a AtomicU64,
+}
+
+impl<R: Read> Read for Counting<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.global.fetch_add(n as u64, Ordering::Relaxed);
+        self.local.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+/// Opens `path` and gives `read` its text as UTF-8 bytes: as they are, or
+/// decompressed (`.jsonl.gz`, `.csv.gz`...), or decoded from UTF-16 as
+/// Windows PowerShell's `>` and Excel's "Unicode text" write files. Progress
+/// counts the file's bytes (compressed ones for gzip) as they are read, and
+/// the rest when reading stops early; bytes that are no UTF-16 get a warning.
+pub(crate) fn read_utf8(
+    path: &Path,
+    label: &str,
+    out: &mut Out,
+    read: impl FnOnce(&mut (dyn Read + Send), &mut Out) -> io::Result<()>,
+) -> io::Result<()> {
+    let file = File::open(path)?;
+    let len = file.metadata().map_or(0, |m| m.len());
+    let progress = out.opts.bytes_read.clone();
+    let counted = AtomicU64::new(0);
+    let result = (|| {
+        let mut raw = BufReader::with_capacity(
+            1 << 16,
+            Counting {
+                inner: file,
+                global: &progress,
+                local: &counted,
+            },
+        );
+        let mut text: Box<dyn BufRead + Send + '_> = if raw.fill_buf()?.starts_with(&GZIP_MAGIC) {
+            Box::new(BufReader::with_capacity(1 << 16, MultiGzDecoder::new(raw)))
+        } else {
+            Box::new(raw)
+        };
+        let Some((encoding, bom)) = utf16_bom(text.fill_buf()?) else {
+            return read(&mut text, out);
+        };
+        text.consume(bom);
+        let mut utf8 = Utf16Reader::new(text, encoding);
+        let result = read(&mut utf8, out);
+        if utf8.malformed() {
+            let problem = DecodeProblem::Malformed {
+                encoding: encoding.name(),
+            };
+            out.problem(Problem::warning(label, problem.kind(), problem.message("")));
+        }
+        result
+    })();
+    out.add_progress(len.saturating_sub(counted.load(Ordering::Relaxed)));
+    result
+}
