@@ -29,7 +29,8 @@ pub enum Command {
         (.jsonl/.ndjson: fields id, text, optional title, url, date, site), .json files\n\
         holding an array of such objects or objects one after another, CSV/TSV with a\n\
         header row (the same fields as columns; also a spreadsheet's tab-separated or\n\
-        UTF-16 \"Unicode text\" export saved as .txt), WARC and WARC.gz.\n\
+        UTF-16 \"Unicode text\" export saved as .txt), WARC and WARC.gz; JSONL, JSON,\n\
+        CSV and TSV may be gzipped (.jsonl.gz, .csv.gz...).\n\
         Outputs in --out: documents.jsonl, pairs.jsonl, families.jsonl, stories.jsonl,\n\
         summary.json (the format is described in docs/output.md); --report FILE adds one\n\
         HTML file to open in a browser (no network needed).")]

@@ -77,5 +77,11 @@ pub(crate) fn read_utf8(
         result
     })();
     out.add_progress(len.saturating_sub(counted.load(Ordering::Relaxed)));
-    result
+    // Everything delivered before a read error (a gzip cut short) is kept.
+    result.map_err(|err| {
+        io::Error::new(
+            err.kind(),
+            format!("{err}; the rest of the file is not read"),
+        )
+    })
 }

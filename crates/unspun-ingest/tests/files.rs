@@ -688,6 +688,13 @@ fn gzipped_exports_read_as_the_plain_files() {
     assert_eq!(problems.len(), 1, "{problems:?}");
     assert_eq!(problems[0].kind, ProblemKind::Unreadable);
     assert!(problems[0].source.ends_with("cut.jsonl.gz"));
+    assert!(
+        problems[0]
+            .message
+            .ends_with("; the rest of the file is not read"),
+        "{}",
+        problems[0].message
+    );
     assert_eq!(
         opts.bytes_read.load(Ordering::Relaxed),
         (bytes.len() / 2) as u64
