@@ -86,11 +86,13 @@ fn read_json(mut reader: impl Read, label: &str, id_base: &str, out: &mut Out) -
             parse_and_deliver(&mut splitter, &fields, out);
         }
     }
-    splitter.finish();
-    parse_and_deliver(&mut splitter, &fields, out);
     if let Some(err) = failure {
+        // The record the error cut is not parsed: the error covers it.
+        parse_and_deliver(&mut splitter, &fields, out);
         return Err(err);
     }
+    splitter.finish();
+    parse_and_deliver(&mut splitter, &fields, out);
     match splitter.state {
         State::Start => out.problem(Problem::skip(label, ProblemKind::Empty, "no JSON value")),
         State::Array => {
@@ -145,7 +147,7 @@ enum State {
     /// Records are top-level values one after another (one object, or
     /// objects separated by white space).
     Sequence,
-    /// After the array's `]`.
+    /// After the array's `]` (another `[` starts an appended array).
     Done,
 }
 
@@ -222,6 +224,8 @@ impl Splitter {
                 _ if b.is_ascii_whitespace() => {}
                 _ => self.not_json = Some(b),
             },
+            // Scrapy's `-o items.json` appends a second array to the first.
+            State::Done if b == b'[' => self.state = State::Array,
             State::Done => {
                 if !b.is_ascii_whitespace() && self.text_after_array.is_none() {
                     self.text_after_array = Some(self.line);
@@ -383,6 +387,16 @@ mod tests {
             ]
         );
         assert_eq!(state, State::Sequence);
+    }
+
+    #[test]
+    fn arrays_appended_to_one_another_are_read_on() {
+        let (records, state) = split("[\n{\"id\": 1}\n][\n{\"id\": 2}\n]\n");
+        assert_eq!(
+            records,
+            [(2, "{\"id\": 1}".into()), (4, "{\"id\": 2}".into())]
+        );
+        assert_eq!(state, State::Done);
     }
 
     #[test]

@@ -70,8 +70,8 @@ pub(crate) struct Fields<'a> {
 }
 
 /// Reads JSON Lines from `reader`, delivering to `out` (`count_bytes`: count
-/// the bytes read for the progress bar, where nothing below counts them). Errors are read
-/// errors; everything read before one is delivered.
+/// the bytes read for the progress bar, where no reader below counts them).
+/// Errors are read errors; everything read before one is delivered.
 fn read_stream(
     reader: impl Read + Send,
     label: &str,
