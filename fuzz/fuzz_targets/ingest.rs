@@ -6,7 +6,10 @@ use libfuzzer_sys::fuzz_target;
 use std::path::PathBuf;
 use unspun_ingest::{read_inputs, InputOptions, Item};
 
-const EXTENSIONS: &[&str] = &["jsonl", "warc", "warc.gz", "html", "txt", "md", "csv", "tsv"];
+const EXTENSIONS: &[&str] = &[
+    "jsonl", "json", "jsonl.gz", "json.gz", "csv.gz", "warc", "warc.gz", "html", "txt", "md",
+    "csv", "tsv",
+];
 
 fuzz_target!(|data: &[u8]| {
     let Some((&pick, body)) = data.split_first() else {

@@ -419,6 +419,29 @@ mod tests {
         assert!(splitter.records.is_empty());
     }
 
+    proptest::proptest! {
+        #[test]
+        fn any_bytes_split_the_same_whole_and_in_pieces(
+            bytes in proptest::collection::vec(
+                proptest::sample::select(b"[]{},:\"\\\n ab1".to_vec()), 0..200),
+            cut in 0usize..200,
+        ) {
+            let mut whole = Splitter::new(64);
+            whole.feed(&bytes);
+            whole.finish();
+            let mut pieces = Splitter::new(64);
+            let cut = cut.min(bytes.len());
+            pieces.feed(&bytes[..cut]);
+            pieces.feed(&bytes[cut..]);
+            pieces.finish();
+            let records = |s: &Splitter| -> Vec<(usize, Vec<u8>, bool)> {
+                s.records.iter().map(|r| (r.line, r.bytes.clone(), r.oversized)).collect()
+            };
+            proptest::prop_assert_eq!(records(&whole), records(&pieces));
+            proptest::prop_assert_eq!(whole.state, pieces.state);
+        }
+    }
+
     #[test]
     fn an_oversized_record_is_marked_not_kept() {
         let mut splitter = Splitter::new(8);
