@@ -109,14 +109,7 @@ fn read_table(mut reader: impl BufRead, label: &str, id_base: &str, tab: bool, o
         );
         out.problem(Problem::warning(label, ProblemKind::MissingField, message));
     }
-    let fields = Fields {
-        text: &out.opts.text_field,
-        id: &out.opts.id_field,
-        max_doc_bytes: out.opts.max_doc_bytes,
-        date_order: out.opts.date_order,
-        label,
-        id_base,
-    };
+    let fields = Fields::of(out.opts, label, id_base);
     let mut record = csv::ByteRecord::new();
     let mut records = 0usize;
     loop {

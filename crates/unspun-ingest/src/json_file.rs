@@ -38,18 +38,8 @@ pub(crate) fn read_file(path: &Path, id_base: &str, out: &mut Out) {
 /// Reads the records of a `.json` file's text. Errors are read errors;
 /// every record read before one is delivered.
 fn read_json(mut reader: impl Read, label: &str, id_base: &str, out: &mut Out) -> io::Result<()> {
-    let opts = out.opts;
-    let fields = Fields {
-        text: &opts.text_field,
-        id: &opts.id_field,
-        max_doc_bytes: opts.max_doc_bytes,
-        date_order: opts.date_order,
-        label,
-        id_base,
-    };
-    // As for JSON Lines: a record this long cannot hold a document under
-    // the limit, even with every character escaped.
-    let record_limit = opts.max_doc_bytes.saturating_mul(4).saturating_add(1 << 20);
+    let fields = Fields::of(out.opts, label, id_base);
+    let record_limit = fields.record_limit();
     let mut splitter = Splitter::new(record_limit);
     let mut buf = vec![0u8; CHUNK];
     let mut first = true;

@@ -18,7 +18,7 @@ use unspun_text::Document;
 use crate::decode::{binary_reason, first_invalid_utf8, is_blank};
 use crate::open::read_utf8;
 use crate::problem::{Problem, ProblemKind};
-use crate::{date_field, display_path, DateOrder, IngestError, Out};
+use crate::{date_field, display_path, DateOrder, IngestError, InputOptions, Out};
 
 /// Bytes read per chunk: big enough to keep both cores busy on a chunk.
 const CHUNK: usize = 8 << 20;
@@ -69,6 +69,26 @@ pub(crate) struct Fields<'a> {
     pub id_base: &'a str,
 }
 
+impl<'a> Fields<'a> {
+    /// The run's field names and limits, for the input `label`.
+    pub(crate) fn of(opts: &'a InputOptions, label: &'a str, id_base: &'a str) -> Self {
+        Fields {
+            text: &opts.text_field,
+            id: &opts.id_field,
+            max_doc_bytes: opts.max_doc_bytes,
+            date_order: opts.date_order,
+            label,
+            id_base,
+        }
+    }
+
+    /// A line or record this long cannot hold a document under the limit,
+    /// even with every character escaped as `\uXXXX`: stop buffering it.
+    pub(crate) fn record_limit(&self) -> usize {
+        self.max_doc_bytes.saturating_mul(4).saturating_add(1 << 20)
+    }
+}
+
 /// Reads JSON Lines from `reader`, delivering to `out` (`count_bytes`: count
 /// the bytes read for the progress bar, where no reader below counts them).
 /// Errors are read errors; everything read before one is delivered.
@@ -79,15 +99,7 @@ fn read_stream(
     count_bytes: bool,
     out: &mut Out,
 ) -> io::Result<()> {
-    let opts = out.opts;
-    let fields = Fields {
-        text: &opts.text_field,
-        id: &opts.id_field,
-        max_doc_bytes: opts.max_doc_bytes,
-        date_order: opts.date_order,
-        label,
-        id_base,
-    };
+    let fields = Fields::of(out.opts, label, id_base);
     let (tx, rx) = mpsc::sync_channel(AHEAD);
     let mut lines_seen = false;
     let mut failure = None;
@@ -136,41 +148,21 @@ pub(crate) fn deliver(line: LineOut, label: &str, out: &mut Out) {
 
 /// The parser thread: read, split, parse in parallel, send; in order.
 fn produce(mut reader: impl Read, fields: &Fields, tx: mpsc::SyncSender<Msg>) {
-    // A line this long cannot hold a document under the limit, even with
-    // every character escaped as `\uXXXX`; stop buffering it.
-    let line_limit = fields
-        .max_doc_bytes
-        .saturating_mul(4)
-        .saturating_add(1 << 20);
+    let line_limit = fields.record_limit();
     let mut buf = Vec::with_capacity(CHUNK);
     let mut line_no = 0usize;
     let mut unsent = 0u64;
     let mut skipping = false;
     let mut first = true;
+    let mut failure;
     loop {
         let before = buf.len();
-        let failed = (&mut reader).take(CHUNK as u64).read_to_end(&mut buf).err();
-        // What was read before an error (a gzip cut short) is kept.
+        // What was read before an error (a gzip cut short) is still parsed.
+        failure = (&mut reader).take(CHUNK as u64).read_to_end(&mut buf).err();
         let n = buf.len() - before;
         unsent += n as u64;
-        if let Some(err) = failed {
-            let complete = memchr::memrchr(b'\n', &buf).map_or(0, |i| i + 1);
-            let mut start = 0;
-            if skipping && complete > 0 {
-                // The rest of an overlong line ends at the first line break.
-                start = memchr::memchr(b'\n', &buf).map_or(complete, |i| i + 1);
-                line_no += 1;
-            }
-            let lines = split_lines(&buf[start..complete], &mut line_no);
-            let parsed = lines
-                .par_iter()
-                .map(|&(no, line)| parse_line(line, no, fields))
-                .collect();
-            let _ = tx.send(Msg::Lines(parsed, unsent));
-            let _ = tx.send(Msg::Failed(err));
-            return;
-        }
-        let eof = n == 0;
+        let eof = n == 0 && failure.is_none();
+        let stop = eof || failure.is_some();
         if first && !buf.is_empty() {
             first = false;
             if let Some(reason) = binary_reason(&buf) {
@@ -188,7 +180,7 @@ fn produce(mut reader: impl Read, fields: &Fields, tx: mpsc::SyncSender<Msg>) {
                 }
                 None => {
                     buf.clear();
-                    if eof {
+                    if stop {
                         break;
                     }
                     continue;
@@ -198,6 +190,8 @@ fn produce(mut reader: impl Read, fields: &Fields, tx: mpsc::SyncSender<Msg>) {
         let end = match memchr::memrchr(b'\n', &buf) {
             _ if eof => buf.len(),
             Some(i) => i + 1,
+            // The line the error cut is lost with the rest of the file.
+            None if failure.is_some() => 0,
             None if buf.len() > line_limit => {
                 let message = format!("line longer than {line_limit} bytes");
                 let out = LineOut {
@@ -226,12 +220,15 @@ fn produce(mut reader: impl Read, fields: &Fields, tx: mpsc::SyncSender<Msg>) {
         {
             return;
         }
-        if eof {
+        if stop {
             break;
         }
     }
     if unsent > 0 {
         let _ = tx.send(Msg::Lines(Vec::new(), unsent));
+    }
+    if let Some(err) = failure {
+        let _ = tx.send(Msg::Failed(err));
     }
 }
 
