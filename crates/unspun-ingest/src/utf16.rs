@@ -1,5 +1,6 @@
 //! UTF-16 bytes read as UTF-8, a buffer at a time: a spreadsheet's
-//! "Unicode text" export of a whole archive never sits in memory at once.
+//! "Unicode text" export or a PowerShell-written JSONL file never sits in
+//! memory at once.
 
 use std::io::{self, Read};
 
