@@ -8,7 +8,7 @@ use unspun_ingest::{read_inputs, InputOptions, Item};
 
 const EXTENSIONS: &[&str] = &[
     "jsonl", "json", "jsonl.gz", "json.gz", "csv.gz", "warc", "warc.gz", "html", "txt", "md",
-    "csv", "tsv",
+    "csv", "tsv", "jsonl.zst", "warc.zst", "txt.gz", "html.zst",
 ];
 
 fuzz_target!(|data: &[u8]| {

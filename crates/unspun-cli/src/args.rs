@@ -29,8 +29,9 @@ pub enum Command {
         (.jsonl/.ndjson: fields id, text, optional title, url, date, site), .json files\n\
         holding an array of such objects or objects one after another, CSV/TSV with a\n\
         header row (the same fields as columns; also a spreadsheet's tab-separated or\n\
-        UTF-16 \"Unicode text\" export saved as .txt), WARC and WARC.gz; JSONL, JSON,\n\
-        CSV and TSV may be gzipped (.jsonl.gz, .csv.gz...).\n\
+        UTF-16 \"Unicode text\" export saved as .txt), WARC. Any of them may be gzipped\n\
+        or Zstandard-compressed (.warc.gz, .jsonl.zst, .html.gz..., and WARC-zstd with\n\
+        its dictionary as Archive Team writes it); so may JSONL on stdin.\n\
         Outputs in --out: documents.jsonl, pairs.jsonl, families.jsonl, stories.jsonl,\n\
         summary.json (the format is described in docs/output.md); --report FILE adds one\n\
         HTML file to open in a browser (no network needed).")]

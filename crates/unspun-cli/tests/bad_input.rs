@@ -532,6 +532,18 @@ fn jsonl_on_stdin() {
     assert_eq!(families.len(), 1);
     assert_eq!(families[0]["members"], json!(["wire-1", "wire-2"]));
     assert_eq!(docs[0]["family"], families[0]["id"]);
+
+    // The same lines gzipped (`curl ... | unspun scan -`) give the same output.
+    use std::io::Write;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    encoder.write_all(input.as_bytes()).unwrap();
+    let zipped = encoder.finish().unwrap();
+    let run = fx.run_stdin(&["scan", "-", "--out", "out-gz"], &zipped);
+    run.assert_code(0);
+    for file in ["documents.jsonl", "pairs.jsonl", "families.jsonl"] {
+        let read = |dir: &str| std::fs::read(fx.join(&format!("{dir}/{file}"))).unwrap();
+        assert_eq!(read("out-gz"), read("out"), "{file}");
+    }
 }
 
 #[test]

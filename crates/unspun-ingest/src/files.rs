@@ -1,7 +1,7 @@
 //! One input argument: a directory or a single file, dispatched by kind.
 
 use std::fs::{self, File};
-use std::io::Read;
+use std::io::{BufReader, Read};
 use std::path::{Component, Path};
 
 use unspun_text::document::{leading_date_line, site_of_url};
@@ -9,6 +9,7 @@ use unspun_text::Document;
 
 use crate::charset::meta_charset;
 use crate::decode::{binary_reason_of_text, decode_text, is_blank};
+use crate::open::{unpacked, Packing};
 use crate::problem::{Problem, ProblemKind};
 use crate::walk::{walk, Entry, FileKind};
 use crate::{delimited, display_path, html, json_file, jsonl, warc, Out};
@@ -79,22 +80,20 @@ fn rel_id(rel: &Path) -> String {
     parts.join("/")
 }
 
-/// Guesses the kind of an explicitly named file with an unknown extension.
+/// Guesses the kind of an explicitly named file with an unknown extension,
+/// compressed or not, from its first bytes.
 fn sniff_kind(path: &Path) -> FileKind {
-    let mut head = [0u8; 1024];
-    let n = File::open(path)
-        .and_then(|mut f| f.read(&mut head))
-        .unwrap_or(0);
-    let head = &head[..n];
+    let mut head = Vec::new();
+    let _ = File::open(path)
+        .and_then(|f| unpacked(BufReader::new(f)))
+        .and_then(|(text, _)| text.take(1024).read_to_end(&mut head));
     let start = head
         .iter()
         .position(|b| !b.is_ascii_whitespace())
-        .unwrap_or(n);
-    let lower = String::from_utf8_lossy(head).to_ascii_lowercase();
+        .unwrap_or(head.len());
+    let lower = String::from_utf8_lossy(&head).to_ascii_lowercase();
     if head.starts_with(b"WARC/") {
         FileKind::Warc
-    } else if head.starts_with(&[0x1f, 0x8b]) {
-        FileKind::WarcGz
     } else if head.get(start) == Some(&b'{') {
         FileKind::Jsonl
     } else if head.get(start) == Some(&b'[') {
@@ -118,7 +117,7 @@ fn read_file(
         FileKind::Jsonl => jsonl::read_file(path, &id, out),
         FileKind::Json => json_file::read_file(path, &id, out),
         FileKind::Csv { tab } => delimited::read_file(path, &id, tab, out),
-        FileKind::Warc | FileKind::WarcGz => warc::read_file(path, &id, out),
+        FileKind::Warc => warc::read_file(path, &id, out),
         FileKind::Text | FileKind::Html => match read_whole(path, kind, len, &id, folder, out) {
             Whole::Document(doc) => out.document(doc),
             Whole::Table => delimited::read_file(path, &id, true, out),
@@ -136,7 +135,7 @@ enum Whole {
     Skipped,
 }
 
-/// A plain text or HTML file, read once into memory.
+/// A text or HTML file (maybe compressed), read once into memory.
 fn read_whole(
     path: &Path,
     kind: FileKind,
@@ -150,11 +149,23 @@ fn read_whole(
     let opts = out.opts;
     let table =
         |head: &[u8]| kind == FileKind::Text && delimited::is_tab_table(head, &opts.text_field);
-    if len > max {
+    let opened = File::open(path).and_then(|f| unpacked(BufReader::new(f)));
+    let (reader, packing) = match opened {
+        Ok(opened) => opened,
+        Err(err) => {
+            out.add_progress(len);
+            let problem = Problem::skip(source, ProblemKind::Unreadable, err.to_string());
+            out.problem(problem);
+            return Whole::Skipped;
+        }
+    };
+    // A compressed file's size says nothing of its text's: it is read up to
+    // the limit instead.
+    if packing == Packing::Plain && len > max {
         // A table streams whatever its size. A head that cannot be read is
         // no table, and the file is reported too large.
         let mut head = Vec::new();
-        let _ = File::open(path).and_then(|f| f.take(4096).read_to_end(&mut head));
+        let _ = reader.take(4096).read_to_end(&mut head);
         if table(&head) {
             return Whole::Table;
         }
@@ -163,23 +174,34 @@ fn read_whole(
         out.problem(Problem::skip(source, ProblemKind::TooLarge, msg));
         return Whole::Skipped;
     }
-    let mut bytes = Vec::with_capacity(len as usize);
+    let plain_len = if packing == Packing::Plain { len } else { 0 };
+    let mut bytes = Vec::with_capacity(plain_len as usize);
     // `take` guards against a file that grew since it was measured.
-    let read = File::open(path).and_then(|f| f.take(max + 1).read_to_end(&mut bytes));
+    let read = reader.take(max + 1).read_to_end(&mut bytes);
     if read.is_ok() && table(&bytes) {
         return Whole::Table;
     }
-    out.add_progress(bytes.len() as u64);
+    out.add_progress(len);
     if let Err(err) = read {
-        out.problem(Problem::skip(
-            source,
-            ProblemKind::Unreadable,
-            err.to_string(),
-        ));
-        return Whole::Skipped;
+        // A compressed file cut short keeps the text before the cut.
+        let truncated = match packing {
+            Packing::Gzip => ProblemKind::TruncatedGzip,
+            Packing::Zstd => ProblemKind::TruncatedZstd,
+            Packing::Plain => ProblemKind::Unreadable,
+        };
+        if truncated == ProblemKind::Unreadable || is_blank_bytes(&bytes) {
+            out.problem(Problem::skip(source, truncated, err.to_string()));
+            return Whole::Skipped;
+        }
+        let msg = format!("{err}; the text ends after {} bytes", bytes.len());
+        out.problem(Problem::warning(source.clone(), truncated, msg));
     }
     if bytes.len() as u64 > max {
-        let msg = format!("over the limit of {max} bytes");
+        let msg = if packing == Packing::Plain {
+            format!("over the limit of {max} bytes")
+        } else {
+            format!("over the limit of {max} bytes once decompressed")
+        };
         out.problem(Problem::skip(source, ProblemKind::TooLarge, msg));
         return Whole::Skipped;
     }
@@ -243,4 +265,8 @@ fn read_whole(
         doc.text = text;
     }
     Whole::Document(doc)
+}
+
+fn is_blank_bytes(bytes: &[u8]) -> bool {
+    bytes.iter().all(u8::is_ascii_whitespace)
 }

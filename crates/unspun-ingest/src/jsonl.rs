@@ -16,7 +16,7 @@ use unspun_text::document::site_of_url;
 use unspun_text::Document;
 
 use crate::decode::{binary_reason, first_invalid_utf8, is_blank};
-use crate::open::read_utf8;
+use crate::open::{read_utf8, unpacked};
 use crate::problem::{Problem, ProblemKind};
 use crate::{date_field, display_path, DateOrder, IngestError, InputOptions, Out};
 
@@ -40,8 +40,12 @@ pub(crate) fn read_file(path: &Path, id_base: &str, out: &mut Out) {
     }
 }
 
+/// Reads JSONL on stdin, gunzipped or Zstandard-decoded if it is packed
+/// (`curl ... | unspun scan -`).
 pub(crate) fn read_stdin(out: &mut Out) -> Result<(), IngestError> {
-    read_stream(io::stdin(), "<stdin>", "<stdin>", true, out).map_err(IngestError::Stdin)
+    let stdin = io::BufReader::with_capacity(1 << 16, io::stdin());
+    let (stdin, _) = unpacked(stdin).map_err(IngestError::Stdin)?;
+    read_stream(stdin, "<stdin>", "<stdin>", true, out).map_err(IngestError::Stdin)
 }
 
 /// What the parser thread sends: results of one chunk with the bytes it took.

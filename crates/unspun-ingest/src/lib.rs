@@ -9,8 +9,10 @@
 //! Supported inputs: directories (recursive), `.txt`/`.md` plain text,
 //! `.html`/`.htm` pages (main text extracted with a Readability port),
 //! `.jsonl`/`.ndjson` (one JSON object per line, parsed in parallel),
-//! `.csv`/`.tsv` with a header row (the same fields as JSON Lines),
-//! `.warc` and `.warc.gz` web archives, and `-` for JSON Lines on stdin.
+//! `.json` arrays of such objects, `.csv`/`.tsv` with a header row (the same
+//! fields as JSON Lines), `.warc` web archives, and `-` for JSON Lines on
+//! stdin. Any of them may be gzipped or Zstandard-compressed (`.warc.gz`,
+//! `.jsonl.zst`, `.html.gz`...): the magic bytes, not the name, decide.
 //!
 //! Ids: a file inside a directory argument is named by its path relative to
 //! that argument (`demo/seeds/000_x.txt` → `000_x.txt`), a file argument by
@@ -23,7 +25,7 @@
 //! record types included).
 //!
 //! Progress: [`InputOptions::bytes_read`] is a shared counter of the input
-//! bytes consumed so far (on-disk bytes, so compressed bytes for `.warc.gz`),
+//! bytes consumed so far (on-disk bytes, so compressed bytes for `.warc.gz` or `.jsonl.zst`),
 //! comparable to [`total_input_bytes`]. Clone the `Arc` before calling
 //! [`read_inputs`] and poll it from a progress-bar thread.
 
@@ -42,6 +44,7 @@ mod problem;
 mod utf16;
 mod walk;
 mod warc;
+mod zstd;
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};

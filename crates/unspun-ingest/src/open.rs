@@ -1,6 +1,6 @@
-//! Files as streams of UTF-8 bytes: gzip (told by its magic bytes) and
-//! UTF-16 (told by its byte-order mark) undone on the way, and the file's own
-//! bytes counted for the progress bar as they are read.
+//! Files as streams of UTF-8 bytes: gzip and Zstandard (told by their magic
+//! bytes) and UTF-16 (told by its byte-order mark) undone on the way, and the
+//! file's own bytes counted for the progress bar as they are read.
 
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
@@ -12,9 +12,43 @@ use flate2::read::MultiGzDecoder;
 use crate::decode::{utf16_bom, DecodeProblem};
 use crate::problem::Problem;
 use crate::utf16::Utf16Reader;
+use crate::zstd::{is_zstd, ZstdReader};
 use crate::Out;
 
 pub(crate) const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
+
+/// How a file's bytes are packed, told by its first bytes, whatever its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Packing {
+    Plain,
+    Gzip,
+    Zstd,
+}
+
+impl Packing {
+    pub(crate) fn of(head: &[u8]) -> Packing {
+        if head.starts_with(&GZIP_MAGIC) {
+            Packing::Gzip
+        } else if is_zstd(head) {
+            Packing::Zstd
+        } else {
+            Packing::Plain
+        }
+    }
+}
+
+/// `raw`, unpacked as its first bytes say.
+pub(crate) fn unpacked<'a>(
+    mut raw: impl BufRead + Send + 'a,
+) -> io::Result<(Box<dyn BufRead + Send + 'a>, Packing)> {
+    let packing = Packing::of(raw.fill_buf()?);
+    let reader: Box<dyn BufRead + Send + 'a> = match packing {
+        Packing::Plain => Box::new(raw),
+        Packing::Gzip => Box::new(BufReader::with_capacity(1 << 16, MultiGzDecoder::new(raw))),
+        Packing::Zstd => Box::new(BufReader::with_capacity(1 << 16, ZstdReader::new(raw))),
+    };
+    Ok((reader, packing))
+}
 
 /// A reader that adds the bytes it reads to the run's progress counter and
 /// to its own.
@@ -34,9 +68,9 @@ impl<R: Read> Read for Counting<'_, R> {
 }
 
 /// Opens `path` and gives `read` its text as UTF-8 bytes: as they are, or
-/// decompressed (`.jsonl.gz`, `.csv.gz`...), or decoded from UTF-16 as
+/// decompressed (`.jsonl.gz`, `.csv.zst`...), or decoded from UTF-16 as
 /// Windows PowerShell's `>` and Excel's "Unicode text" write files. Progress
-/// counts the file's bytes (compressed ones for gzip) as they are read, and
+/// counts the file's bytes (compressed ones for a compressed file) as they are read, and
 /// the rest when reading stops early; bytes that are no UTF-16 get a warning.
 pub(crate) fn read_utf8(
     path: &Path,
@@ -49,7 +83,7 @@ pub(crate) fn read_utf8(
     let progress = out.opts.bytes_read.clone();
     let counted = AtomicU64::new(0);
     let result = (|| {
-        let mut raw = BufReader::with_capacity(
+        let raw = BufReader::with_capacity(
             1 << 16,
             Counting {
                 inner: file,
@@ -57,11 +91,7 @@ pub(crate) fn read_utf8(
                 local: &counted,
             },
         );
-        let mut text: Box<dyn BufRead + Send + '_> = if raw.fill_buf()?.starts_with(&GZIP_MAGIC) {
-            Box::new(BufReader::with_capacity(1 << 16, MultiGzDecoder::new(raw)))
-        } else {
-            Box::new(raw)
-        };
+        let (mut text, _) = unpacked(raw)?;
         let Some((encoding, bom)) = utf16_bom(text.fill_buf()?) else {
             return read(&mut text, out);
         };

@@ -18,29 +18,21 @@ pub(crate) enum FileKind {
     Csv {
         tab: bool,
     },
+    /// Plain or compressed: the reader tells by the magic bytes.
     Warc,
-    WarcGz,
 }
 
 impl FileKind {
     /// By extension, case-insensitively; `None` for anything else.
     pub(crate) fn of(path: &Path) -> Option<FileKind> {
         let name = path.file_name()?.to_string_lossy().to_ascii_lowercase();
-        if name.ends_with(".warc.gz") {
-            return Some(FileKind::WarcGz);
-        }
-        if let Some(inner) = name.strip_suffix(".gz") {
-            // Exports that are read as streams can be gzipped; the reader
-            // tells compression by the magic bytes.
-            let ext = inner.rsplit_once('.')?.1;
-            return match ext {
-                "jsonl" | "ndjson" => Some(FileKind::Jsonl),
-                "json" => Some(FileKind::Json),
-                "csv" => Some(FileKind::Csv { tab: false }),
-                "tsv" => Some(FileKind::Csv { tab: true }),
-                _ => None,
-            };
-        }
+        // Any kind may be compressed (`.jsonl.gz`, `.txt.zst`, `.warc.zst`...);
+        // the readers tell gzip from Zstandard by the magic bytes.
+        let unpacked = name
+            .strip_suffix(".gz")
+            .or_else(|| name.strip_suffix(".zst"))
+            .unwrap_or(&name);
+        let name = unpacked;
         let ext = name.rsplit_once('.')?.1;
         Some(match ext {
             "txt" | "md" => FileKind::Text,
@@ -148,11 +140,27 @@ mod tests {
         assert_eq!(FileKind::of(Path::new("x.ndjson")), Some(FileKind::Jsonl));
         assert_eq!(
             FileKind::of(Path::new("crawl.warc.gz")),
-            Some(FileKind::WarcGz)
+            Some(FileKind::Warc)
         );
         assert_eq!(FileKind::of(Path::new("crawl.warc")), Some(FileKind::Warc));
         assert_eq!(FileKind::of(Path::new("x.gz")), None);
         assert_eq!(FileKind::of(Path::new("README")), None);
+        // Compressed, gzip or Zstandard.
+        assert_eq!(FileKind::of(Path::new("a.TXT.GZ")), Some(FileKind::Text));
+        assert_eq!(FileKind::of(Path::new("a.html.zst")), Some(FileKind::Html));
+        assert_eq!(
+            FileKind::of(Path::new("a.jsonl.zst")),
+            Some(FileKind::Jsonl)
+        );
+        assert_eq!(
+            FileKind::of(Path::new("a.tsv.zst")),
+            Some(FileKind::Csv { tab: true })
+        );
+        assert_eq!(
+            FileKind::of(Path::new("crawl.warc.zst")),
+            Some(FileKind::Warc)
+        );
+        assert_eq!(FileKind::of(Path::new("x.zst")), None);
     }
 
     fn rels(entries: &[Entry]) -> Vec<String> {

@@ -1,4 +1,4 @@
-//! WARC and WARC.gz web archives. The format is simple enough to read by
+//! WARC web archives, plain, gzipped or Zstandard-compressed (`.warc.zst`). The format is simple enough to read by
 //! hand: a version line, headers, a blank line, `Content-Length` bytes of
 //! block, and a blank line. `response` and `resource` records holding HTML
 //! or plain text become documents; all other records are passed over.
@@ -8,21 +8,21 @@ use std::io::{self, BufRead, BufReader, Read};
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use flate2::read::{GzDecoder, MultiGzDecoder};
+use flate2::read::GzDecoder;
 use unspun_text::document::site_of_url;
 use unspun_text::Document;
 
 use crate::charset::{content_type_charset, meta_charset};
 use crate::decode::{decode_text, is_blank};
 use crate::html::{self, extract_html};
-use crate::open::{Counting, GZIP_MAGIC};
+use crate::open::{unpacked, Counting, Packing};
 use crate::problem::{Problem, ProblemKind};
 use crate::{display_path, Out};
 
 /// Longest header line accepted, so garbage cannot make us buffer a whole file.
 const MAX_LINE: u64 = 64 << 10;
 
-/// Reads a WARC file, gzipped or not; `id_base` names it in fallback ids (`id_base#N`).
+/// Reads a WARC file, plain or compressed; `id_base` names it in fallback ids (`id_base#N`).
 pub(crate) fn read_file(path: &Path, id_base: &str, out: &mut Out) {
     let label = display_path(path);
     let file = match File::open(path) {
@@ -42,20 +42,20 @@ pub(crate) fn read_file(path: &Path, id_base: &str, out: &mut Out) {
         global: &out.opts.bytes_read,
         local: &counted,
     };
-    // Compression is told by the gzip magic bytes, not the file name.
-    let mut raw = BufReader::with_capacity(1 << 16, counting);
-    let gz = raw
-        .fill_buf()
-        .is_ok_and(|head| head.starts_with(&GZIP_MAGIC));
-    let mut reader: Box<dyn BufRead> = if gz {
-        Box::new(BufReader::with_capacity(1 << 16, MultiGzDecoder::new(raw)))
-    } else {
-        Box::new(raw)
+    // Compression is told by the magic bytes, not the file name.
+    let raw = BufReader::with_capacity(1 << 16, counting);
+    let (mut reader, packing) = match unpacked(raw) {
+        Ok(opened) => opened,
+        Err(err) => {
+            let problem = Problem::skip(label, ProblemKind::Unreadable, err.to_string());
+            out.problem(problem);
+            return out.add_progress(file_len.saturating_sub(counted.load(Ordering::Relaxed)));
+        }
     };
     let mut records = Records {
         reader: &mut *reader,
         label: &label,
-        gz,
+        packing,
         number: 0,
         resyncing: false,
     };
@@ -100,7 +100,7 @@ enum Step {
 struct Records<'r> {
     reader: &'r mut dyn BufRead,
     label: &'r str,
-    gz: bool,
+    packing: Packing,
     number: u64,
     /// Set after a record whose end is unknown: the junk that follows is expected.
     resyncing: bool,
@@ -111,28 +111,31 @@ impl Records<'_> {
         format!("{}#{}", self.label, self.number)
     }
 
-    /// A read error mid-file: a damaged gzip stream, or the OS.
+    /// A read error mid-file: a damaged compressed stream, or the OS.
     fn read_failed(&self, err: io::Error) -> Step {
-        let kind = if self.gz {
-            ProblemKind::TruncatedGzip
-        } else {
-            ProblemKind::Unreadable
+        let kind = match self.packing {
+            Packing::Gzip => ProblemKind::TruncatedGzip,
+            Packing::Zstd => ProblemKind::TruncatedZstd,
+            Packing::Plain => ProblemKind::Unreadable,
         };
         let message = format!("{err}; records before this one were read");
         Step::Fatal(Problem::skip(self.source(), kind, message))
     }
 
     fn truncated(&self, what: &str) -> Step {
-        let (kind, message) = if self.gz {
-            (
+        let (kind, message) = match self.packing {
+            Packing::Gzip => (
                 ProblemKind::TruncatedGzip,
                 format!("gzip stream ends inside {what}"),
-            )
-        } else {
-            (
+            ),
+            Packing::Zstd => (
+                ProblemKind::TruncatedZstd,
+                format!("zstd stream ends inside {what}"),
+            ),
+            Packing::Plain => (
                 ProblemKind::MalformedWarc,
                 format!("file ends inside {what}"),
-            )
+            ),
         };
         Step::Fatal(Problem::skip(self.source(), kind, message))
     }

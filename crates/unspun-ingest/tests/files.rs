@@ -270,9 +270,22 @@ fn explicit_file_with_unknown_extension_is_sniffed() {
         "{\"id\":\"x\",\"text\":\"from a jsonl without the extension\"}\n",
     )
     .unwrap();
-    let items = read_all(&[path], &InputOptions::default());
+    let items = read_all(&[&path], &InputOptions::default());
     assert_eq!(docs(&items)[0].id, "x");
     assert!(matches!(items[0], Item::Document(_)));
+
+    // Compressed, the kind is told from the decompressed bytes.
+    use std::io::Write;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    encoder.write_all(&fs::read(&path).unwrap()).unwrap();
+    let zipped = dir.path().join("export.data.gz");
+    fs::write(&zipped, encoder.finish().unwrap()).unwrap();
+    let items = read_all(&[&zipped], &InputOptions::default());
+    assert_eq!(docs(&items)[0].id, "x");
+    let crawl = dir.path().join("crawl.bin");
+    fs::copy(fixtures().join("compressed/news.warc.zst"), &crawl).unwrap();
+    let items = read_all(&[&crawl], &InputOptions::default());
+    assert_eq!(docs(&items).len(), 3, "{:?}", problems(&items));
 }
 
 /// One page in UTF-8, in windows-1252 under its own `<meta charset>`, and
@@ -699,4 +712,123 @@ fn gzipped_exports_read_as_the_plain_files() {
         opts.bytes_read.load(Ordering::Relaxed),
         (bytes.len() / 2) as u64
     );
+}
+
+/// Files compressed by the reference `zstd` and `gzip` tools (a page, a
+/// two-frame JSONL, a CSV, a text) give what their plain twins give, in a
+/// directory walk as when named; progress counts the compressed bytes.
+#[test]
+fn compressed_files_read_as_their_plain_twins() {
+    let twins = [
+        ("page.html.zst", "mixed/page.html"),
+        ("lines.jsonl.zst", "mixed/lines.jsonl"),
+        ("wire.csv.zst", "tables/wire.csv"),
+        ("cafe.txt.gz", "encodings/cafe.txt"),
+    ];
+    let content = |d: &unspun_text::Document| {
+        // Ids and paths name the file; JSONL and CSV fallback ids end in the line.
+        let line = d.id.rsplit_once(':').map(|(_, n)| n.to_string());
+        (
+            line,
+            d.text.clone(),
+            d.title.clone(),
+            d.url.clone(),
+            d.date.clone(),
+        )
+    };
+    for (packed, plain) in twins {
+        let packed = fixtures().join("compressed").join(packed);
+        let opts = InputOptions::default();
+        let unpacked = read_all(&[&packed], &opts);
+        let plain = read_all(&[fixtures().join(plain)], &InputOptions::default());
+        let got: Vec<_> = docs(&unpacked).into_iter().map(content).collect();
+        let want: Vec<_> = docs(&plain).into_iter().map(content).collect();
+        assert!(!want.is_empty());
+        assert_eq!(got, want, "{}", packed.display());
+        let kinds = |items: &[Item]| -> Vec<ProblemKind> {
+            problems(items).iter().map(|p| p.kind).collect()
+        };
+        assert_eq!(kinds(&unpacked), kinds(&plain), "{}", packed.display());
+        assert_eq!(
+            opts.bytes_read.load(Ordering::Relaxed),
+            fs::metadata(&packed).unwrap().len()
+        );
+    }
+    // The walk reads them too, named without the compression suffix's effect.
+    let walked = read_all(&[fixtures().join("compressed")], &InputOptions::default());
+    let ids: Vec<&str> = docs(&walked).iter().map(|d| d.id.as_str()).collect();
+    assert!(ids.contains(&"cafe.txt.gz"), "{ids:?}");
+    assert!(ids.contains(&"page.html.zst"), "{ids:?}");
+    assert!(ids.contains(&"wire-1"), "{ids:?}");
+}
+
+/// A compressed text cut short keeps the text before the cut, with a
+/// warning; a stream that decompresses past the size limit is skipped as
+/// too large, however small the file; a cut Zstandard JSONL keeps its
+/// complete lines.
+#[test]
+fn compressed_files_cut_short_or_too_large() {
+    use flate2::write::GzEncoder;
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let story: String = (0..400)
+        .map(|i| {
+            format!(
+                "Paragraph {i} of the council's budget report, item {}.\n",
+                i * 31
+            )
+        })
+        .collect();
+    let mut encoder = GzEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder.write_all(story.as_bytes()).unwrap();
+    let zipped = encoder.finish().unwrap();
+    let cut = dir.path().join("budget.txt.gz");
+    fs::write(&cut, &zipped[..zipped.len() * 2 / 3]).unwrap();
+    let items = read_all(&[&cut], &InputOptions::default());
+    let kept = docs(&items);
+    assert_eq!(kept.len(), 1);
+    assert!(
+        story.starts_with(&kept[0].text),
+        "the kept text is a prefix"
+    );
+    assert!(
+        kept[0].text.len() > story.len() / 4,
+        "{}",
+        kept[0].text.len()
+    );
+    let problems_found = problems(&items);
+    assert_eq!(problems_found.len(), 1);
+    assert_eq!(problems_found[0].kind, ProblemKind::TruncatedGzip);
+    assert!(!problems_found[0].skipped);
+    assert!(problems_found[0].message.contains("the text ends after"));
+
+    let whole = dir.path().join("budget.md.gz");
+    fs::write(&whole, &zipped).unwrap();
+    let opts = InputOptions {
+        max_doc_bytes: story.len() / 2,
+        ..Default::default()
+    };
+    assert!(zipped.len() < opts.max_doc_bytes);
+    let items = read_all(&[&whole], &opts);
+    assert!(docs(&items).is_empty());
+    let problems_found = problems(&items);
+    assert_eq!(problems_found.len(), 1);
+    assert_eq!(problems_found[0].kind, ProblemKind::TooLarge);
+    assert!(problems_found[0].message.ends_with("once decompressed"));
+
+    let packed = fs::read(fixtures().join("compressed/lines.jsonl.zst")).unwrap();
+    let cut = dir.path().join("lines.jsonl.zst");
+    // Into the second frame: the first frame's three lines are complete.
+    fs::write(&cut, &packed[..packed.len() - 20]).unwrap();
+    let items = read_all(&[&cut], &InputOptions::default());
+    let plain = read_all(
+        &[fixtures().join("mixed/lines.jsonl")],
+        &InputOptions::default(),
+    );
+    let cut_docs = docs(&items).len();
+    assert!(cut_docs >= 1 && cut_docs < docs(&plain).len(), "{cut_docs}");
+    let last = problems(&items).pop().unwrap();
+    assert_eq!(last.kind, ProblemKind::Unreadable);
+    assert!(last.message.starts_with("zstd stream"), "{}", last.message);
+    assert!(last.message.ends_with("; the rest of the file is not read"));
 }

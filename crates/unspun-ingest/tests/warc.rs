@@ -161,6 +161,45 @@ fn truncated_gzip_keeps_records_before_the_cut() {
     );
 }
 
+/// A `.warc.zst` in the IIPC WARC-zstd format (a compressed dictionary in a
+/// skippable frame, one frame per record, written by the reference `zstd`;
+/// see `fixtures/compressed/make_warc_zst.py`) reads as its plain twin; cut
+/// inside a record, it keeps the records before the cut.
+#[test]
+fn zstd_warc_with_its_dictionary_reads_as_the_plain_file() {
+    let packed = fixtures().join("compressed/news.warc.zst");
+    let plain = read_all(
+        &[fixtures().join("compressed/news.warc")],
+        &InputOptions::default(),
+    );
+    let unpacked = read_all(&[&packed], &InputOptions::default());
+    let content = |items: &[unspun_ingest::Item]| -> Vec<(String, String, Option<String>)> {
+        docs(items)
+            .iter()
+            .map(|d| (d.id.clone(), d.text.clone(), d.title.clone()))
+            .collect()
+    };
+    assert_eq!(content(&plain).len(), 3);
+    assert_eq!(content(&unpacked), content(&plain));
+    assert!(problems(&unpacked).is_empty(), "{:?}", problems(&unpacked));
+
+    let bytes = fs::read(&packed).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cut.warc.zst");
+    // The last frame is small (the dictionary knows most of it): cut inside.
+    fs::write(&path, &bytes[..bytes.len() - 8]).unwrap();
+    let items = read_all(&[&path], &InputOptions::default());
+    let base = path.display().to_string();
+    assert_eq!(
+        trace(&items, &base),
+        [
+            "doc https://news.example.com/world/a",
+            "doc https://city.example.org/tram/4",
+            "truncated_zstd #5 skipped"
+        ]
+    );
+}
+
 #[test]
 fn truncated_plain_warc_and_missing_length() {
     let mut records = records();
