@@ -106,4 +106,10 @@ def test_rows_follow_the_jsonl_rules():
     d = unspun.document({"id": 42, "text": "t", "url": "https://www.bbc.co.uk/news", "date": "2023-03-17T08:00:00Z"}, fallback_id="f:1")
     assert d == {"id": "42", "text": "t", "title": None, "url": "https://www.bbc.co.uk/news", "date": "2023-03-17", "site": "bbc.co.uk"}
     assert unspun.document({"text": "t", "id": ""}, fallback_id="f:9")["id"] == "f:9"
+    # A news-please row: every part under its own name, as scan --*-field maps it.
+    row = {"id": 1, "maintext": "t", "title": "not this", "headline": "h", "date_publish": "2023-03-17 08:00:00", "source_domain": "reuters.com", "link": "https://www.bbc.co.uk/x"}
+    names = dict(text_field="maintext", title_field="headline", url_field="link", date_field="date_publish", site_field="source_domain")
+    d = unspun.document(row, fallback_id="f:1", **names)
+    assert d == {"id": "1", "text": "t", "title": "h", "url": "https://www.bbc.co.uk/x", "date": "2023-03-17", "site": "reuters.com"}
+    assert [doc["date"] for doc in unspun.scan([row], **names).documents] == ["2023-03-17"]
     assert unspun.family_id("d0").startswith("f-") and len(unspun.family_id("d0")) == 14

@@ -61,18 +61,18 @@ def test_spark_reads_parquet_like_rows(spark, seeds, tmp_path):
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    # 03/04/2023 is 4 March by --date-order mdy.
-    rows = [{"id": n, "text": t, "date": "03/04/2023"} for n, t in seeds.items()]
-    rows += [{"id": "copy", "text": seeds["001_5b3ff33e69876255.txt"]}, {"id": "bad", "text": None}]
+    # 03/04/2023 is 4 March by --date-order mdy; the text is in `body`.
+    rows = [{"id": n, "body": t, "date": "03/04/2023"} for n, t in seeds.items()]
+    rows += [{"id": "copy", "body": seeds["001_5b3ff33e69876255.txt"]}, {"id": "bad", "body": None}]
     pq.write_table(pa.Table.from_pylist(rows), str(tmp_path / "in.parquet"))
-    summary = uspark.scan(spark, str(tmp_path / "in.parquet"), str(tmp_path / "out"), date_order="mdy")
-    expected = unspun.scan(rows, errors="skip", date_order="mdy")
+    summary = uspark.scan(spark, str(tmp_path / "in.parquet"), str(tmp_path / "out"), date_order="mdy", fields={"text": "body"})
+    expected = unspun.scan(rows, errors="skip", date_order="mdy", text_field="body")
     dates = [d["date"] for d in parquet_rows(tmp_path / "out" / "documents")]
     assert dates == [d["date"] for d in expected.documents]
     assert dates[:2] == ["2023-03-04", "2023-03-04"]
     assert parquet_rows(tmp_path / "out" / "pairs") == expected.pairs
     assert parquet_rows(tmp_path / "out" / "families") == expected.families
-    assert summary["skipped"] == 1 and "field `text` is null" in summary["problems"][0]
+    assert summary["skipped"] == 1 and "field `body` is null" in summary["problems"][0]
 
 
 def test_connected_components_on_long_chains(spark):

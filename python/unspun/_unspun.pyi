@@ -158,6 +158,10 @@ def scan(
     threshold: float = 0.5,
     text_field: str = "text",
     id_field: str = "id",
+    title_field: str = "title",
+    url_field: str = "url",
+    date_field: str = "date",
+    site_field: str = "site",
     errors: Literal["raise", "skip"] = "raise",
     meaning: Meaning = None,
     date_order: Optional[Literal["dmy", "mdy"]] = None,
@@ -198,6 +202,10 @@ def document(
     fallback_id: str,
     text_field: str = "text",
     id_field: str = "id",
+    title_field: str = "title",
+    url_field: str = "url",
+    date_field: str = "date",
+    site_field: str = "site",
     date_order: Optional[Literal["dmy", "mdy"]] = None,
 ) -> dict[str, Optional[str]]:
     """A row read by the JSON Lines rules; ``ValueError`` for a row that is not a document."""

@@ -166,8 +166,9 @@ def local_session(master: str = "local[2]", app: str = "unspun-scan", **conf) ->
 # --- 1. read -------------------------------------------------------------
 
 
-def _rows_to_docs(label, id_base, text_field, id_field, date_order=None):
-    """Partition function: (row dict or JSON line, index) -> document rows."""
+def _rows_to_docs(label, id_base, fields, date_order=None):
+    """Partition function: (row dict or JSON line, index) -> document rows.
+    ``fields`` maps ``text_field``... to the names the rows use."""
 
     def run(items):
         import unspun
@@ -187,9 +188,8 @@ def _rows_to_docs(label, id_base, text_field, id_field, date_order=None):
                 d = unspun.document(
                     row,
                     fallback_id=f"{id_base}:{line_no}",
-                    text_field=text_field,
-                    id_field=id_field,
                     date_order=date_order,
+                    **fields,
                 )
             except ValueError as e:
                 yield (index, None, None, None, None, None, None, None, f"{label}:{line_no}: {e}")
@@ -199,13 +199,19 @@ def _rows_to_docs(label, id_base, text_field, id_field, date_order=None):
     return run
 
 
+FIELDS = ("text", "id", "title", "url", "date", "site")
+
+
 def read_documents(
-    spark: SparkSession, path: str, fmt: str, text_field: str, id_field: str, date_order: Optional[str] = None
+    spark: SparkSession, path: str, fmt: str, fields: Optional[dict] = None, date_order: Optional[str] = None
 ) -> DataFrame:
-    """Documents with their input position; problem rows carry a message."""
+    """Documents with their input position; problem rows carry a message.
+    ``fields`` names the row fields that differ from the default
+    (``{"text": "maintext"}``), as ``unspun scan --text-field`` does."""
+    fields = {f"{k}_field": v for k, v in (fields or {}).items()}
     if fmt == "auto":
         fmt = "parquet" if path.rstrip("/").endswith(".parquet") or os.path.isdir(path) else "jsonl"
-    parse = _rows_to_docs(path, path, text_field, id_field, date_order)
+    parse = _rows_to_docs(path, path, fields, date_order)
     if fmt == "jsonl":
         # Line index in file order: the CLI's line number minus one.
         rows = spark.sparkContext.textFile(path).zipWithIndex()
@@ -492,8 +498,7 @@ def scan(
     *,
     threshold: float = 0.5,
     fmt: str = "auto",
-    text_field: str = "text",
-    id_field: str = "id",
+    fields: Optional[dict] = None,
     partitions: int = 0,
     date_order: Optional[str] = None,
 ) -> dict:
@@ -506,7 +511,7 @@ def scan(
     started = time.perf_counter()
     parts = partitions or max(4, 2 * spark.sparkContext.defaultParallelism)
 
-    read = _timed(timings, "read", read_documents(spark, input_path, fmt, text_field, id_field, date_order))
+    read = _timed(timings, "read", read_documents(spark, input_path, fmt, fields, date_order))
     problems = read.where(F.col("problem").isNotNull()).select("problem")
     n_skipped = problems.count()
     problem_list = [r.problem for r in problems.limit(100).collect()]
@@ -615,8 +620,8 @@ def main(argv=None) -> int:
     s.add_argument("--out", required=True, help="output directory (Parquet datasets + summary.json)")
     s.add_argument("--format", default="auto", choices=["auto", "jsonl", "parquet"], help="input format (auto: by name)")
     s.add_argument("--threshold", type=float, default=0.5, help="Jaccard similarity LSH is tuned to (as unspun scan)")
-    s.add_argument("--text-field", default="text")
-    s.add_argument("--id-field", default="id")
+    for field in FIELDS:
+        s.add_argument(f"--{field}-field", default=field, help=f"row field holding the {field} (as unspun scan)")
     s.add_argument("--date-order", choices=["dmy", "mdy"], help="day or month first in dates like 03/04/2023 (as unspun scan)")
     s.add_argument("--partitions", type=int, default=0, help="document partitions (default: 2 x cores, at least 4)")
     s.add_argument(
@@ -641,8 +646,7 @@ def main(argv=None) -> int:
             a.out,
             threshold=a.threshold,
             fmt=a.format,
-            text_field=a.text_field,
-            id_field=a.id_field,
+            fields={f: getattr(a, f"{f}_field") for f in FIELDS},
             partitions=a.partitions,
             date_order=a.date_order,
         )

@@ -24,9 +24,12 @@ pub enum Command {
         unspun scan demo/seeds --out results/ --report report.html\n  \
         cat feed.jsonl | unspun scan - --out results/ --text-field body\n  \
         unspun scan export.csv --out results/ --text-field body --id-field article_id\n  \
-        unspun scan us-export.csv --out results/ --date-order mdy   # 03/04/2023 is 4 March\n\n\
+        unspun scan us-export.csv --out results/ --date-order mdy   # 03/04/2023 is 4 March\n  \
+        unspun scan news-please.jsonl --text-field maintext --date-field date_publish \\\n      \
+        --site-field source_domain --out results/\n\n\
         Inputs: directories (recursive) of .txt/.md/.html files, single files, JSON Lines\n\
-        (.jsonl/.ndjson: fields id, text, optional title, url, date, site), .json files\n\
+        (.jsonl/.ndjson: fields id, text, optional title, url, date, site; --text-field,\n\
+        --date-field... map other names), .json files\n\
         holding an array of such objects or objects one after another, CSV/TSV with a\n\
         header row (the same fields as columns; also a spreadsheet's tab-separated or\n\
         UTF-16 \"Unicode text\" export saved as .txt), WARC. Any of them may be gzipped\n\
@@ -229,11 +232,37 @@ pub struct FieldArgs {
     /// JSONL field or CSV column holding the document id.
     #[arg(long, default_value = "id")]
     pub id_field: String,
+    /// JSONL field or CSV column holding the headline.
+    #[arg(long, default_value = "title")]
+    pub title_field: String,
+    /// JSONL field or CSV column holding the article's address (its site
+    /// comes from it when no site is given).
+    #[arg(long, default_value = "url")]
+    pub url_field: String,
+    /// JSONL field or CSV column holding the publication date.
+    #[arg(long, default_value = "date")]
+    pub date_field: String,
+    /// JSONL field or CSV column naming the outlet or site.
+    #[arg(long, default_value = "site")]
+    pub site_field: String,
     /// Day or month first in JSONL and CSV dates written like 03/04/2023:
     /// `dmy` or `mdy`. Without it such a date is read only where one order
     /// alone makes a date (17/03/2023), and otherwise left empty with a warning.
     #[arg(long, value_name = "dmy|mdy")]
     pub date_order: Option<unspun_ingest::DateOrder>,
+}
+
+impl FieldArgs {
+    pub fn names(&self) -> unspun_ingest::FieldNames {
+        unspun_ingest::FieldNames {
+            text: self.text_field.clone(),
+            id: self.id_field.clone(),
+            title: self.title_field.clone(),
+            url: self.url_field.clone(),
+            date: self.date_field.clone(),
+            site: self.site_field.clone(),
+        }
+    }
 }
 
 #[derive(Args)]

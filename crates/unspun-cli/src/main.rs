@@ -57,8 +57,7 @@ fn model_cmd(c: args::ModelCommand) -> anyhow::Result<Outcome> {
 
 fn input_options(fields: args::FieldArgs) -> unspun_ingest::InputOptions {
     unspun_ingest::InputOptions {
-        text_field: fields.text_field,
-        id_field: fields.id_field,
+        fields: fields.names(),
         date_order: fields.date_order,
         ..Default::default()
     }

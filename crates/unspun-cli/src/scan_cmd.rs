@@ -26,8 +26,7 @@ pub fn run(args: ScanArgs) -> Result<Outcome> {
         claim_max_docs: args.claim_max_docs,
         ..ScanOptions::default()
     };
-    opts.input.text_field = args.fields.text_field.clone();
-    opts.input.id_field = args.fields.id_field.clone();
+    opts.input.fields = args.fields.names();
     opts.input.date_order = args.fields.date_order;
 
     let mut meaning = args.model.load()?;

@@ -581,6 +581,49 @@ fn stdin_with_other_field_names() {
     assert_eq!(docs[1]["date"], "2023-03-17");
 }
 
+/// An export that names every part its own way (as news-please and Media
+/// Cloud do): the --*-field options map each one, in CSV as in JSONL.
+#[test]
+fn every_field_of_an_export_can_be_mapped() {
+    let fx = Fixture::new();
+    let paras = seed_paragraphs("002");
+    let mut csv = String::from("article_id,headline,link,published,outlet,maintext,date\n");
+    for (i, para) in paras[9..11].iter().enumerate() {
+        let para = para.replace('"', "\"\"");
+        csv.push_str(&format!(
+            "a{i},Xi in Moscow {i},https://www.bbc.co.uk/news/{i},17 Mar 2023,BBC,\"{para}\",1999-01-01\n"
+        ));
+    }
+    fx.write("export.csv", &csv);
+    let run = fx.run(&[
+        "scan",
+        "export.csv",
+        "--out",
+        "out",
+        "--no-meaning",
+        "--id-field",
+        "article_id",
+        "--text-field",
+        "maintext",
+        "--title-field",
+        "headline",
+        "--url-field",
+        "link",
+        "--date-field",
+        "published",
+        "--site-field",
+        "outlet",
+    ]);
+    run.assert_code(0);
+    let docs = read_jsonl(&fx.join("out/documents.jsonl"));
+    assert_eq!(ids(&docs), ["a0", "a1"]);
+    assert_eq!(docs[1]["title"], "Xi in Moscow 1");
+    assert_eq!(docs[1]["url"], "https://www.bbc.co.uk/news/1");
+    assert_eq!(docs[1]["date"], "2023-03-17");
+    assert_eq!(docs[1]["site"], "BBC");
+    assert_eq!(docs[1]["bytes"].as_u64(), Some(paras[10].len() as u64));
+}
+
 /// Problems must reach stderr whether or not it is a terminal. Fails today:
 /// without `--quiet`, `progress.rs` (`Bars::problem`) hands each problem to
 /// the progress bar's `println`, which indicatif skips when the bar is hidden,

@@ -12,7 +12,7 @@ use crate::decode::{binary_reason, utf16_bom};
 use crate::jsonl::{deliver, Fields, LineOut, Row, Scalar};
 use crate::open::read_utf8;
 use crate::problem::{Problem, ProblemKind};
-use crate::{display_path, Out};
+use crate::{display_path, FieldNames, Out};
 
 /// Delimiters tried on the header line, in this order of preference.
 const DELIMITERS: [u8; 3] = [b',', b';', b'\t'];
@@ -76,7 +76,7 @@ fn read_table(mut reader: impl BufRead, label: &str, id_base: &str, tab: bool, o
             return out.problem(problem);
         }
     };
-    let delimiter = delimiter(head, &out.opts.text_field, tab);
+    let delimiter = delimiter(head, &out.opts.fields.text, tab);
     // After a CR LF the csv crate places the next record at the LF, on the
     // line before; Windows exports end every line so.
     let crlf_lines = memchr::memchr(b'\n', head).is_some_and(|i| i > 0 && head[i - 1] == b'\r');
@@ -85,7 +85,7 @@ fn read_table(mut reader: impl BufRead, label: &str, id_base: &str, tab: bool, o
         .flexible(true)
         .from_reader(reader);
     let columns = match csv.byte_headers() {
-        Ok(header) => Columns::of(header, &out.opts.text_field, &out.opts.id_field),
+        Ok(header) => Columns::of(header, &out.opts.fields),
         Err(err) => {
             return out.problem(Problem::skip(
                 label,
@@ -97,7 +97,7 @@ fn read_table(mut reader: impl BufRead, label: &str, id_base: &str, tab: bool, o
     let Some(text_column) = columns.text else {
         let message = format!(
             "no `{}` column (the header has: {}); --text-field names the column of the text",
-            out.opts.text_field,
+            out.opts.fields.text,
             columns.names.join(", ")
         );
         return out.problem(Problem::skip(label, ProblemKind::MissingField, message));
@@ -105,7 +105,7 @@ fn read_table(mut reader: impl BufRead, label: &str, id_base: &str, tab: bool, o
     if columns.id.is_none() {
         let message = format!(
             "no `{}` column; records are named `{id_base}:LINE`",
-            out.opts.id_field
+            out.opts.fields.id
         );
         out.problem(Problem::warning(label, ProblemKind::MissingField, message));
     }
@@ -212,19 +212,19 @@ struct Columns {
 }
 
 impl Columns {
-    fn of(header: &csv::ByteRecord, text_field: &str, id_field: &str) -> Columns {
+    fn of(header: &csv::ByteRecord, fields: &FieldNames) -> Columns {
         let names: Vec<String> = header
             .iter()
             .map(|name| clean_name(&String::from_utf8_lossy(name)).to_string())
             .collect();
         let find = |wanted: &str| names.iter().position(|n| n == wanted);
         Columns {
-            text: find(text_field),
-            id: find(id_field),
-            title: find("title"),
-            url: find("url"),
-            date: find("date"),
-            site: find("site"),
+            text: find(&fields.text),
+            id: find(&fields.id),
+            title: find(&fields.title),
+            url: find(&fields.url),
+            date: find(&fields.date),
+            site: find(&fields.site),
             names,
         }
     }

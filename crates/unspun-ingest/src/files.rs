@@ -148,7 +148,7 @@ fn read_whole(
     let max = out.opts.max_doc_bytes as u64;
     let opts = out.opts;
     let table =
-        |head: &[u8]| kind == FileKind::Text && delimited::is_tab_table(head, &opts.text_field);
+        |head: &[u8]| kind == FileKind::Text && delimited::is_tab_table(head, &opts.fields.text);
     let opened = File::open(path).and_then(|f| unpacked(BufReader::new(f)));
     let (reader, packing) = match opened {
         Ok(opened) => opened,

@@ -65,6 +65,10 @@ pub(crate) struct LineOut {
 pub(crate) struct Fields<'a> {
     pub text: &'a str,
     pub id: &'a str,
+    pub title: &'a str,
+    pub url: &'a str,
+    pub date: &'a str,
+    pub site: &'a str,
     pub max_doc_bytes: usize,
     pub date_order: Option<DateOrder>,
     /// Names the input in problem sources and `path`s.
@@ -77,8 +81,12 @@ impl<'a> Fields<'a> {
     /// The run's field names and limits, for the input `label`.
     pub(crate) fn of(opts: &'a InputOptions, label: &'a str, id_base: &'a str) -> Self {
         Fields {
-            text: &opts.text_field,
-            id: &opts.id_field,
+            text: &opts.fields.text,
+            id: &opts.fields.id,
+            title: &opts.fields.title,
+            url: &opts.fields.url,
+            date: &opts.fields.date,
+            site: &opts.fields.site,
             max_doc_bytes: opts.max_doc_bytes,
             date_order: opts.date_order,
             label,
@@ -281,11 +289,7 @@ pub(crate) fn parse_line(line: &[u8], line_no: usize, fields: &Fields) -> LineOu
 
 fn parse_row<'a>(line: &'a [u8], fields: &Fields) -> serde_json::Result<Row<'a>> {
     let mut de = serde_json::Deserializer::from_slice(line);
-    let row = RowSeed {
-        text: fields.text,
-        id: fields.id,
-    }
-    .deserialize(&mut de)?;
+    let row = RowSeed { fields }.deserialize(&mut de)?;
     de.end()?;
     Ok(row)
 }
@@ -417,8 +421,7 @@ pub(crate) struct Row<'a> {
 
 /// Parses a [`Row`] with field names known only at run time.
 struct RowSeed<'f> {
-    text: &'f str,
-    id: &'f str,
+    fields: &'f Fields<'f>,
 }
 
 impl<'de> DeserializeSeed<'de> for RowSeed<'_> {
@@ -435,14 +438,15 @@ impl<'de> Visitor<'de> for RowSeed<'_> {
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Row<'de>, A::Error> {
         let mut row = Row::default();
+        let f = self.fields;
         while let Some(Key(key)) = map.next_key()? {
             let slot = match key.as_ref() {
-                k if k == self.text => &mut row.text,
-                k if k == self.id => &mut row.id,
-                "title" => &mut row.title,
-                "url" => &mut row.url,
-                "date" => &mut row.date,
-                "site" => &mut row.site,
+                k if k == f.text => &mut row.text,
+                k if k == f.id => &mut row.id,
+                k if k == f.title => &mut row.title,
+                k if k == f.url => &mut row.url,
+                k if k == f.date => &mut row.date,
+                k if k == f.site => &mut row.site,
                 _ => {
                     map.next_value::<IgnoredAny>()?;
                     continue;
@@ -533,6 +537,10 @@ mod tests {
         Fields {
             text: "text",
             id: "id",
+            title: "title",
+            url: "url",
+            date: "date",
+            site: "site",
             max_doc_bytes: 1000,
             date_order: None,
             label: "dir/f.jsonl",
@@ -569,6 +577,21 @@ mod tests {
         let (doc, _) = parse_line(line, 1, &f).result.unwrap_or_default();
         assert_eq!((doc.id.as_str(), doc.text.as_str()), ("a", "hello"));
         assert_eq!(doc.date.as_deref(), Some("2023-03-17"));
+
+        // A news-please record: every part under its own name.
+        let f = Fields {
+            text: "maintext",
+            title: "title",
+            url: "url",
+            date: "date_publish",
+            site: "source_domain",
+            ..fields()
+        };
+        let line = br#"{"id":"n1","maintext":"Rates held.","date_publish":"2023-03-17 08:00:00","date":"1999-01-01","source_domain":"reuters.com","url":"https://www.bbc.co.uk/x"}"#;
+        let (doc, _) = parse_line(line, 1, &f).result.unwrap_or_default();
+        assert_eq!(doc.text, "Rates held.");
+        assert_eq!(doc.date.as_deref(), Some("2023-03-17"));
+        assert_eq!(doc.site.as_deref(), Some("reuters.com"));
     }
 
     #[test]

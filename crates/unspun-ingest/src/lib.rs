@@ -59,13 +59,38 @@ pub use dates::{date_field, date_problem, normalize_date, normalize_date_in, Dat
 pub use html::{extract_html, HtmlPage};
 pub use problem::{Problem, ProblemKind};
 
+/// The JSON fields (or CSV columns) that hold each part of a document.
+/// Exports name them in many ways: news-please writes `maintext`,
+/// `date_publish` and `source_domain`, Media Cloud `publish_date` and
+/// `media_name`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldNames {
+    pub text: String,
+    pub id: String,
+    pub title: String,
+    pub url: String,
+    pub date: String,
+    pub site: String,
+}
+
+impl Default for FieldNames {
+    fn default() -> Self {
+        FieldNames {
+            text: "text".to_string(),
+            id: "id".to_string(),
+            title: "title".to_string(),
+            url: "url".to_string(),
+            date: "date".to_string(),
+            site: "site".to_string(),
+        }
+    }
+}
+
 /// How to read the inputs.
 #[derive(Debug, Clone)]
 pub struct InputOptions {
-    /// JSONL field holding the article text.
-    pub text_field: String,
-    /// JSONL field holding the document id.
-    pub id_field: String,
+    /// Where JSONL, JSON and CSV records keep each part of a document.
+    pub fields: FieldNames,
     /// Documents larger than this (in bytes) are skipped with [`ProblemKind::TooLarge`].
     pub max_doc_bytes: usize,
     /// Day or month first in JSONL and CSV dates like `03/04/2023`; without
@@ -78,8 +103,7 @@ pub struct InputOptions {
 impl Default for InputOptions {
     fn default() -> Self {
         InputOptions {
-            text_field: "text".to_string(),
-            id_field: "id".to_string(),
+            fields: FieldNames::default(),
             max_doc_bytes: 256 << 20,
             date_order: None,
             bytes_read: Arc::new(AtomicU64::new(0)),

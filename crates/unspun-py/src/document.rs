@@ -5,6 +5,7 @@
 //! - `text` must be a non-blank string;
 //! - `id` is a string or a number (as text); when missing or empty the
 //!   caller's fallback is used (the CLI uses `file:LINE`);
+//! - every field may have another name (`text_field="maintext"`...);
 //! - `title`, `url`, `site` count only as non-blank strings; `date` (a
 //!   string, or a number of Unix seconds or milliseconds) is normalized to
 //!   `YYYY-MM-DD`, or dropped with a `bad_date` warning; `site` defaults to
@@ -12,7 +13,7 @@
 
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyString};
-use unspun_ingest::{date_field, DateOrder, ProblemKind};
+use unspun_ingest::{date_field, DateOrder, FieldNames, ProblemKind};
 use unspun_text::document::site_of_url;
 use unspun_text::Document;
 
@@ -92,37 +93,34 @@ impl Field {
     }
 }
 
-/// Field names to read.
-#[derive(Debug, Clone)]
+/// Field names to read, and how to read dates.
+#[derive(Debug, Clone, Default)]
 pub struct Fields {
-    pub text: String,
-    pub id: String,
+    pub names: FieldNames,
     pub date_order: Option<DateOrder>,
 }
 
 impl Fields {
-    /// The fields a binding function names; `date_order` is `"dmy"`,
-    /// `"mdy"` or `None`.
-    pub fn named(text: &str, id: &str, date_order: Option<&str>) -> PyResult<Fields> {
+    /// The fields a binding function names, in the order of its keyword
+    /// arguments `text_field, id_field, title_field, url_field, date_field,
+    /// site_field`; `date_order` is `"dmy"`, `"mdy"` or `None`.
+    pub fn named(names: [&str; 6], date_order: Option<&str>) -> PyResult<Fields> {
         let date_order = date_order
             .map(str::parse)
             .transpose()
             .map_err(pyo3::exceptions::PyValueError::new_err)?;
+        let [text, id, title, url, date, site] = names.map(String::from);
         Ok(Fields {
-            text: text.into(),
-            id: id.into(),
+            names: FieldNames {
+                text,
+                id,
+                title,
+                url,
+                date,
+                site,
+            },
             date_order,
         })
-    }
-}
-
-impl Default for Fields {
-    fn default() -> Self {
-        Fields {
-            text: "text".into(),
-            id: "id".into(),
-            date_order: None,
-        }
     }
 }
 
@@ -143,12 +141,12 @@ pub fn document_from_row(
         )));
     };
     let get = |name: &str| -> PyResult<Field> { Field::of(dict.get_item(name)?) };
-    let text = match get(&fields.text)?.into_text(false) {
+    let text = match get(&fields.names.text)?.into_text(false) {
         Ok(t) => t,
         Err(why) => {
             return Ok(Err(RowError(
                 ProblemKind::MissingField,
-                format!("field `{}` is {why}", fields.text),
+                format!("field `{}` is {why}", fields.names.text),
             )))
         }
     };
@@ -159,27 +157,27 @@ pub fn document_from_row(
     if text.trim().is_empty() {
         return Ok(Err(RowError(
             ProblemKind::Empty,
-            format!("field `{}` is empty", fields.text),
+            format!("field `{}` is empty", fields.names.text),
         )));
     }
     let mut warnings = Vec::new();
-    let id = match get(&fields.id)?.into_text(true) {
+    let id = match get(&fields.names.id)?.into_text(true) {
         Ok(id) if !id.trim().is_empty() => id,
         other => {
             let why = other.err().unwrap_or_else(|| "empty".into());
             let msg = format!(
                 "field `{}` is {why}; using `{fallback_id}` as the id",
-                fields.id
+                fields.names.id
             );
             warnings.push((ProblemKind::MissingField, msg));
             fallback_id.to_string()
         }
     };
-    let url = get("url")?.into_opt();
-    let site = get("site")?
+    let url = get(&fields.names.url)?.into_opt();
+    let site = get(&fields.names.site)?
         .into_opt()
         .or_else(|| url.as_deref().and_then(site_of_url));
-    let date = match get("date")? {
+    let date = match get(&fields.names.date)? {
         Field::Absent | Field::Null => None,
         given => date_field(
             given.into_text(true).as_deref().map_err(String::as_str),
@@ -194,7 +192,7 @@ pub fn document_from_row(
         Some(p) => Some(p),
         None => path,
     };
-    let title = get("title")?.into_opt();
+    let title = get(&fields.names.title)?.into_opt();
     Ok(Ok((
         Document {
             id,

@@ -24,16 +24,30 @@ use pyo3::types::PyDict;
 /// `ValueError` with the CLI's message for a row that is not a document.
 /// `fallback_id` names a row without an id (the CLI uses `file:LINE`).
 #[pyfunction]
-#[pyo3(name = "document", signature = (row, *, fallback_id, text_field="text", id_field="id", date_order=None))]
+// Each argument is a Python keyword argument.
+#[allow(clippy::too_many_arguments)]
+#[pyo3(name = "document", signature = (row, *, fallback_id, text_field="text", id_field="id", title_field="title", url_field="url", date_field="date", site_field="site", date_order=None))]
 fn read_document<'py>(
     py: Python<'py>,
     row: &Bound<'py, PyAny>,
     fallback_id: &str,
     text_field: &str,
     id_field: &str,
+    title_field: &str,
+    url_field: &str,
+    date_field: &str,
+    site_field: &str,
     date_order: Option<&str>,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let fields = Fields::named(text_field, id_field, date_order)?;
+    let names = [
+        text_field,
+        id_field,
+        title_field,
+        url_field,
+        date_field,
+        site_field,
+    ];
+    let fields = Fields::named(names, date_order)?;
     let (doc, _) = document_from_row(row, &fields, fallback_id, None)?
         .map_err(|e| PyValueError::new_err(e.1))?;
     let d = PyDict::new(py);

@@ -199,13 +199,17 @@ impl ScanResult {
 #[pyfunction]
 // Each argument is a Python keyword argument.
 #[allow(clippy::too_many_arguments)]
-#[pyo3(signature = (documents, *, threshold=0.5, text_field="text", id_field="id", errors="raise", meaning=None, date_order=None))]
+#[pyo3(signature = (documents, *, threshold=0.5, text_field="text", id_field="id", title_field="title", url_field="url", date_field="date", site_field="site", errors="raise", meaning=None, date_order=None))]
 pub fn scan(
     py: Python<'_>,
     documents: &Bound<'_, PyAny>,
     threshold: f64,
     text_field: &str,
     id_field: &str,
+    title_field: &str,
+    url_field: &str,
+    date_field: &str,
+    site_field: &str,
     errors: &str,
     meaning: Option<Bound<'_, PyAny>>,
     date_order: Option<&str>,
@@ -220,7 +224,15 @@ pub fn scan(
         }
     };
     Sketcher::new(threshold, 1)?;
-    let fields = Fields::named(text_field, id_field, date_order)?;
+    let names = [
+        text_field,
+        id_field,
+        title_field,
+        url_field,
+        date_field,
+        site_field,
+    ];
+    let fields = Fields::named(names, date_order)?;
     let model = match &meaning {
         Some(arg) => crate::meaning::from_arg(py, arg)?,
         None => None,
