@@ -112,4 +112,8 @@ def test_rows_follow_the_jsonl_rules():
     d = unspun.document(row, fallback_id="f:1", **names)
     assert d == {"id": "1", "text": "t", "title": "h", "url": "https://www.bbc.co.uk/x", "date": "2023-03-17", "site": "reuters.com"}
     assert [doc["date"] for doc in unspun.scan([row], **names).documents] == ["2023-03-17"]
+    # A NewsAPI article: the outlet nested under `source`.
+    row = {"source": {"id": "bbc-news", "name": "BBC News"}, "content": "t", "publishedAt": "2023-03-20T09:00:00Z"}
+    d = unspun.document(row, fallback_id="f:1", text_field="content", date_field="publishedAt", site_field="source.name")
+    assert (d["site"], d["date"]) == ("BBC News", "2023-03-20")
     assert unspun.family_id("d0").startswith("f-") and len(unspun.family_id("d0")) == 14

@@ -29,7 +29,8 @@ pub enum Command {
         --site-field source_domain --out results/\n\n\
         Inputs: directories (recursive) of .txt/.md/.html files, single files, JSON Lines\n\
         (.jsonl/.ndjson: fields id, text, optional title, url, date, site; --text-field,\n\
-        --date-field... map other names), .json files\n\
+        --date-field... map other names, and a dotted name such as source.name reads a\n\
+        nested object, as in NewsAPI dumps), .json files\n\
         holding an array of such objects or objects one after another, CSV/TSV with a\n\
         header row (the same fields as columns; also a spreadsheet's tab-separated or\n\
         UTF-16 \"Unicode text\" export saved as .txt), WARC. Any of them may be gzipped\n\

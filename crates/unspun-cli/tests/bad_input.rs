@@ -622,6 +622,50 @@ fn every_field_of_an_export_can_be_mapped() {
     assert_eq!(docs[1]["date"], "2023-03-17");
     assert_eq!(docs[1]["site"], "BBC");
     assert_eq!(docs[1]["bytes"].as_u64(), Some(paras[10].len() as u64));
+
+    // NewsAPI articles, one per line: the outlet is nested under `source`.
+    let lines: Vec<String> = paras[9..11]
+        .iter()
+        .enumerate()
+        .map(|(i, para)| {
+            let article = json!({"source": {"id": null, "name": "BBC News"}, "url": format!("https://www.bbc.co.uk/news/{i}"), "publishedAt": "2023-03-20T09:00:00Z", "content": para});
+            article.to_string() + "\n"
+        })
+        .collect();
+    fx.write("newsapi.jsonl", lines.concat());
+    let args = [
+        "--text-field",
+        "content",
+        "--date-field",
+        "publishedAt",
+        "--id-field",
+        "url",
+    ];
+    let run = fx.run(
+        &[
+            &[
+                "scan",
+                "newsapi.jsonl",
+                "--out",
+                "out-newsapi",
+                "--no-meaning",
+            ][..],
+            &args,
+            &["--site-field", "source.name"],
+        ]
+        .concat(),
+    );
+    run.assert_code(0);
+    let docs = read_jsonl(&fx.join("out-newsapi/documents.jsonl"));
+    assert_eq!(
+        ids(&docs),
+        [
+            "https://www.bbc.co.uk/news/0",
+            "https://www.bbc.co.uk/news/1"
+        ]
+    );
+    assert_eq!(docs[0]["site"], "BBC News");
+    assert_eq!(docs[0]["date"], "2023-03-20");
 }
 
 /// Problems must reach stderr whether or not it is a terminal. Fails today:

@@ -94,6 +94,19 @@ impl<'a> Fields<'a> {
         }
     }
 
+    /// The six names, in the order of [`Row::slots`].
+    fn names(&self) -> [&'a str; 6] {
+        [
+            self.text, self.id, self.title, self.url, self.date, self.site,
+        ]
+    }
+
+    /// Whether some field is a path into nested objects (`source.name`)
+    /// that starts at the object key `key`.
+    fn nests_under(&self, key: &str) -> bool {
+        self.names().iter().any(|n| path_rest(n, key).is_some())
+    }
+
     /// A line or record this long cannot hold a document under the limit,
     /// even with every character escaped as `\uXXXX`: stop buffering it.
     pub(crate) fn record_limit(&self) -> usize {
@@ -419,6 +432,45 @@ pub(crate) struct Row<'a> {
     pub site: Scalar<'a>,
 }
 
+impl<'a> Row<'a> {
+    /// The fields, in the order of [`Fields::names`].
+    fn slots(&mut self) -> [&mut Scalar<'a>; 6] {
+        [
+            &mut self.text,
+            &mut self.id,
+            &mut self.title,
+            &mut self.url,
+            &mut self.date,
+            &mut self.site,
+        ]
+    }
+}
+
+/// What follows `key.` in the dotted field name `name`.
+fn path_rest<'n>(name: &'n str, key: &str) -> Option<&'n str> {
+    name.strip_prefix(key)?.strip_prefix('.')
+}
+
+/// The value at the dotted `path` inside `value`, as a [`Scalar`].
+fn scalar_at<'a>(value: &serde_json::Value, path: &str) -> Scalar<'a> {
+    use serde_json::Value;
+    let mut at = value;
+    for step in path.split('.') {
+        match at.get(step) {
+            Some(next) => at = next,
+            None => return Scalar::Absent,
+        }
+    }
+    match at {
+        Value::Null => Scalar::Null,
+        Value::String(s) => Scalar::Str(Cow::Owned(s.clone())),
+        Value::Number(n) => Scalar::Number(n.to_string()),
+        Value::Bool(_) => Scalar::Other("a boolean"),
+        Value::Array(_) => Scalar::Other("an array"),
+        Value::Object(_) => Scalar::Other("an object"),
+    }
+}
+
 /// Parses a [`Row`] with field names known only at run time.
 struct RowSeed<'f> {
     fields: &'f Fields<'f>,
@@ -447,6 +499,20 @@ impl<'de> Visitor<'de> for RowSeed<'_> {
                 k if k == f.url => &mut row.url,
                 k if k == f.date => &mut row.date,
                 k if k == f.site => &mut row.site,
+                // API dumps nest parts: NewsAPI's `source.name`.
+                k if f.nests_under(k) => {
+                    let value: serde_json::Value = map.next_value()?;
+                    for (name, slot) in f.names().into_iter().zip(row.slots()) {
+                        // A literal dotted key, anywhere in the object, wins.
+                        match path_rest(name, k) {
+                            Some(rest) if *slot == Scalar::Absent => {
+                                *slot = scalar_at(&value, rest)
+                            }
+                            _ => {}
+                        }
+                    }
+                    continue;
+                }
                 _ => {
                     map.next_value::<IgnoredAny>()?;
                     continue;
@@ -592,6 +658,27 @@ mod tests {
         assert_eq!(doc.text, "Rates held.");
         assert_eq!(doc.date.as_deref(), Some("2023-03-17"));
         assert_eq!(doc.site.as_deref(), Some("reuters.com"));
+
+        // A NewsAPI article: the outlet nested under `source`; a literal
+        // dotted key would win over the path.
+        let f = Fields {
+            text: "content",
+            date: "publishedAt",
+            site: "source.name",
+            url: "source.url.home",
+            ..fields()
+        };
+        let line = br#"{"source":{"id":"bbc-news","name":"BBC News","url":{"home":"https://bbc.co.uk"}},"content":"Xi arrives.","publishedAt":"2023-03-20T09:00:00Z"}"#;
+        let (doc, _) = parse_line(line, 1, &f).result.unwrap_or_default();
+        assert_eq!(doc.site.as_deref(), Some("BBC News"));
+        assert_eq!(doc.url.as_deref(), Some("https://bbc.co.uk"));
+        assert_eq!(doc.date.as_deref(), Some("2023-03-20"));
+        let line = br#"{"source":"flat","source.name":"Literal","content":"x"}"#;
+        let (doc, _) = parse_line(line, 1, &f).result.unwrap_or_default();
+        assert_eq!(doc.site.as_deref(), Some("Literal"));
+        let line = br#"{"source":{"name":7},"content":"x"}"#;
+        let (doc, _) = parse_line(line, 1, &f).result.unwrap_or_default();
+        assert_eq!(doc.site, None);
     }
 
     #[test]

@@ -124,6 +124,26 @@ impl Fields {
     }
 }
 
+/// The value of `name` in `dict`: its key, or else a dotted path into
+/// nested dicts (`source.name`), as `scan` reads JSON.
+fn lookup<'py>(dict: &Bound<'py, PyDict>, name: &str) -> PyResult<Option<Bound<'py, PyAny>>> {
+    if let Some(value) = dict.get_item(name)? {
+        return Ok(Some(value));
+    }
+    let mut steps = name.split('.');
+    let Some(first) = steps.next().filter(|_| name.contains('.')) else {
+        return Ok(None);
+    };
+    let mut at = dict.get_item(first)?;
+    for step in steps {
+        at = match at.as_ref().map(|v| v.downcast::<PyDict>()) {
+            Some(Ok(inner)) => inner.get_item(step)?,
+            _ => return Ok(None),
+        };
+    }
+    Ok(at)
+}
+
 /// Reads one row. `fallback_id` names it when it has no usable id; `path`
 /// says where it came from. `Ok(Err(_))` is a row to skip (or report); a
 /// document comes with the CLI's warnings: its id replaced, its date not
@@ -140,7 +160,7 @@ pub fn document_from_row(
             format!("expected a dict, got {}", row.get_type().name()?),
         )));
     };
-    let get = |name: &str| -> PyResult<Field> { Field::of(dict.get_item(name)?) };
+    let get = |name: &str| -> PyResult<Field> { Field::of(lookup(dict, name)?) };
     let text = match get(&fields.names.text)?.into_text(false) {
         Ok(t) => t,
         Err(why) => {
