@@ -3,6 +3,8 @@
 //! cut into its records as it streams (so a large export never sits whole in
 //! memory), and each record is parsed as a JSON Lines row: the same fields,
 //! the line it starts on as its source, and a bad record costs only itself.
+//! A news API's response saved whole (`{"articles": [...]}`) gives the
+//! articles it holds.
 
 use std::io::{self, Read};
 use std::path::Path;
@@ -10,9 +12,10 @@ use std::path::Path;
 use rayon::prelude::*;
 
 use crate::decode::binary_reason;
-use crate::jsonl::{deliver, parse_line, Fields, LineOut};
+use crate::jsonl::{deliver, has_text_field, parse_line, Fields, LineOut};
 use crate::open::read_utf8;
 use crate::problem::{Problem, ProblemKind};
+use crate::wrapped::{offset_in, wrapped_records};
 use crate::{display_path, Out};
 
 /// Bytes read at a time.
@@ -107,24 +110,46 @@ fn read_json(mut reader: impl Read, label: &str, id_base: &str, out: &mut Out) -
 fn parse_and_deliver(splitter: &mut Splitter, fields: &Fields, out: &mut Out) {
     let records = std::mem::take(&mut splitter.records);
     splitter.pending_bytes = 0;
-    let parsed: Vec<LineOut> = records
+    let parsed: Vec<Vec<LineOut>> = records
         .par_iter()
         .with_min_len(16)
         .map(|record| {
             if record.oversized {
                 let message = format!("record longer than {} bytes", splitter.record_limit);
-                LineOut {
+                return vec![LineOut {
                     line_no: record.line,
                     result: Err((ProblemKind::TooLarge, message)),
+                }];
+            }
+            let parsed = parse_line(&record.bytes, record.line, fields);
+            match parsed.result {
+                Err((ProblemKind::MissingField, _)) => {
+                    unwrapped(record, fields).unwrap_or_else(|| vec![parsed])
                 }
-            } else {
-                parse_line(&record.bytes, record.line, fields)
+                _ => vec![parsed],
             }
         })
         .collect();
-    for line in parsed {
+    for line in parsed.into_iter().flatten() {
         deliver(line, fields.label, out);
     }
+}
+
+/// The articles of a saved API response (see [`wrapped_records`]), each
+/// named by the line it starts on.
+fn unwrapped(record: &Record, fields: &Fields) -> Option<Vec<LineOut>> {
+    let has_text = |json: &[u8]| has_text_field(json, fields);
+    let elements = wrapped_records(&record.bytes, &has_text)?;
+    let mut line = record.line;
+    let mut counted = 0;
+    let mut parsed = Vec::with_capacity(elements.len());
+    for element in elements {
+        let at = offset_in(&record.bytes, element);
+        line += memchr::memchr_iter(b'\n', &record.bytes[counted..at]).count();
+        counted = at;
+        parsed.push(parse_line(element, line, fields));
+    }
+    Some(parsed)
 }
 
 /// Where the splitter is in the file's top level.

@@ -300,6 +300,11 @@ pub(crate) fn parse_line(line: &[u8], line_no: usize, fields: &Fields) -> LineOu
     LineOut { line_no, result }
 }
 
+/// Whether `json` is an object that has the text field (whatever its value).
+pub(crate) fn has_text_field(json: &[u8], fields: &Fields) -> bool {
+    parse_row(json, fields).is_ok_and(|row| row.text != Scalar::Absent)
+}
+
 fn parse_row<'a>(line: &'a [u8], fields: &Fields) -> serde_json::Result<Row<'a>> {
     let mut de = serde_json::Deserializer::from_slice(line);
     let row = RowSeed { fields }.deserialize(&mut de)?;

@@ -44,6 +44,7 @@ mod problem;
 mod utf16;
 mod walk;
 mod warc;
+mod wrapped;
 mod zstd;
 
 use std::collections::HashMap;

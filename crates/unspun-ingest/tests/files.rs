@@ -638,6 +638,40 @@ fn json_arrays_and_objects_are_read_record_by_record() {
     assert!(kinds[2].contains("the array is not closed"), "{kinds:?}");
 }
 
+/// A NewsAPI response saved whole: its articles are the records, each named
+/// by its line, with the outlet read from the nested `source.name`; an
+/// article without text costs only itself.
+#[test]
+fn an_api_response_saved_whole_gives_its_articles() {
+    let path = fixtures().join("api/newsapi-response.json");
+    let mut opts = InputOptions::default();
+    opts.fields.text = "content".into();
+    opts.fields.date = "publishedAt".into();
+    opts.fields.site = "source.name".into();
+    opts.fields.id = "url".into();
+    let items = read_all(&[&path], &opts);
+    let base = path.display().to_string();
+    assert_eq!(
+        trace(&items, &base),
+        [
+            "doc https://www.bbc.co.uk/news/world-europe-65027548",
+            "missing_field :16 skipped",
+            "doc https://apnews.com/article/xi-putin-kremlin",
+        ]
+    );
+    let found = docs(&items);
+    assert_eq!(found[0].site.as_deref(), Some("BBC News"));
+    assert_eq!(found[1].site.as_deref(), Some("Associated Press"));
+    assert_eq!(found[1].date.as_deref(), Some("2023-03-20"));
+    assert_eq!(
+        found[1].title.as_deref(),
+        Some("Xi and Putin meet in Kremlin")
+    );
+    // Without the mapping there is no `text` anywhere: one record, skipped.
+    let items = read_all(&[&path], &InputOptions::default());
+    assert_eq!(trace(&items, &base), ["missing_field :1 skipped"]);
+}
+
 /// Gzipped exports (`.jsonl.gz`, `.json.gz`, `.csv.gz`) give what the plain
 /// files give, with progress in compressed bytes; a gzip cut short keeps the
 /// records before the cut and names the file.
