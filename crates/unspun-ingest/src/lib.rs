@@ -119,6 +119,24 @@ pub enum Item {
     Problem(Problem),
 }
 
+/// Gzip or Zstandard `bytes` (an HTTP body sent with `Content-Encoding`)
+/// decompressed, or `None` when they would exceed `max` bytes. Bytes that
+/// are neither are an `InvalidData` error.
+pub fn inflate(bytes: &[u8], max: usize) -> std::io::Result<Option<Vec<u8>>> {
+    use std::io::Read;
+    let (reader, packing) = open::unpacked(bytes)?;
+    if packing == open::Packing::Plain {
+        let message = "not gzip or zstd data";
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            message,
+        ));
+    }
+    let mut out = Vec::new();
+    reader.take(max as u64 + 1).read_to_end(&mut out)?;
+    Ok((out.len() <= max).then_some(out))
+}
+
 /// Fatal conditions only; everything about a single input is a [`Problem`].
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]

@@ -84,6 +84,8 @@ pub struct AppState {
     pub(crate) writer: tokio::sync::mpsc::Sender<writer::Job>,
     pub(crate) metrics: Arc<Metrics>,
     pub(crate) token: Option<Arc<str>>,
+    /// Largest request body, also once decompressed.
+    pub(crate) body_limit: usize,
     timeout: Duration,
 }
 
@@ -97,6 +99,7 @@ impl AppState {
             writer,
             metrics,
             token: cfg.token.as_deref().map(Arc::from),
+            body_limit: cfg.body_limit,
             timeout: cfg.timeout,
         }
     }

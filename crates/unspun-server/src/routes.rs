@@ -12,10 +12,11 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
+use std::borrow::Cow;
 use std::sync::atomic::Ordering::Relaxed;
 use tokio::sync::oneshot;
 use unspun_index::{Index, IndexError};
-use unspun_ingest::{date_problem, normalize_date_in, DateOrder};
+use unspun_ingest::{date_problem, inflate, normalize_date_in, DateOrder};
 use unspun_text::document::site_of_url;
 use unspun_text::Document;
 
@@ -128,6 +129,39 @@ impl PostParams {
     }
 }
 
+/// The body as sent, or decompressed when its `Content-Encoding` is gzip or
+/// zstd (a batch of articles shrinks about four times); the body limit
+/// applies to the decompressed JSON too.
+fn request_json<'b>(
+    state: &AppState,
+    headers: &HeaderMap,
+    body: &'b Bytes,
+) -> Result<Cow<'b, [u8]>, ApiError> {
+    let encoding = headers
+        .get(header::CONTENT_ENCODING)
+        .map(|v| v.to_str().unwrap_or("?").trim().to_ascii_lowercase());
+    match encoding.as_deref() {
+        None | Some("identity") => Ok(Cow::Borrowed(body)),
+        Some("gzip" | "x-gzip" | "zstd") => match inflate(body, state.body_limit) {
+            Ok(Some(json)) => Ok(Cow::Owned(json)),
+            Ok(None) => Err(ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                format!(
+                    "the body is over {} bytes once decompressed",
+                    state.body_limit
+                ),
+            )),
+            Err(e) => Err(ApiError::bad_request(format!(
+                "cannot decompress the body: {e}"
+            ))),
+        },
+        Some(other) => Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            format!("Content-Encoding `{other}` is not supported: send gzip, zstd or none"),
+        )),
+    }
+}
+
 /// One object or an array of them.
 fn parse_documents(
     body: &[u8],
@@ -200,7 +234,8 @@ pub async fn add_documents(
 ) -> Result<Response, ApiError> {
     authorize(&state, &headers)?;
     let body = body.map_err(|r| ApiError::new(r.status(), r.body_text()))?;
-    let (docs, many) = parse_documents(&body, p.date_order()?)?;
+    let json = request_json(&state, &headers, &body)?;
+    let (docs, many) = parse_documents(&json, p.date_order()?)?;
     let ids: Vec<String> = docs.iter().map(|d| d.id.clone()).collect();
     let (reply, answer) = oneshot::channel();
     state
@@ -253,11 +288,13 @@ pub async fn remove_document(
 
 pub async fn query_documents(
     State(state): State<AppState>,
+    headers: HeaderMap,
     Query(p): Query<PostParams>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<Value>, ApiError> {
     let body = body.map_err(|r| ApiError::new(r.status(), r.body_text()))?;
-    let (docs, _) = parse_documents(&body, p.date_order()?)?;
+    let json = request_json(&state, &headers, &body)?;
+    let (docs, _) = parse_documents(&json, p.date_order()?)?;
     state.metrics.queries.fetch_add(docs.len() as u64, Relaxed);
     let results = read(&state, move |index| {
         docs.into_iter()

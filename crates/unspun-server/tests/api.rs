@@ -184,6 +184,74 @@ fn the_date_order_of_a_post_reads_day_and_month() {
     assert_eq!(r.status, 200, "{}", r.text());
 }
 
+/// A batch sent gzipped or zstd-compressed (`Content-Encoding`) is read as
+/// the JSON it holds; the body limit applies once decompressed.
+#[test]
+fn compressed_bodies_are_read_by_their_content_encoding() {
+    use std::io::Write;
+    let srv = start(|c| c.body_limit = 64 << 10);
+    let batch = json!([
+        {"id": "gz-1", "text": "The council approved the tram line extension on Tuesday."},
+        {"id": "gz-2", "text": "Work on the new tram stops starts in the spring, the council said."}
+    ])
+    .to_string();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(batch.as_bytes()).unwrap();
+    let gzipped = gz.finish().unwrap();
+    let gzip = [
+        ("Content-Type", "application/json"),
+        ("Content-Encoding", "gzip"),
+    ];
+    let r = request(srv.addr, "POST", "/v1/documents", &gzip, Some(&gzipped));
+    assert_eq!(r.status, 200, "{}", r.text());
+    let stored = get(srv.addr, "/v1/documents/gz-2").json();
+    assert!(stored["text"]
+        .as_str()
+        .unwrap()
+        .starts_with("Work on the new tram"));
+
+    let query =
+        json!({"id": "q", "text": "The council approved the tram line extension on Tuesday."});
+    let packed = ruzstd::encoding::compress_to_vec(
+        query.to_string().as_bytes(),
+        ruzstd::encoding::CompressionLevel::Fastest,
+    );
+    let zstd = [
+        ("Content-Type", "application/json"),
+        ("Content-Encoding", "zstd"),
+    ];
+    let r = request(srv.addr, "POST", "/v1/query", &zstd, Some(&packed));
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert!(r.text().contains("gz-1"), "{}", r.text());
+
+    let plain = query.to_string();
+    let r = request(srv.addr, "POST", "/v1/query", &gzip, Some(plain.as_bytes()));
+    assert_eq!(r.status, 400, "{}", r.text());
+    assert!(
+        r.text().contains("cannot decompress the body"),
+        "{}",
+        r.text()
+    );
+    let brotli = [("Content-Encoding", "br")];
+    let r = request(
+        srv.addr,
+        "POST",
+        "/v1/query",
+        &brotli,
+        Some(plain.as_bytes()),
+    );
+    assert_eq!(r.status, 415, "{}", r.text());
+    // 200 kB of text in a few hundred compressed bytes: over the limit.
+    let huge = json!({"id": "bomb", "text": "tram ".repeat(40_000)}).to_string();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    gz.write_all(huge.as_bytes()).unwrap();
+    let bomb = gz.finish().unwrap();
+    assert!(bomb.len() < 64 << 10);
+    let r = request(srv.addr, "POST", "/v1/documents", &gzip, Some(&bomb));
+    assert_eq!(r.status, 413, "{}", r.text());
+    assert!(r.text().contains("once decompressed"), "{}", r.text());
+}
+
 #[test]
 fn errors_are_json_with_the_right_status() {
     let srv = start(|c| c.body_limit = 64 << 10);
