@@ -12,6 +12,9 @@ use ruzstd::decoding::{BlockDecodingStrategy, Dictionary, FrameDecoder};
 /// The first bytes of a Zstandard frame (0xFD2FB528, little-endian).
 pub(crate) const ZSTD_MAGIC: [u8; 4] = [0x28, 0xb5, 0x2f, 0xfd];
 
+/// The largest window `zstd` writes (`--long=31`).
+const MAX_WINDOW: u64 = 1 << 31;
+
 /// The skippable frame that holds a `.warc.zst` file's dictionary.
 const WARC_DICTIONARY_FRAME: u32 = 0x184d_2a5d;
 
@@ -32,9 +35,15 @@ pub(crate) struct ZstdReader<R> {
 
 impl<R: BufRead> ZstdReader<R> {
     pub(crate) fn new(source: R) -> Self {
+        let mut frame = FrameDecoder::new();
+        // `zstd --long=31` writes windows up to 2 GiB; the decoder's default
+        // (128 MiB, as the `zstd` tool's without `--long`) would refuse
+        // large exports compressed so. Memory follows the window a frame
+        // asks for, not this bound.
+        frame.set_max_window_size(MAX_WINDOW);
         ZstdReader {
             source,
-            frame: FrameDecoder::new(),
+            frame,
             in_frame: false,
         }
     }
