@@ -8,7 +8,6 @@ use std::io::{self, BufRead, BufReader, Read};
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use flate2::read::GzDecoder;
 use unspun_text::document::site_of_url;
 use unspun_text::Document;
 
@@ -259,11 +258,11 @@ fn handle_record(record: Record, label: &str, id_base: &str, out: &mut Out) {
         .unwrap_or("")
         .to_ascii_lowercase();
     let (content_type, body) = if warc_type.starts_with("application/http") {
-        match http_payload(&block) {
+        match http_payload(&block, out.opts.max_doc_bytes) {
             Ok(Some(payload)) => payload,
             Ok(None) => return, // not a 2xx answer: no article in it
-            Err(message) => {
-                return out.problem(Problem::skip(source, ProblemKind::MalformedWarc, message));
+            Err((kind, message)) => {
+                return out.problem(Problem::skip(source, kind, message));
             }
         }
     } else {
@@ -344,12 +343,16 @@ fn looks_like_html(body: &[u8]) -> bool {
 
 /// The payload of an HTTP response block: its lowercased content type and
 /// decoded body. `Ok(None)` for non-2xx statuses.
-fn http_payload(block: &[u8]) -> Result<Option<(String, Vec<u8>)>, String> {
+fn http_payload(
+    block: &[u8],
+    max: usize,
+) -> Result<Option<(String, Vec<u8>)>, (ProblemKind, String)> {
+    let malformed = |message: &str| (ProblemKind::MalformedWarc, message.to_string());
     let (head_len, body_start) = match memchr::memmem::find(block, b"\r\n\r\n") {
         Some(i) => (i, i + 4),
         None => match memchr::memmem::find(block, b"\n\n") {
             Some(i) => (i, i + 2),
-            None => return Err("HTTP headers do not end".into()),
+            None => return Err(malformed("HTTP headers do not end")),
         },
     };
     let head = String::from_utf8_lossy(&block[..head_len]);
@@ -360,7 +363,7 @@ fn http_payload(block: &[u8]) -> Result<Option<(String, Vec<u8>)>, String> {
         .nth(1)
         .and_then(|s| s.parse::<u16>().ok());
     let Some(status) = status.filter(|_| status_line.starts_with("HTTP/")) else {
-        return Err(format!("bad HTTP status line `{status_line}`"));
+        return Err(malformed(&format!("bad HTTP status line `{status_line}`")));
     };
     if !(200..300).contains(&status) {
         return Ok(None);
@@ -390,14 +393,21 @@ fn http_payload(block: &[u8]) -> Result<Option<(String, Vec<u8>)>, String> {
     }
     match encoding.as_str() {
         "" | "identity" => {}
-        "gzip" | "x-gzip" => {
-            let mut plain = Vec::new();
-            GzDecoder::new(&body[..])
-                .read_to_end(&mut plain)
-                .map_err(|e| format!("cannot gunzip the HTTP body: {e}"))?;
-            body = plain;
+        // A body that inflates past the document limit is a bomb or not
+        // an article: it is never held whole.
+        "gzip" | "x-gzip" | "zstd" => match crate::inflate(&body, max) {
+            Ok(Some(plain)) => body = plain,
+            Ok(None) => {
+                let message = format!("HTTP body over the limit of {max} bytes once decompressed");
+                return Err((ProblemKind::TooLarge, message));
+            }
+            Err(e) => return Err(malformed(&format!("cannot decompress the HTTP body: {e}"))),
+        },
+        other => {
+            return Err(malformed(&format!(
+                "unsupported HTTP Content-Encoding `{other}`"
+            )))
         }
-        other => return Err(format!("unsupported HTTP Content-Encoding `{other}`")),
     }
     Ok(Some((content_type, body)))
 }
@@ -429,20 +439,26 @@ mod tests {
     #[test]
     fn http_payload_parts() {
         let block = b"HTTP/1.1 200 OK\r\nContent-Type: text/HTML; charset=utf-8\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n";
-        let (ct, body) = http_payload(block).ok().flatten().unwrap_or_default();
+        let (ct, body) = http_payload(block, 1 << 20)
+            .ok()
+            .flatten()
+            .unwrap_or_default();
         assert_eq!(ct, "text/html; charset=utf-8");
         assert_eq!(body, b"hello world");
         assert_eq!(
-            http_payload(b"HTTP/1.1 404 Not Found\r\n\r\nnope"),
+            http_payload(b"HTTP/1.1 404 Not Found\r\n\r\nnope", 1 << 20),
             Ok(None)
         );
-        assert!(http_payload(b"garbage\r\n\r\nx").is_err());
+        assert!(http_payload(b"garbage\r\n\r\nx", 1 << 20).is_err());
     }
 
     #[test]
     fn chunked_header_without_chunks_keeps_body() {
         let block = b"HTTP/1.1 200 OK\nTransfer-Encoding: chunked\n\n<html>plain</html>";
-        let (_, body) = http_payload(block).ok().flatten().unwrap_or_default();
+        let (_, body) = http_payload(block, 1 << 20)
+            .ok()
+            .flatten()
+            .unwrap_or_default();
         assert_eq!(body, b"<html>plain</html>");
     }
 

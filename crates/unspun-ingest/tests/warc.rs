@@ -200,6 +200,67 @@ fn zstd_warc_with_its_dictionary_reads_as_the_plain_file() {
     );
 }
 
+/// Pages stored as sent, with `Content-Encoding: gzip` or `zstd`, read as
+/// the page; one that inflates past the document limit is skipped as too
+/// large without ever being held whole.
+#[test]
+fn http_bodies_compressed_by_the_server() {
+    let page = fs::read(fixtures().join("mixed/page.html")).unwrap();
+    let encoded = |encoding: &str, body: &[u8]| {
+        let mut out = format!(
+            "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Encoding: {encoding}\r\n\r\n"
+        )
+        .into_bytes();
+        out.extend_from_slice(body);
+        out
+    };
+    let mut gz = GzEncoder::new(Vec::new(), Compression::best());
+    gz.write_all(&page).unwrap();
+    let gzipped = gz.finish().unwrap();
+    let zstd =
+        ruzstd::encoding::compress_to_vec(&page[..], ruzstd::encoding::CompressionLevel::Fastest);
+    let mut gz = GzEncoder::new(Vec::new(), Compression::best());
+    gz.write_all(&vec![b' '; 4 << 20]).unwrap();
+    let bomb = gz.finish().unwrap();
+    let response = |uri: &'static str, block: &[u8]| {
+        record(
+            "response",
+            &[
+                ("WARC-Target-URI", uri),
+                ("Content-Type", "application/http; msgtype=response"),
+            ],
+            block,
+        )
+    };
+    let bytes = [
+        response("https://news.example.com/gz", &encoded("gzip", &gzipped)),
+        response("https://news.example.com/zstd", &encoded("zstd", &zstd)),
+        response("https://news.example.com/bomb", &encoded("gzip", &bomb)),
+    ]
+    .concat();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("encoded.warc");
+    fs::write(&path, bytes).unwrap();
+    let opts = InputOptions {
+        max_doc_bytes: 1 << 20,
+        ..Default::default()
+    };
+    assert!(bomb.len() < 64 << 10);
+    let items = read_all(&[&path], &opts);
+    let base = path.display().to_string();
+    assert_eq!(
+        trace(&items, &base),
+        [
+            "doc https://news.example.com/gz",
+            "doc https://news.example.com/zstd",
+            "too_large #3 skipped"
+        ]
+    );
+    let found = docs(&items);
+    assert_eq!(found[0].text, found[1].text);
+    assert!(found[0].text.len() > 200);
+}
+
 #[test]
 fn truncated_plain_warc_and_missing_length() {
     let mut records = records();
