@@ -341,12 +341,13 @@ fn looks_like_html(body: &[u8]) -> bool {
     head.contains("<html") || head.contains("<!doctype html") || head.contains("<body")
 }
 
-/// The payload of an HTTP response block: its lowercased content type and
-/// decoded body. `Ok(None)` for non-2xx statuses.
-fn http_payload(
-    block: &[u8],
-    max: usize,
-) -> Result<Option<(String, Vec<u8>)>, (ProblemKind, String)> {
+/// A response's lowercased content type and decoded body.
+type Payload = (String, Vec<u8>);
+
+/// The payload of an HTTP response block, its body inflated to at most
+/// `max` bytes. `Ok(None)` for non-2xx statuses; errors come with the
+/// problem kind to report.
+fn http_payload(block: &[u8], max: usize) -> Result<Option<Payload>, (ProblemKind, String)> {
     let malformed = |message: &str| (ProblemKind::MalformedWarc, message.to_string());
     let (head_len, body_start) = match memchr::memmem::find(block, b"\r\n\r\n") {
         Some(i) => (i, i + 4),
