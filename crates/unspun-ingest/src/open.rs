@@ -70,8 +70,8 @@ impl<R: Read> Read for Counting<'_, R> {
 /// Opens `path` and gives `read` its text as UTF-8 bytes: as they are, or
 /// decompressed (`.jsonl.gz`, `.csv.zst`...), or decoded from UTF-16 as
 /// Windows PowerShell's `>` and Excel's "Unicode text" write files. Progress
-/// counts the file's bytes (compressed ones for a compressed file) as they are read, and
-/// the rest when reading stops early; bytes that are no UTF-16 get a warning.
+/// counts the file's own (maybe compressed) bytes as they are read, and the
+/// rest when reading stops early; bytes that are no UTF-16 get a warning.
 pub(crate) fn read_utf8(
     path: &Path,
     label: &str,

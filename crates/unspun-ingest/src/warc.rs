@@ -1,7 +1,8 @@
-//! WARC web archives, plain, gzipped or Zstandard-compressed (`.warc.zst`). The format is simple enough to read by
-//! hand: a version line, headers, a blank line, `Content-Length` bytes of
-//! block, and a blank line. `response` and `resource` records holding HTML
-//! or plain text become documents; all other records are passed over.
+//! WARC web archives, plain, gzipped or Zstandard-compressed (`.warc.zst`).
+//! The format is simple enough to read by hand: a version line, headers, a
+//! blank line, `Content-Length` bytes of block, and a blank line. `response`
+//! and `resource` records holding HTML or plain text become documents; all
+//! other records are passed over.
 
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};

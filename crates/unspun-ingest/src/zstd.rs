@@ -15,6 +15,10 @@ pub(crate) const ZSTD_MAGIC: [u8; 4] = [0x28, 0xb5, 0x2f, 0xfd];
 /// The largest window `zstd` writes (`--long=31`).
 const MAX_WINDOW: u64 = 1 << 31;
 
+/// Dictionaries are kilobytes (`zstd --train` makes 110 KB by default); a
+/// frame that claims more is refused rather than read into memory.
+const MAX_DICTIONARY: u64 = 64 << 20;
+
 /// The skippable frame that holds a `.warc.zst` file's dictionary.
 const WARC_DICTIONARY_FRAME: u32 = 0x184d_2a5d;
 
@@ -63,6 +67,10 @@ impl<R: BufRead> ZstdReader<R> {
                 Err(err) => return Err(invalid(err)),
             };
             let mut frame = (&mut self.source).take(length);
+            if magic == WARC_DICTIONARY_FRAME && length > MAX_DICTIONARY {
+                let message = format!("a zstd dictionary of {length} bytes: too large");
+                return Err(io::Error::new(io::ErrorKind::InvalidData, message));
+            }
             if magic == WARC_DICTIONARY_FRAME {
                 let mut content = Vec::new();
                 frame.read_to_end(&mut content)?;
@@ -81,7 +89,9 @@ impl<R: BufRead> ZstdReader<R> {
     fn add_dictionary(&mut self, content: Vec<u8>) -> io::Result<()> {
         let raw = if content.starts_with(&ZSTD_MAGIC) {
             let mut raw = Vec::new();
-            ZstdReader::new(&content[..]).read_to_end(&mut raw)?;
+            ZstdReader::new(&content[..])
+                .take(MAX_DICTIONARY)
+                .read_to_end(&mut raw)?;
             raw
         } else {
             content
@@ -192,6 +202,17 @@ mod tests {
             }
             let _ = decode(&bytes);
         }
+    }
+
+    #[test]
+    fn a_dictionary_frame_claiming_gigabytes_is_refused_unread() {
+        let mut bytes = vec![0x5d, 0x2a, 0x4d, 0x18, 0xff, 0xff, 0xff, 0xff];
+        bytes.extend_from_slice(TWO_FRAMES);
+        let err = decode(&bytes)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(err.contains("too large"), "{err}");
     }
 
     #[test]
