@@ -393,25 +393,36 @@ fn http_payload(block: &[u8], max: usize) -> Result<Option<Payload>, (ProblemKin
             body = joined;
         }
     }
-    match encoding.as_str() {
-        "" | "identity" => {}
-        // A body that inflates past the document limit is a bomb or not
-        // an article: it is never held whole.
-        "gzip" | "x-gzip" | "zstd" => match crate::inflate(&body, max) {
-            Ok(Some(plain)) => body = plain,
-            Ok(None) => {
-                let message = format!("HTTP body over the limit of {max} bytes once decompressed");
-                return Err((ProblemKind::TooLarge, message));
-            }
-            Err(e) => return Err(malformed(&format!("cannot decompress the HTTP body: {e}"))),
-        },
+    // A body that inflates past the document limit is a bomb or not an
+    // article: it is never held whole.
+    let inflated = match encoding.as_str() {
+        "" | "identity" => Ok(Some(body)),
+        "gzip" | "x-gzip" | "zstd" => crate::inflate(&body, max),
+        "br" => unbrotli(&body, max),
         other => {
             return Err(malformed(&format!(
                 "unsupported HTTP Content-Encoding `{other}`"
             )))
         }
+    };
+    match inflated {
+        Ok(Some(plain)) => body = plain,
+        Ok(None) => {
+            let message = format!("HTTP body over the limit of {max} bytes once decompressed");
+            return Err((ProblemKind::TooLarge, message));
+        }
+        Err(e) => return Err(malformed(&format!("cannot decompress the HTTP body: {e}"))),
     }
     Ok(Some((content_type, body)))
+}
+
+/// A brotli body decompressed, or `None` past `max` bytes.
+fn unbrotli(body: &[u8], max: usize) -> io::Result<Option<Vec<u8>>> {
+    let mut plain = Vec::new();
+    brotli_decompressor::Decompressor::new(body, 1 << 16)
+        .take(max as u64 + 1)
+        .read_to_end(&mut plain)?;
+    Ok((plain.len() <= max).then_some(plain))
 }
 
 /// Joins a chunked transfer-encoded body; `None` if it is not one.

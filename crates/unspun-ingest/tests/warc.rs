@@ -200,9 +200,11 @@ fn zstd_warc_with_its_dictionary_reads_as_the_plain_file() {
     );
 }
 
-/// Pages stored as sent, with `Content-Encoding: gzip` or `zstd`, read as
-/// the page; one that inflates past the document limit is skipped as too
-/// large without ever being held whole.
+/// Pages stored as sent, with `Content-Encoding: gzip`, `zstd` or `br` (as
+/// browser-based crawlers store them; `fixtures/compressed/page.html.br` was
+/// written by Google's brotli, quality 11), read as the page; one that
+/// inflates past the document limit is skipped as too large without ever
+/// being held whole.
 #[test]
 fn http_bodies_compressed_by_the_server() {
     let page = fs::read(fixtures().join("mixed/page.html")).unwrap();
@@ -219,6 +221,7 @@ fn http_bodies_compressed_by_the_server() {
     let gzipped = gz.finish().unwrap();
     let zstd =
         ruzstd::encoding::compress_to_vec(&page[..], ruzstd::encoding::CompressionLevel::Fastest);
+    let brotli = fs::read(fixtures().join("compressed/page.html.br")).unwrap();
     let mut gz = GzEncoder::new(Vec::new(), Compression::best());
     gz.write_all(&vec![b' '; 4 << 20]).unwrap();
     let bomb = gz.finish().unwrap();
@@ -235,6 +238,7 @@ fn http_bodies_compressed_by_the_server() {
     let bytes = [
         response("https://news.example.com/gz", &encoded("gzip", &gzipped)),
         response("https://news.example.com/zstd", &encoded("zstd", &zstd)),
+        response("https://news.example.com/br", &encoded("br", &brotli)),
         response("https://news.example.com/bomb", &encoded("gzip", &bomb)),
     ]
     .concat();
@@ -253,11 +257,13 @@ fn http_bodies_compressed_by_the_server() {
         [
             "doc https://news.example.com/gz",
             "doc https://news.example.com/zstd",
-            "too_large #3 skipped"
+            "doc https://news.example.com/br",
+            "too_large #4 skipped"
         ]
     );
     let found = docs(&items);
     assert_eq!(found[0].text, found[1].text);
+    assert_eq!(found[0].text, found[2].text);
     assert!(found[0].text.len() > 200);
 }
 
