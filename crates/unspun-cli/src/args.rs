@@ -32,11 +32,12 @@ pub enum Command {
         --date-field... map other names, and a dotted name such as source.name reads a\n\
         nested object, as in NewsAPI dumps), .json files holding an array of such\n\
         objects, objects one after another, or a news API's response saved whole\n\
-        ({\"articles\": [...]}, {\"hits\": {\"hits\": [...]}}), CSV/TSV with a header row\n\
-        (the same fields as columns; also a spreadsheet's tab-separated or UTF-16\n\
-        \"Unicode text\" export saved as .txt), WARC. Any of them may be gzipped or\n\
-        Zstandard-compressed (.warc.gz, .jsonl.zst, .html.gz..., and WARC-zstd with its\n\
-        dictionary as Archive Team writes it); so may JSONL on stdin.\n\
+        ({\"articles\": [...]}, {\"hits\": {\"hits\": [...]}}; also one per JSONL line),\n\
+        CSV/TSV with a header row (the same fields as columns; also a spreadsheet's\n\
+        tab-separated or UTF-16 \"Unicode text\" export saved as .txt), WARC. Any of\n\
+        them may be gzipped or Zstandard-compressed (.warc.gz, .jsonl.zst, .html.gz...,\n\
+        and WARC-zstd with its dictionary as Archive Team writes it); so may JSONL on\n\
+        stdin.\n\
         Outputs in --out: documents.jsonl, pairs.jsonl, families.jsonl, stories.jsonl,\n\
         summary.json (the format is described in docs/output.md); --report FILE adds one\n\
         HTML file to open in a browser (no network needed).")]

@@ -12,10 +12,10 @@ use std::path::Path;
 use rayon::prelude::*;
 
 use crate::decode::binary_reason;
-use crate::jsonl::{deliver, has_text_field, parse_line, Fields, LineOut};
+use crate::jsonl::{deliver, parse_line, Fields, LineOut};
 use crate::open::read_utf8;
 use crate::problem::{Problem, ProblemKind};
-use crate::wrapped::{offset_in, wrapped_records};
+use crate::wrapped::articles_of;
 use crate::{display_path, Out};
 
 /// Bytes read at a time.
@@ -124,7 +124,7 @@ fn parse_and_deliver(splitter: &mut Splitter, fields: &Fields, out: &mut Out) {
             let parsed = parse_line(&record.bytes, record.line, fields);
             match parsed.result {
                 Err((ProblemKind::MissingField, _)) => {
-                    unwrapped(record, fields).unwrap_or_else(|| vec![parsed])
+                    articles_of(&record.bytes, record.line, fields).unwrap_or_else(|| vec![parsed])
                 }
                 _ => vec![parsed],
             }
@@ -133,23 +133,6 @@ fn parse_and_deliver(splitter: &mut Splitter, fields: &Fields, out: &mut Out) {
     for line in parsed.into_iter().flatten() {
         deliver(line, fields.label, out);
     }
-}
-
-/// The articles of a saved API response (see [`wrapped_records`]), each
-/// named by the line it starts on.
-fn unwrapped(record: &Record, fields: &Fields) -> Option<Vec<LineOut>> {
-    let has_text = |json: &[u8]| has_text_field(json, fields);
-    let elements = wrapped_records(&record.bytes, &has_text)?;
-    let mut line = record.line;
-    let mut counted = 0;
-    let mut parsed = Vec::with_capacity(elements.len());
-    for element in elements {
-        let at = offset_in(&record.bytes, element);
-        line += memchr::memchr_iter(b'\n', &record.bytes[counted..at]).count();
-        counted = at;
-        parsed.push(parse_line(element, line, fields));
-    }
-    Some(parsed)
 }
 
 /// Where the splitter is in the file's top level.

@@ -18,6 +18,7 @@ use unspun_text::Document;
 use crate::decode::{binary_reason, first_invalid_utf8, is_blank};
 use crate::open::{read_utf8, unpacked};
 use crate::problem::{Problem, ProblemKind};
+use crate::wrapped::articles_of;
 use crate::{date_field, display_path, DateOrder, IngestError, InputOptions, Out};
 
 /// Bytes read per chunk: big enough to keep both cores busy on a chunk.
@@ -233,11 +234,14 @@ fn produce(mut reader: impl Read, fields: &Fields, tx: mpsc::SyncSender<Msg>) {
             None => continue, // a line longer than a chunk: read on
         };
         let lines = split_lines(&buf[..end], &mut line_no);
-        let parsed: Vec<LineOut> = lines
+        let mut parsed: Vec<LineOut> = lines
             .par_iter()
             .with_min_len(16)
             .map(|&(no, line)| parse_line(line, no, fields))
             .collect();
+        if parsed.iter().any(lacks_text) {
+            parsed = with_articles_unwrapped(parsed, &lines, fields);
+        }
         buf.drain(..end);
         if tx
             .send(Msg::Lines(parsed, std::mem::take(&mut unsent)))
@@ -255,6 +259,30 @@ fn produce(mut reader: impl Read, fields: &Fields, tx: mpsc::SyncSender<Msg>) {
     if let Some(err) = failure {
         let _ = tx.send(Msg::Failed(err));
     }
+}
+
+fn lacks_text(line: &LineOut) -> bool {
+    matches!(line.result, Err((ProblemKind::MissingField, _)))
+}
+
+/// `parsed` with each line that is a saved API response replaced by the
+/// articles it holds (all named by that line).
+fn with_articles_unwrapped(
+    parsed: Vec<LineOut>,
+    lines: &[(usize, &[u8])],
+    fields: &Fields,
+) -> Vec<LineOut> {
+    let mut out = Vec::with_capacity(parsed.len());
+    for (line, &(no, bytes)) in parsed.into_iter().zip(lines) {
+        let articles = lacks_text(&line)
+            .then(|| articles_of(bytes, no, fields))
+            .flatten();
+        match articles {
+            Some(articles) => out.extend(articles),
+            None => out.push(line),
+        }
+    }
+    out
 }
 
 /// Non-blank lines with their 1-based numbers; `line_no` counts on across chunks.

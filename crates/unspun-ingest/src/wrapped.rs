@@ -1,7 +1,8 @@
 //! News API responses saved whole, which hold their articles one or two
 //! levels down: `{"status": "ok", "articles": [...]}` (NewsAPI, GDELT),
 //! `{"articles": {"results": [...]}}` (Event Registry), `{"hits": {"hits":
-//! [...]}}` (Elasticsearch). When a `.json` record has no text, the first
+//! [...]}}` (Elasticsearch). When a `.json` record or a JSON Lines line (a
+//! response per line, as a fetch loop appends them) has no text, the first
 //! array inside it whose first object has the text field holds the records.
 
 use std::fmt;
@@ -9,12 +10,36 @@ use std::fmt;
 use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde_json::value::RawValue;
 
+use crate::jsonl::{has_text_field, parse_line, Fields, LineOut};
+
 /// How far down the array may be: `articles`, or `articles.results`.
 const MAX_DEPTH: usize = 2;
 
+/// The articles of a saved API response that starts on `first_line`, each
+/// parsed as a JSON Lines row and named by the line it starts on; `None`
+/// if `record` is no such response.
+pub(crate) fn articles_of(
+    record: &[u8],
+    first_line: usize,
+    fields: &Fields,
+) -> Option<Vec<LineOut>> {
+    let has_text = |json: &[u8]| has_text_field(json, fields);
+    let elements = wrapped_records(record, &has_text)?;
+    let mut line = first_line;
+    let mut counted = 0;
+    let mut parsed = Vec::with_capacity(elements.len());
+    for element in elements {
+        let at = offset_in(record, element);
+        line += memchr::memchr_iter(b'\n', &record[counted..at]).count();
+        counted = at;
+        parsed.push(parse_line(element, line, fields));
+    }
+    Some(parsed)
+}
+
 /// The elements of the wrapped array, each as the bytes of `record` it
 /// spans; `None` if `record` is no such wrapper.
-pub(crate) fn wrapped_records<'r>(
+fn wrapped_records<'r>(
     record: &'r [u8],
     has_text: &dyn Fn(&[u8]) -> bool,
 ) -> Option<Vec<&'r [u8]>> {
@@ -22,7 +47,7 @@ pub(crate) fn wrapped_records<'r>(
 }
 
 /// Where `inner`, a part of `record`, starts in it.
-pub(crate) fn offset_in(record: &[u8], inner: &[u8]) -> usize {
+fn offset_in(record: &[u8], inner: &[u8]) -> usize {
     (inner.as_ptr() as usize).saturating_sub(record.as_ptr() as usize)
 }
 

@@ -670,6 +670,31 @@ fn an_api_response_saved_whole_gives_its_articles() {
     // Without the mapping there is no `text` anywhere: one record, skipped.
     let items = read_all(&[&path], &InputOptions::default());
     assert_eq!(trace(&items, &base), ["missing_field :1 skipped"]);
+
+    // Responses appended one per line, as a fetch loop writes them, among
+    // plain article lines: each line's articles are named by that line.
+    let response: serde_json::Value = serde_json::from_slice(&fs::read(&path).unwrap()).unwrap();
+    let plain = r#"{"url": "https://example.org/own", "content": "Our own report."}"#;
+    let lines = format!("{response}\n{plain}\n{response}\n");
+    let dir = tempfile::tempdir().unwrap();
+    let feed = dir.path().join("responses.jsonl");
+    fs::write(&feed, lines).unwrap();
+    let items = read_all(&[&feed], &opts);
+    let base = feed.display().to_string();
+    assert_eq!(
+        trace(&items, &base),
+        [
+            "doc https://www.bbc.co.uk/news/world-europe-65027548",
+            "missing_field :1 skipped",
+            "doc https://apnews.com/article/xi-putin-kremlin",
+            "doc https://example.org/own",
+            "duplicate_id :3 warning",
+            "doc https://www.bbc.co.uk/news/world-europe-65027548#2",
+            "missing_field :3 skipped",
+            "duplicate_id :3 warning",
+            "doc https://apnews.com/article/xi-putin-kremlin#2",
+        ]
+    );
 }
 
 /// Gzipped exports (`.jsonl.gz`, `.json.gz`, `.csv.gz`) give what the plain
