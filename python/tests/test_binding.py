@@ -90,8 +90,8 @@ def test_verify_with_scan_spans_equals_compare(seeds):
 def test_errors_are_python_exceptions_with_the_cli_messages(seeds):
     with pytest.raises(ValueError, match=r"--threshold must be in \(0, 1\], got 1.5"):
         unspun.sketch("some text", threshold=1.5)
-    with pytest.raises(ValueError, match="field `text` is missing"):
-        unspun.scan([{"id": "x"}])
+    with pytest.raises(ValueError, match=r"field `text` is missing \(the record has `id`, `body`\); --text-field names"):
+        unspun.scan([{"id": "x", "body": "the text under another name"}])
     with pytest.raises(ValueError, match="field `text` is a number, not a string"):
         unspun.Index().add({"id": "x", "text": 3})
     with pytest.raises(ValueError, match="field `text` is empty"):

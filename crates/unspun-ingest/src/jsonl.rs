@@ -305,6 +305,68 @@ fn split_lines<'a>(mut rest: &'a [u8], line_no: &mut usize) -> Vec<(usize, &'a [
     lines
 }
 
+/// Field names shown when a record lacks its text field.
+const KEYS_SHOWN: usize = 12;
+
+/// The message for a record without its text field, naming the fields it
+/// has: the likely fix is to name the right one.
+pub fn missing_text_message(field: &str, keys: &[&str]) -> String {
+    let mut shown: Vec<String> = keys
+        .iter()
+        .take(KEYS_SHOWN)
+        .map(|k| format!("`{k}`"))
+        .collect();
+    if keys.len() > KEYS_SHOWN {
+        shown.push(format!("{} more", keys.len() - KEYS_SHOWN));
+    }
+    if shown.is_empty() {
+        return format!("field `{field}` is missing (the record has no fields)");
+    }
+    format!(
+        "field `{field}` is missing (the record has {}); --text-field names the field that \
+         holds the text",
+        shown.join(", ")
+    )
+}
+
+/// A missing text field's problem, told with the fields the record has.
+fn with_keys(
+    problem: (ProblemKind, String),
+    line: &[u8],
+    fields: &Fields,
+) -> (ProblemKind, String) {
+    if problem.0 != ProblemKind::MissingField
+        || problem.1 != format!("field `{}` is missing", fields.text)
+    {
+        return problem;
+    }
+    let mut de = serde_json::Deserializer::from_slice(line);
+    match de.deserialize_map(KeyNames) {
+        Ok(keys) => {
+            let keys: Vec<&str> = keys.iter().map(|k| k.0.as_ref()).collect();
+            (problem.0, missing_text_message(fields.text, &keys))
+        }
+        Err(_) => problem,
+    }
+}
+
+/// The keys of a JSON object, in order.
+struct KeyNames;
+
+impl<'de> Visitor<'de> for KeyNames {
+    type Value = Vec<Key<'de>>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut keys = Vec::new();
+        while let Some((key, IgnoredAny)) = map.next_entry::<Key, IgnoredAny>()? {
+            keys.push(key);
+        }
+        Ok(keys)
+    }
+}
+
 pub(crate) fn parse_line(line: &[u8], line_no: usize, fields: &Fields) -> LineOut {
     let result = match parse_row(line, fields) {
         Ok(row) => row.into_document(line_no, fields, Vec::new()),
@@ -325,6 +387,7 @@ pub(crate) fn parse_line(line: &[u8], line_no: usize, fields: &Fields) -> LineOu
             None => Err((ProblemKind::MalformedJson, json_message(&err, line_no))),
         },
     };
+    let result = result.map_err(|problem| with_keys(problem, line, fields));
     LineOut { line_no, result }
 }
 
@@ -662,6 +725,25 @@ mod tests {
         let row = row.unwrap_or_default();
         assert!(matches!(row.text, Scalar::Str(Cow::Borrowed("no escapes"))));
         assert!(matches!(row.title, Scalar::Str(Cow::Owned(ref t)) if t == "t\u{e9}"));
+    }
+
+    #[test]
+    fn a_missing_text_field_is_told_with_the_fields_there_are() {
+        let out = parse_line(br#"{"id": "a", "body": "x", "b\u00e9": 1}"#, 2, &fields());
+        let message = out.result.err().map(|e| e.1).unwrap_or_default();
+        assert_eq!(
+            message,
+            "field `text` is missing (the record has `id`, `body`, `b\u{e9}`); --text-field \
+             names the field that holds the text"
+        );
+        let many: Vec<String> = (0..15).map(|i| format!("f{i}")).collect();
+        let many: Vec<&str> = many.iter().map(String::as_str).collect();
+        assert!(missing_text_message("text", &many).contains("`f11`, 3 more);"));
+        assert!(missing_text_message("text", &[]).ends_with("(the record has no fields)"));
+        // Only an absent field is told so: a null one says what it is.
+        let out = parse_line(br#"{"text": null}"#, 2, &fields());
+        let message = out.result.err().map(|e| e.1).unwrap_or_default();
+        assert_eq!(message, "field `text` is null");
     }
 
     #[test]

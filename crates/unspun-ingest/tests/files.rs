@@ -667,9 +667,15 @@ fn an_api_response_saved_whole_gives_its_articles() {
         found[1].title.as_deref(),
         Some("Xi and Putin meet in Kremlin")
     );
-    // Without the mapping there is no `text` anywhere: one record, skipped.
+    // Without the mapping there is no `text` anywhere: one record, skipped,
+    // and the message names the fields it has.
     let items = read_all(&[&path], &InputOptions::default());
     assert_eq!(trace(&items, &base), ["missing_field :1 skipped"]);
+    assert_eq!(
+        problems(&items)[0].message,
+        "field `text` is missing (the record has `status`, `totalResults`, `articles`); \
+         --text-field names the field that holds the text"
+    );
 
     // Responses appended one per line, as a fetch loop writes them, among
     // plain article lines: each line's articles are named by that line.

@@ -13,7 +13,7 @@
 
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyString};
-use unspun_ingest::{date_field, DateOrder, FieldNames, ProblemKind};
+use unspun_ingest::{date_field, missing_text_message, DateOrder, FieldNames, ProblemKind};
 use unspun_text::document::site_of_url;
 use unspun_text::Document;
 
@@ -163,6 +163,13 @@ pub fn document_from_row(
     let get = |name: &str| -> PyResult<Field> { Field::of(lookup(dict, name)?) };
     let text = match get(&fields.names.text)?.into_text(false) {
         Ok(t) => t,
+        Err(why) if why == "missing" => {
+            // As the CLI says it: with the fields the row has.
+            let keys: Vec<String> = dict.keys().iter().map(|k| k.to_string()).collect();
+            let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+            let message = missing_text_message(&fields.names.text, &keys);
+            return Ok(Err(RowError(ProblemKind::MissingField, message)));
+        }
         Err(why) => {
             return Ok(Err(RowError(
                 ProblemKind::MissingField,
