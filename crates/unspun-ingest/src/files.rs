@@ -184,12 +184,8 @@ fn read_whole(
     out.add_progress(len);
     if let Err(err) = read {
         // A compressed file cut short keeps the text before the cut.
-        let truncated = match packing {
-            Packing::Gzip => ProblemKind::TruncatedGzip,
-            Packing::Zstd => ProblemKind::TruncatedZstd,
-            Packing::Plain => ProblemKind::Unreadable,
-        };
-        if truncated == ProblemKind::Unreadable || is_blank_bytes(&bytes) {
+        let truncated = packing.read_error_kind();
+        if packing == Packing::Plain || bytes.trim_ascii().is_empty() {
             out.problem(Problem::skip(source, truncated, err.to_string()));
             return Whole::Skipped;
         }
@@ -265,8 +261,4 @@ fn read_whole(
         doc.text = text;
     }
     Whole::Document(doc)
-}
-
-fn is_blank_bytes(bytes: &[u8]) -> bool {
-    bytes.iter().all(u8::is_ascii_whitespace)
 }

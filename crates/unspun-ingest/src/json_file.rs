@@ -15,7 +15,7 @@ use crate::decode::binary_reason;
 use crate::jsonl::{deliver, parse_line, Fields, LineOut};
 use crate::open::read_utf8;
 use crate::problem::{Problem, ProblemKind};
-use crate::wrapped::articles_of;
+use crate::wrapped::with_articles_unwrapped;
 use crate::{display_path, Out};
 
 /// Bytes read at a time.
@@ -110,27 +110,23 @@ fn read_json(mut reader: impl Read, label: &str, id_base: &str, out: &mut Out) -
 fn parse_and_deliver(splitter: &mut Splitter, fields: &Fields, out: &mut Out) {
     let records = std::mem::take(&mut splitter.records);
     splitter.pending_bytes = 0;
-    let parsed: Vec<Vec<LineOut>> = records
+    let parsed: Vec<LineOut> = records
         .par_iter()
         .with_min_len(16)
         .map(|record| {
             if record.oversized {
                 let message = format!("record longer than {} bytes", splitter.record_limit);
-                return vec![LineOut {
+                LineOut {
                     line_no: record.line,
                     result: Err((ProblemKind::TooLarge, message)),
-                }];
-            }
-            let parsed = parse_line(&record.bytes, record.line, fields);
-            match parsed.result {
-                Err((ProblemKind::MissingField, _)) => {
-                    articles_of(&record.bytes, record.line, fields).unwrap_or_else(|| vec![parsed])
                 }
-                _ => vec![parsed],
+            } else {
+                parse_line(&record.bytes, record.line, fields)
             }
         })
         .collect();
-    for line in parsed.into_iter().flatten() {
+    let sources = records.iter().map(|r| (r.line, &r.bytes[..]));
+    for line in with_articles_unwrapped(parsed, sources, fields) {
         deliver(line, fields.label, out);
     }
 }

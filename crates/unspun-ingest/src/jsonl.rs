@@ -18,7 +18,7 @@ use unspun_text::Document;
 use crate::decode::{binary_reason, first_invalid_utf8, is_blank};
 use crate::open::{read_utf8, unpacked};
 use crate::problem::{Problem, ProblemKind};
-use crate::wrapped::articles_of;
+use crate::wrapped::with_articles_unwrapped;
 use crate::{date_field, display_path, DateOrder, IngestError, InputOptions, Out};
 
 /// Bytes read per chunk: big enough to keep both cores busy on a chunk.
@@ -234,14 +234,12 @@ fn produce(mut reader: impl Read, fields: &Fields, tx: mpsc::SyncSender<Msg>) {
             None => continue, // a line longer than a chunk: read on
         };
         let lines = split_lines(&buf[..end], &mut line_no);
-        let mut parsed: Vec<LineOut> = lines
+        let parsed: Vec<LineOut> = lines
             .par_iter()
             .with_min_len(16)
             .map(|&(no, line)| parse_line(line, no, fields))
             .collect();
-        if parsed.iter().any(lacks_text) {
-            parsed = with_articles_unwrapped(parsed, &lines, fields);
-        }
+        let parsed = with_articles_unwrapped(parsed, lines.iter().copied(), fields);
         buf.drain(..end);
         if tx
             .send(Msg::Lines(parsed, std::mem::take(&mut unsent)))
@@ -259,30 +257,6 @@ fn produce(mut reader: impl Read, fields: &Fields, tx: mpsc::SyncSender<Msg>) {
     if let Some(err) = failure {
         let _ = tx.send(Msg::Failed(err));
     }
-}
-
-fn lacks_text(line: &LineOut) -> bool {
-    matches!(line.result, Err((ProblemKind::MissingField, _)))
-}
-
-/// `parsed` with each line that is a saved API response replaced by the
-/// articles it holds (all named by that line).
-fn with_articles_unwrapped(
-    parsed: Vec<LineOut>,
-    lines: &[(usize, &[u8])],
-    fields: &Fields,
-) -> Vec<LineOut> {
-    let mut out = Vec::with_capacity(parsed.len());
-    for (line, &(no, bytes)) in parsed.into_iter().zip(lines) {
-        let articles = lacks_text(&line)
-            .then(|| articles_of(bytes, no, fields))
-            .flatten();
-        match articles {
-            Some(articles) => out.extend(articles),
-            None => out.push(line),
-        }
-    }
-    out
 }
 
 /// Non-blank lines with their 1-based numbers; `line_no` counts on across chunks.
@@ -329,25 +303,25 @@ pub fn missing_text_message(field: &str, keys: &[&str]) -> String {
     )
 }
 
-/// A missing text field's problem, told with the fields the record has.
-fn with_keys(
-    problem: (ProblemKind, String),
-    line: &[u8],
+/// A parsed row as a document; a row without the text field is told with
+/// the fields `json`, its object, has.
+fn row_document(
+    row: Row,
+    json: &[u8],
+    line_no: usize,
     fields: &Fields,
-) -> (ProblemKind, String) {
-    if problem.0 != ProblemKind::MissingField
-        || problem.1 != format!("field `{}` is missing", fields.text)
-    {
-        return problem;
+    warnings: Warnings,
+) -> Result<(Document, Warnings), (ProblemKind, String)> {
+    if row.text != Scalar::Absent {
+        return row.into_document(line_no, fields, warnings);
     }
-    let mut de = serde_json::Deserializer::from_slice(line);
-    match de.deserialize_map(KeyNames) {
-        Ok(keys) => {
-            let keys: Vec<&str> = keys.iter().map(|k| k.0.as_ref()).collect();
-            (problem.0, missing_text_message(fields.text, &keys))
-        }
-        Err(_) => problem,
-    }
+    let mut de = serde_json::Deserializer::from_slice(json);
+    let keys = de.deserialize_map(KeyNames).unwrap_or_default();
+    let keys: Vec<&str> = keys.iter().map(|k| k.0.as_ref()).collect();
+    Err((
+        ProblemKind::MissingField,
+        missing_text_message(fields.text, &keys),
+    ))
 }
 
 /// The keys of a JSON object, in order.
@@ -369,7 +343,7 @@ impl<'de> Visitor<'de> for KeyNames {
 
 pub(crate) fn parse_line(line: &[u8], line_no: usize, fields: &Fields) -> LineOut {
     let result = match parse_row(line, fields) {
-        Ok(row) => row.into_document(line_no, fields, Vec::new()),
+        Ok(row) => row_document(row, line, line_no, fields, Vec::new()),
         // serde_json rejects invalid UTF-8; retry lossily only then, so
         // valid lines are validated once.
         Err(err) => match first_invalid_utf8(line) {
@@ -379,7 +353,8 @@ pub(crate) fn parse_line(line: &[u8], line_no: usize, fields: &Fields) -> LineOu
                     Ok(row) => {
                         let msg =
                             format!("invalid UTF-8 at byte {at} of the line; replaced with U+FFFD");
-                        row.into_document(line_no, fields, vec![(ProblemKind::InvalidUtf8, msg)])
+                        let warnings = vec![(ProblemKind::InvalidUtf8, msg)];
+                        row_document(row, fixed.as_bytes(), line_no, fields, warnings)
                     }
                     Err(err) => Err((ProblemKind::MalformedJson, json_message(&err, line_no))),
                 }
@@ -387,7 +362,6 @@ pub(crate) fn parse_line(line: &[u8], line_no: usize, fields: &Fields) -> LineOu
             None => Err((ProblemKind::MalformedJson, json_message(&err, line_no))),
         },
     };
-    let result = result.map_err(|problem| with_keys(problem, line, fields));
     LineOut { line_no, result }
 }
 

@@ -25,8 +25,8 @@
 //! record types included).
 //!
 //! Progress: [`InputOptions::bytes_read`] is a shared counter of the input
-//! bytes consumed so far (on-disk bytes, so compressed bytes for `.warc.gz` or `.jsonl.zst`),
-//! comparable to [`total_input_bytes`]. Clone the `Arc` before calling
+//! bytes consumed so far (on-disk bytes, so compressed bytes for `.warc.gz`
+//! or `.jsonl.zst`), comparable to [`total_input_bytes`]. Clone the `Arc` before calling
 //! [`read_inputs`] and poll it from a progress-bar thread.
 
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]

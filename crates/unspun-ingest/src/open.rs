@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use flate2::read::MultiGzDecoder;
 
 use crate::decode::{utf16_bom, DecodeProblem};
-use crate::problem::Problem;
+use crate::problem::{Problem, ProblemKind};
 use crate::utf16::Utf16Reader;
 use crate::zstd::{is_zstd, ZstdReader};
 use crate::Out;
@@ -26,6 +26,16 @@ pub(crate) enum Packing {
 }
 
 impl Packing {
+    /// The problem a read error of a stream packed so is: a compressed
+    /// stream damaged or cut short, or the OS failing to read a plain one.
+    pub(crate) fn read_error_kind(self) -> ProblemKind {
+        match self {
+            Packing::Gzip => ProblemKind::TruncatedGzip,
+            Packing::Zstd => ProblemKind::TruncatedZstd,
+            Packing::Plain => ProblemKind::Unreadable,
+        }
+    }
+
     pub(crate) fn of(head: &[u8]) -> Packing {
         if head.starts_with(&GZIP_MAGIC) {
             Packing::Gzip

@@ -28,11 +28,10 @@ impl FileKind {
         let name = path.file_name()?.to_string_lossy().to_ascii_lowercase();
         // Any kind may be compressed (`.jsonl.gz`, `.txt.zst`, `.warc.zst`...);
         // the readers tell gzip from Zstandard by the magic bytes.
-        let unpacked = name
+        let name = name
             .strip_suffix(".gz")
             .or_else(|| name.strip_suffix(".zst"))
             .unwrap_or(&name);
-        let name = unpacked;
         let ext = name.rsplit_once('.')?.1;
         Some(match ext {
             "txt" | "md" => FileKind::Text,

@@ -113,11 +113,7 @@ impl Records<'_> {
 
     /// A read error mid-file: a damaged compressed stream, or the OS.
     fn read_failed(&self, err: io::Error) -> Step {
-        let kind = match self.packing {
-            Packing::Gzip => ProblemKind::TruncatedGzip,
-            Packing::Zstd => ProblemKind::TruncatedZstd,
-            Packing::Plain => ProblemKind::Unreadable,
-        };
+        let kind = self.packing.read_error_kind();
         let message = format!("{err}; records before this one were read");
         Step::Fatal(Problem::skip(self.source(), kind, message))
     }

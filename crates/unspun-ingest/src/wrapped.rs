@@ -11,18 +11,41 @@ use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde_json::value::RawValue;
 
 use crate::jsonl::{has_text_field, parse_line, Fields, LineOut};
+use crate::problem::ProblemKind;
 
 /// How far down the array may be: `articles`, or `articles.results`.
 const MAX_DEPTH: usize = 2;
 
+/// `parsed`, the records of `sources` (line, bytes) as parsed, with each
+/// record that lacks its text and is a saved API response replaced by the
+/// articles it holds. Records with their text, nearly all, are passed on
+/// as they are.
+pub(crate) fn with_articles_unwrapped<'s>(
+    parsed: Vec<LineOut>,
+    sources: impl Iterator<Item = (usize, &'s [u8])>,
+    fields: &Fields,
+) -> Vec<LineOut> {
+    let lacks_text = |p: &LineOut| matches!(p.result, Err((ProblemKind::MissingField, _)));
+    if !parsed.iter().any(lacks_text) {
+        return parsed;
+    }
+    let mut out = Vec::with_capacity(parsed.len());
+    for (record, (line, bytes)) in parsed.into_iter().zip(sources) {
+        let articles = lacks_text(&record)
+            .then(|| articles_of(bytes, line, fields))
+            .flatten();
+        match articles {
+            Some(articles) => out.extend(articles),
+            None => out.push(record),
+        }
+    }
+    out
+}
+
 /// The articles of a saved API response that starts on `first_line`, each
 /// parsed as a JSON Lines row and named by the line it starts on; `None`
 /// if `record` is no such response.
-pub(crate) fn articles_of(
-    record: &[u8],
-    first_line: usize,
-    fields: &Fields,
-) -> Option<Vec<LineOut>> {
+fn articles_of(record: &[u8], first_line: usize, fields: &Fields) -> Option<Vec<LineOut>> {
     let has_text = |json: &[u8]| has_text_field(json, fields);
     let elements = wrapped_records(record, &has_text)?;
     let mut line = first_line;

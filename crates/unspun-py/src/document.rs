@@ -161,15 +161,16 @@ pub fn document_from_row(
         )));
     };
     let get = |name: &str| -> PyResult<Field> { Field::of(lookup(dict, name)?) };
-    let text = match get(&fields.names.text)?.into_text(false) {
+    let text = get(&fields.names.text)?;
+    if matches!(text, Field::Absent) {
+        // As the CLI says it: with the fields the row has.
+        let keys: Vec<String> = dict.keys().iter().map(|k| k.to_string()).collect();
+        let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+        let message = missing_text_message(&fields.names.text, &keys);
+        return Ok(Err(RowError(ProblemKind::MissingField, message)));
+    }
+    let text = match text.into_text(false) {
         Ok(t) => t,
-        Err(why) if why == "missing" => {
-            // As the CLI says it: with the fields the row has.
-            let keys: Vec<String> = dict.keys().iter().map(|k| k.to_string()).collect();
-            let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
-            let message = missing_text_message(&fields.names.text, &keys);
-            return Ok(Err(RowError(ProblemKind::MissingField, message)));
-        }
         Err(why) => {
             return Ok(Err(RowError(
                 ProblemKind::MissingField,
