@@ -42,6 +42,24 @@ pub enum Command {
         summary.json (the format is described in docs/output.md); --report FILE adds one\n\
         HTML file to open in a browser (no network needed).")]
     Scan(ScanArgs),
+    /// Keep one copy of each text: drop duplicates, near-duplicates and excerpts.
+    #[command(after_help = "Examples:\n  \
+        unspun dedup crawl.jsonl.gz > kept.jsonl\n  \
+        unspun dedup articles/ --out kept.jsonl --dropped dropped.jsonl\n  \
+        unspun dedup export.csv --text-field body --ids-only > keep-ids.txt\n  \
+        unspun dedup crawl.warc.gz --strip-boilerplate --out clean.jsonl\n\n\
+        Reads what scan reads and decides pair by pair, on verified lexical evidence (no\n\
+        model): of documents that are duplicates or near-duplicates of each other, the\n\
+        earliest dated is kept (then the one with the most text, then the first read);\n\
+        then a document lying wholly inside a kept one (an excerpt, a page quoted whole\n\
+        inside another) is dropped, unless --keep-contained. Documents that only share\n\
+        passages (reuse) or are rewrites keep their place: each has text of its own.\n\
+        Writes the kept documents in input order as JSON Lines: id, text, title, url,\n\
+        date, site (when known) and copies (how many dropped documents it stands for).\n\
+        --dropped writes, for each dropped document: id, kept (the kept document that\n\
+        has its text), of (the document its pair links it to: kept, or a copy of it),\n\
+        relation, lexical (Jaccard) and containment (its share inside `of`).")]
+    Dedup(DedupArgs),
     /// Compare two articles, or a batch of pairs, and show what they share.
     #[command(after_help = "Examples:\n  \
         unspun compare demo/seeds/001_5b3ff33e69876255.txt demo/seeds/002_4156b6fe17ca2892.txt\n  \
@@ -225,6 +243,41 @@ pub struct ScanArgs {
     pub quiet: bool,
     #[command(flatten)]
     pub model: ModelArgs,
+}
+
+#[derive(Args)]
+pub struct DedupArgs {
+    /// Files, directories, JSONL, JSON, CSV/TSV, WARC; '-' reads JSONL on stdin.
+    #[arg(required = true)]
+    pub inputs: Vec<PathBuf>,
+    /// Where the kept documents go, one JSON line each ('-': standard output).
+    #[arg(long, short, default_value = "-", value_name = "FILE")]
+    pub out: PathBuf,
+    /// Also write one JSON line per dropped document: which kept one has its text, and why.
+    #[arg(long, value_name = "FILE")]
+    pub dropped: Option<PathBuf>,
+    /// Write only the ids of the kept documents, one per line.
+    #[arg(long)]
+    pub ids_only: bool,
+    /// Drop only duplicates and near-duplicates; keep documents that lie
+    /// wholly inside another (excerpts).
+    #[arg(long)]
+    pub keep_contained: bool,
+    /// Write the kept texts without what was set aside as boilerplate (site
+    /// chrome, share and subscribe lines, teaser blocks).
+    #[arg(long, conflicts_with = "ids_only")]
+    pub strip_boilerplate: bool,
+    /// Worker threads (default: all cores).
+    #[arg(long, short = 'j')]
+    pub threads: Option<usize>,
+    /// Jaccard similarity the near-duplicate index is tuned to.
+    #[arg(long, default_value_t = 0.5)]
+    pub threshold: f64,
+    #[command(flatten)]
+    pub fields: FieldArgs,
+    /// Print no progress, only the summary line (on standard error).
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 #[derive(Args)]

@@ -6,6 +6,7 @@
 
 mod args;
 mod compare_cmd;
+mod dedup_cmd;
 mod eval_cmd;
 mod progress;
 mod scan_cmd;
@@ -136,6 +137,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         args::Command::Scan(a) => scan_cmd::run(a),
         args::Command::Compare(a) => compare_cmd::run(a),
+        args::Command::Dedup(a) => dedup_cmd::run(a),
         args::Command::Eval(a) => eval_cmd::run(a),
         args::Command::Model(c) => model_cmd(c),
         args::Command::Index(a) => index_cmd(a),

@@ -8,11 +8,12 @@ use unspun_scan::{scan_with_meaning, ScanOptions, ScanResult};
 /// Pairs listed on the terminal; all of them are in pairs.jsonl.
 const LISTED_PAIRS: usize = 20;
 
-pub fn run(args: ScanArgs) -> Result<Outcome> {
-    if !(0.0..=1.0).contains(&args.threshold) || args.threshold == 0.0 {
-        bail!("--threshold must be in (0, 1], got {}", args.threshold);
+/// Checks `--threshold` and starts `--threads` workers (shared with dedup).
+pub fn start(threshold: f64, threads: Option<usize>) -> Result<()> {
+    if !(0.0..=1.0).contains(&threshold) || threshold == 0.0 {
+        bail!("--threshold must be in (0, 1], got {threshold}");
     }
-    if let Some(n) = args.threads {
+    if let Some(n) = threads {
         if n == 0 {
             bail!("--threads must be at least 1");
         }
@@ -21,6 +22,11 @@ pub fn run(args: ScanArgs) -> Result<Outcome> {
             .build_global()
             .context("starting worker threads")?;
     }
+    Ok(())
+}
+
+pub fn run(args: ScanArgs) -> Result<Outcome> {
+    start(args.threshold, args.threads)?;
     let mut opts = ScanOptions {
         lsh_threshold: args.threshold,
         claim_max_docs: args.claim_max_docs,
@@ -60,7 +66,7 @@ pub fn run(args: ScanArgs) -> Result<Outcome> {
 }
 
 /// `1 story`, `2 stories`.
-fn counted(n: usize, one: &str, many: &str) -> String {
+pub fn counted(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 

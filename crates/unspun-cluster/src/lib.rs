@@ -4,13 +4,15 @@
 //! - [`stories`]: reports of one event, by average linkage (no chaining);
 //! - [`provenance`]: which document was derived from which, with the
 //!   [`evidence`] for each edge (dates, containment, [`attribution`], [`spin`]);
-//! - [`claims`]: the claim matrix of a story.
+//! - [`claims`]: the claim matrix of a story;
+//! - [`dedup`]: which documents to keep so that each text is kept once.
 
 // Tests may panic on setup failures; library code may not.
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod attribution;
 pub mod claims;
+pub mod dedup;
 pub mod evidence;
 pub mod families;
 pub mod provenance;
@@ -20,6 +22,7 @@ pub mod unionfind;
 
 pub use attribution::Outlets;
 pub use claims::{claims, Claim};
+pub use dedup::{dedup, keep_order, DedupDoc, DedupOptions, DedupPair, Dropped};
 pub use evidence::Profile;
 pub use evidence::{DocMeta, Evidence, EvidenceKind};
 pub use families::{families, Family};

@@ -21,6 +21,7 @@
 
 pub mod analysis;
 pub mod ann;
+mod dedup;
 pub mod output;
 pub mod spool;
 mod story_lines;
@@ -44,6 +45,7 @@ pub use output::{
     StoryLine, StoryRecord, Summary, Texts,
 };
 pub use spool::Spool;
+pub use unspun_cluster::{DedupOptions, Dropped};
 
 /// Everything that shapes a scan.
 #[derive(Debug, Clone)]
@@ -72,6 +74,10 @@ pub struct ScanOptions {
     pub story_min_linkage: f64,
     /// Stories with more documents get no claim matrix.
     pub claim_max_docs: usize,
+    /// Pass 6 (stories, provenance, claims). Off for a copies-only run
+    /// such as `unspun dedup`, which needs the pairs and families alone:
+    /// then no story, derivation or family original is reported.
+    pub stories: bool,
 }
 
 impl Default for ScanOptions {
@@ -88,6 +94,7 @@ impl Default for ScanOptions {
             story_window_days: 7,
             story_min_linkage: unspun_cluster::StoryParams::default().min_linkage,
             claim_max_docs: 40,
+            stories: true,
         }
     }
 }
@@ -533,12 +540,16 @@ impl Corpus {
 
         // Pass 6: stories, provenance, claims.
         let t = Instant::now();
-        progress.stage("stories", None);
+        if opts.stories {
+            progress.stage("stories", None);
+        }
         let kept: Vec<Vec<Span>> = docs
             .iter_mut()
             .map(|s| std::mem::take(&mut s.kept))
             .collect();
-        let analysed = {
+        let analysed = if !opts.stories {
+            analysis::Analysis::default()
+        } else {
             let meta = self
                 .metas
                 .iter()
@@ -569,7 +580,9 @@ impl Corpus {
             )?
         };
         drop(kept);
-        timings.push(("stories", t.elapsed().as_secs_f64()));
+        if opts.stories {
+            timings.push(("stories", t.elapsed().as_secs_f64()));
+        }
 
         let t = Instant::now();
         let mut result = output::assemble(

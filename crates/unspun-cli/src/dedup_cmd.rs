@@ -1,0 +1,258 @@
+//! `unspun dedup`: the documents to keep, one copy of each text.
+
+use crate::args::DedupArgs;
+use crate::progress::Bars;
+use crate::scan_cmd::{counted, start};
+use crate::Outcome;
+use anyhow::{Context, Result};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::Path;
+use unspun_compare::relation::round4;
+use unspun_scan::{scan_with_meaning, DedupOptions, Dropped, ScanOptions, ScanResult};
+use unspun_text::Span;
+
+/// A line of the kept documents.
+#[derive(Serialize)]
+struct KeptLine<'a> {
+    id: &'a str,
+    text: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    title: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    date: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    site: Option<&'a str>,
+    /// Dropped documents whose text this one keeps.
+    copies: usize,
+}
+
+/// A line of `--dropped`.
+#[derive(Serialize)]
+struct DroppedLine<'a> {
+    id: &'a str,
+    kept: &'a str,
+    of: &'a str,
+    relation: &'static str,
+    #[serde(serialize_with = "round4")]
+    lexical: f64,
+    /// The share of this document's shingles inside `of`.
+    #[serde(serialize_with = "round4")]
+    containment: f64,
+}
+
+pub fn run(args: DedupArgs) -> Result<Outcome> {
+    start(args.threshold, args.threads)?;
+    let mut opts = ScanOptions {
+        lsh_threshold: args.threshold,
+        // Pairs and their relations are all dedup needs.
+        stories: false,
+        ..ScanOptions::default()
+    };
+    opts.input.fields = args.fields.names();
+    opts.input.date_order = args.fields.date_order;
+
+    // The outputs are opened first: a bad path fails before the scan, not after.
+    let mut kept_out = sink(&args.out)?;
+    let mut dropped_out = args.dropped.as_deref().map(sink).transpose()?;
+
+    let bars = Bars::new(args.quiet);
+    let started = std::time::Instant::now();
+    let result = scan_with_meaning(&args.inputs, &opts, None, &bars)?;
+    bars.finish();
+    let dropped = result.dedup(DedupOptions {
+        drop_contained: !args.keep_contained,
+    });
+
+    write_kept(&mut *kept_out, &result, &dropped, &args)
+        .and_then(|()| Ok(kept_out.flush()?))
+        .with_context(|| format!("writing the kept documents to {}", args.out.display()))?;
+    if let (Some(out), Some(path)) = (dropped_out.as_mut(), &args.dropped) {
+        write_dropped(&mut **out, &result, &dropped)
+            .and_then(|()| Ok(out.flush()?))
+            .with_context(|| format!("writing the dropped documents to {}", path.display()))?;
+    }
+    summarize(&result, &dropped, started.elapsed().as_secs_f64())?;
+    let outcome = if result.summary.skipped > 0 {
+        Outcome::Partial
+    } else {
+        Outcome::Complete
+    };
+    // As scan: the OS takes the memory back at exit faster than freeing it.
+    std::mem::forget(result);
+    Ok(outcome)
+}
+
+/// A buffered writer on `path` ('-' is standard output).
+fn sink(path: &Path) -> Result<Box<dyn Write>> {
+    if path.as_os_str() == "-" {
+        return Ok(Box::new(BufWriter::new(std::io::stdout())));
+    }
+    let file = File::create(path).with_context(|| format!("creating {}", path.display()))?;
+    Ok(Box::new(BufWriter::new(file)))
+}
+
+fn write_kept(
+    out: &mut dyn Write,
+    r: &ScanResult,
+    dropped: &[Option<Dropped>],
+    args: &DedupArgs,
+) -> Result<()> {
+    let mut copies = vec![0usize; r.documents.len()];
+    for d in dropped.iter().flatten() {
+        if let Some(c) = copies.get_mut(d.kept as usize) {
+            *c += 1;
+        }
+    }
+    let texts = r
+        .texts
+        .as_ref()
+        .context("the scan kept no texts to write")?;
+    for (i, (doc, why)) in r.documents.iter().zip(dropped).enumerate() {
+        if why.is_some() {
+            continue;
+        }
+        if args.ids_only {
+            writeln!(out, "{}", doc.id)?;
+            continue;
+        }
+        let text = texts
+            .read(i)
+            .with_context(|| format!("reading back the text of {}", doc.id))?;
+        let text = if args.strip_boilerplate {
+            without(&text, &doc.removed)
+        } else {
+            text
+        };
+        let line = KeptLine {
+            id: &doc.id,
+            text: &text,
+            title: doc.title.as_deref(),
+            url: doc.url.as_deref(),
+            date: doc.date.as_deref(),
+            site: doc.site.as_deref(),
+            copies: copies[i],
+        };
+        serde_json::to_writer(&mut *out, &line)?;
+        out.write_all(b"\n")?;
+    }
+    Ok(())
+}
+
+/// `text` without the byte ranges in `removed` (a range that does not
+/// slice it is kept, so nothing is lost to a bad range).
+fn without(text: &str, removed: &[Span]) -> String {
+    let mut spans: Vec<Span> = removed.to_vec();
+    spans.sort_by_key(|s| (s.start, s.end));
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0usize;
+    for s in spans {
+        let (start, end) = ((s.start as usize).max(at), s.end as usize);
+        if start >= end || text.get(start..end).is_none() {
+            continue;
+        }
+        if let Some(before) = text.get(at..start) {
+            out.push_str(before);
+            at = end;
+        }
+    }
+    out.push_str(text.get(at..).unwrap_or_default());
+    tidy_blank_lines(&out)
+}
+
+/// At most one blank line in a row, none at either end: a removed line
+/// leaves its line breaks behind.
+fn tidy_blank_lines(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut blank_run = 0;
+    for line in text.trim().split('\n') {
+        if line.trim().is_empty() {
+            blank_run += 1;
+            if blank_run > 1 {
+                continue;
+            }
+        } else {
+            blank_run = 0;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out.pop();
+    out
+}
+
+fn write_dropped(out: &mut dyn Write, r: &ScanResult, dropped: &[Option<Dropped>]) -> Result<()> {
+    for (i, (doc, why)) in r.documents.iter().zip(dropped).enumerate() {
+        let (Some(why), Some(pair)) = (why, why.and_then(|w| r.pairs.get(w.pair))) else {
+            continue;
+        };
+        let name = |k: u32| r.documents.get(k as usize).map_or("", |d| d.id.as_str());
+        let containment = if pair.a_index as usize == i {
+            pair.scores.containment_a_in_b
+        } else {
+            pair.scores.containment_b_in_a
+        };
+        let line = DroppedLine {
+            id: &doc.id,
+            kept: name(why.kept),
+            of: name(why.of),
+            relation: why.relation.as_str(),
+            lexical: pair.scores.lexical,
+            containment,
+        };
+        serde_json::to_writer(&mut *out, &line)?;
+        out.write_all(b"\n")?;
+    }
+    Ok(())
+}
+
+/// The summary, on standard error (standard output may carry the documents).
+fn summarize(r: &ScanResult, dropped: &[Option<Dropped>], seconds: f64) -> Result<()> {
+    let s = &r.summary;
+    let mut by_relation: BTreeMap<&str, usize> = BTreeMap::new();
+    for d in dropped.iter().flatten() {
+        *by_relation.entry(d.relation.as_str()).or_default() += 1;
+    }
+    let n_dropped: usize = by_relation.values().sum();
+    let how: Vec<String> = by_relation
+        .iter()
+        .map(|(k, n)| format!("{n} {k}"))
+        .collect();
+    let rate = if seconds > 0.0 {
+        s.documents as f64 / seconds
+    } else {
+        0.0
+    };
+    let mut err = std::io::stderr().lock();
+    write!(
+        err,
+        "Kept {} of {} in {seconds:.2}s ({rate:.0} docs/s); dropped {}",
+        s.documents - n_dropped,
+        counted(s.documents, "document", "documents"),
+        n_dropped,
+    )?;
+    if how.is_empty() {
+        writeln!(err, ".")?;
+    } else {
+        writeln!(err, " ({}).", how.join(", "))?;
+    }
+    if s.skipped > 0 {
+        let kinds: Vec<String> = s
+            .skipped_by_kind
+            .iter()
+            .map(|(k, n)| format!("{n} {k}"))
+            .collect();
+        writeln!(
+            err,
+            "Skipped {} ({}); {}.",
+            counted(s.skipped, "input", "inputs"),
+            kinds.join(", "),
+            counted(s.warnings, "warning", "warnings"),
+        )?;
+    }
+    Ok(())
+}
