@@ -10,6 +10,11 @@ With --meaning it also times a 2-thread scan with the meaning layer on (the
 sentence-embedding tiers; the model is fetched on first use): the row
 "unspun+meaning".
 
+It also times `unspun dedup` (one copy of each text kept, no stories) on 1 and
+2 threads: its groups (each kept document with those dropped for it) are scored
+as a clustering too. Documents that only share passages are not dropped, so its
+ARI sits below the families'.
+
 With --repeat N every tool runs N times, the runs interleaved (peers, unspun on
 1 thread, on 2 threads, then again), and each row gives the median docs/s with
 the range: on a shared or virtual machine one run can be off by a third.
@@ -49,6 +54,24 @@ def run_measured(cmd):
     if os.waitstatus_to_exitcode(status) not in (0, 1):
         sys.exit(f"failed: {' '.join(cmd)}")
     return seconds, usage.ru_maxrss / 1024, out
+
+
+def run_dedup(exe, corpus, out_dir, threads, gold):
+    """`unspun dedup`, its groups (each kept document with the ones dropped
+    for it) scored as a clustering: documents that only share passages stay
+    apart by design, so its ARI sits below scan's families."""
+    os.makedirs(out_dir, exist_ok=True)
+    dropped_path = os.path.join(out_dir, "dropped.jsonl")
+    seconds, rss, out = run_measured([exe, "dedup", corpus, "--ids-only", "--dropped", dropped_path,
+                                      "--threads", str(threads), "--quiet"])
+    kept_for = {}
+    with open(dropped_path) as f:
+        for line in f:
+            r = json.loads(line)
+            kept_for[r["id"]] = r["kept"]
+    ids = out.splitlines() + list(kept_for)
+    pred = [kept_for.get(i, i) for i in ids]
+    return seconds, rss, pred, [gold[i] for i in ids]
 
 
 def main():
@@ -93,6 +116,7 @@ def main():
     runs = [("unspun", 1, ["--no-meaning"]), ("unspun", 2, ["--no-meaning"])]
     if a.meaning:
         runs.append(("unspun+meaning", 2, []))
+    runs += [("unspun dedup", 1, []), ("unspun dedup", 2, [])]
     for _ in range(a.repeat):
         if not a.skip_peers:
             _, rss, out = run_measured([sys.executable, os.path.join(SHARED, "peers.py"), corpus, "--peers", a.peers])
@@ -101,14 +125,17 @@ def main():
                 record(r["peer"], 1, r["docs_per_s"], None, {"ari": r.get("ari"), "pair_precision": r.get("pair_precision"),
                                                             "pair_recall": r.get("pair_recall")})
         for tool, threads, flags in runs:
-            out_dir = os.path.join(WORK, f"out_{tool}_{threads}")
-            seconds, rss, _ = run_measured([exe, "scan", corpus, "--out", out_dir, "--threads", str(threads), "--quiet", *flags])
-            pred, g = [], []
-            with open(os.path.join(out_dir, "documents.jsonl")) as f:
-                for line in f:
-                    r = json.loads(line)
-                    pred.append(r["family"] or "single:" + r["id"])
-                    g.append(gold[r["id"]])
+            out_dir = os.path.join(WORK, f"out_{tool.replace(' ', '_')}_{threads}")
+            if tool == "unspun dedup":
+                seconds, rss, pred, g = run_dedup(exe, corpus, out_dir, threads, gold)
+            else:
+                seconds, rss, _ = run_measured([exe, "scan", corpus, "--out", out_dir, "--threads", str(threads), "--quiet", *flags])
+                pred, g = [], []
+                with open(os.path.join(out_dir, "documents.jsonl")) as f:
+                    for line in f:
+                        r = json.loads(line)
+                        pred.append(r["family"] or "single:" + r["id"])
+                        g.append(gold[r["id"]])
             record(tool, threads, round(len(pred) / seconds, 1), round(rss, 1), ari(pred, g))
     rows = list(rows.values())
     for r in rows:
@@ -123,6 +150,7 @@ def main():
         print(f"{r['tool']:<15}{r['threads']:>8}{r['docs_per_s']:>15.0f}{spread:>16}{rss:>14}{r['ari']:>8}{r['pair_precision']:>8}{r['pair_recall']:>8}")
     # Ratios within each round (its runs were minutes apart), then the median.
     ours = {r["threads"]: r["runs"] for r in rows if r["tool"] == "unspun"}
+    dedup = {r["threads"]: r["runs"] for r in rows if r["tool"] == "unspun dedup"}
 
     def ratio(xs, ys, digits):
         per_round = [x / y for x, y in zip(xs, ys)]
@@ -130,9 +158,11 @@ def main():
         return f"{statistics.median(per_round):.{digits}f}x{spread}"
 
     print(f"unspun 2 threads / 1 thread: {ratio(ours[2], ours[1], 2)}")
+    print(f"unspun dedup 2 threads / 1 thread: {ratio(dedup[2], dedup[1], 2)}")
     for r in rows:
         if not r["tool"].startswith("unspun"):
             print(f"unspun (1 thread) / {r['tool']}, docs/s: {ratio(ours[1], r['runs'], 1)}")
+            print(f"unspun dedup (1 thread) / {r['tool']}, docs/s: {ratio(dedup[1], r['runs'], 1)}")
     print(json.dumps(rows))
 
 

@@ -55,6 +55,37 @@ def test_scan_stories_word_each_claim_by_its_first_sentence(seeds, tmp_path):
         assert c["documents"] == len(c["sentences"])
 
 
+def test_dedup_keeps_one_copy_as_the_cli_does(seeds, tmp_path):
+    import json
+    import subprocess
+
+    from conftest import ROOT
+
+    bbc = seeds["002_4156b6fe17ca2892.txt"]
+    lead = bbc[: len(bbc) // 4]  # the headline and first paragraphs
+    rows = [{"id": n, "text": t} for n, t in seeds.items()]
+    rows += [
+        {"id": "mirror", "text": bbc, "date": "2023-03-16"},  # dated: kept before the undated seed
+        {"id": "lead", "text": lead},
+    ]
+    result = unspun.scan(rows)
+    deduped = result.dedup()
+    assert deduped["kept"] == [n for n in seeds if not n.startswith("002")] + ["mirror"]
+    assert [(d["id"], d["kept"], d["relation"]) for d in deduped["dropped"]] == [
+        ("002_4156b6fe17ca2892.txt", "mirror", "duplicate"),
+        ("lead", "mirror", "containment"),
+    ]
+    assert "lead" in result.dedup(keep_contained=True)["kept"]
+
+    corpus = tmp_path / "rows.jsonl"
+    corpus.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    cmd = ["cargo", "run", "--release", "-q", "-p", "unspun-cli", "--", "dedup", str(corpus), "--ids-only", "-q",
+           "--dropped", str(tmp_path / "dropped.jsonl")]
+    done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=True)
+    assert done.stdout.split() == deduped["kept"]
+    assert read_jsonl(tmp_path / "dropped.jsonl") == deduped["dropped"]
+
+
 def test_scan_of_a_jsonl_file_equals_scan_of_its_rows(tmp_path, cli_scan, seeds):
     import json
 

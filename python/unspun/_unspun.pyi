@@ -99,6 +99,9 @@ class ScanResult:
         ``families``, ``original``, ``edges``, ``claims`` (stories.jsonl)."""
     @property
     def summary(self) -> dict[str, Any]: ...
+    def dedup(self, *, keep_contained: bool = False) -> dict[str, Any]:
+        """``{"kept": [ids], "dropped": [{"id", "kept", "of", "relation", "lexical", "containment"}]}``:
+        one copy of each text, as ``unspun dedup`` decides."""
     def write(self, directory: Union[str, PathLike[str]]) -> None:
         """Writes documents.jsonl, pairs.jsonl, families.jsonl, summary.json."""
 

@@ -10,7 +10,6 @@ use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::Path;
-use unspun_compare::relation::round4;
 use unspun_scan::{scan_with_meaning, DedupOptions, Dropped, ScanOptions, ScanResult};
 use unspun_text::Span;
 
@@ -29,20 +28,6 @@ struct KeptLine<'a> {
     site: Option<&'a str>,
     /// Dropped documents whose text this one keeps.
     copies: usize,
-}
-
-/// A line of `--dropped`.
-#[derive(Serialize)]
-struct DroppedLine<'a> {
-    id: &'a str,
-    kept: &'a str,
-    of: &'a str,
-    relation: &'static str,
-    #[serde(serialize_with = "round4")]
-    lexical: f64,
-    /// The share of this document's shingles inside `of`.
-    #[serde(serialize_with = "round4")]
-    containment: f64,
 }
 
 pub fn run(args: DedupArgs) -> Result<Outcome> {
@@ -186,24 +171,7 @@ fn tidy_blank_lines(text: &str) -> String {
 }
 
 fn write_dropped(out: &mut dyn Write, r: &ScanResult, dropped: &[Option<Dropped>]) -> Result<()> {
-    for (i, (doc, why)) in r.documents.iter().zip(dropped).enumerate() {
-        let (Some(why), Some(pair)) = (why, why.and_then(|w| r.pairs.get(w.pair))) else {
-            continue;
-        };
-        let name = |k: u32| r.documents.get(k as usize).map_or("", |d| d.id.as_str());
-        let containment = if pair.a_index as usize == i {
-            pair.scores.containment_a_in_b
-        } else {
-            pair.scores.containment_b_in_a
-        };
-        let line = DroppedLine {
-            id: &doc.id,
-            kept: name(why.kept),
-            of: name(why.of),
-            relation: why.relation.as_str(),
-            lexical: pair.scores.lexical,
-            containment,
-        };
+    for line in r.dropped_records(dropped) {
         serde_json::to_writer(&mut *out, &line)?;
         out.write_all(b"\n")?;
     }

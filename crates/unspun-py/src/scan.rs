@@ -5,12 +5,14 @@ use crate::document::{document_from_row, Fields};
 use crate::sketch::Sketcher;
 use pyo3::exceptions::{PyOSError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::PyList;
+use pyo3::types::{PyDict, PyList};
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::OnceLock;
 use unspun_ingest::{Problem, ProblemKind};
-use unspun_scan::{scan_documents_with_meaning, Quiet, ScanOptions, ScanResult as Scanned};
+use unspun_scan::{
+    scan_documents_with_meaning, DedupOptions, Quiet, ScanOptions, ScanResult as Scanned,
+};
 use unspun_text::Document;
 
 /// Documents read from rows, with the problems met (the CLI's kinds and
@@ -130,6 +132,33 @@ impl ScanResult {
     #[getter]
     fn families<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
         cached(py, &self.families, &self.inner.family_lines())
+    }
+
+    /// Which documents to keep so that each text is kept once, as `unspun
+    /// dedup` decides: `{"kept": [ids, input order], "dropped": [{"id",
+    /// "kept", "of", "relation", "lexical", "containment"}]}`. Duplicates
+    /// and near-duplicates go for the earliest dated (then the longest);
+    /// documents wholly inside a kept one go too, unless `keep_contained`.
+    #[pyo3(signature = (*, keep_contained=false))]
+    fn dedup<'py>(&self, py: Python<'py>, keep_contained: bool) -> PyResult<Bound<'py, PyDict>> {
+        let dropped = self.inner.dedup(DedupOptions {
+            drop_contained: !keep_contained,
+        });
+        let kept: Vec<&str> = self
+            .inner
+            .documents
+            .iter()
+            .zip(&dropped)
+            .filter(|(_, why)| why.is_none())
+            .map(|(d, _)| d.id.as_str())
+            .collect();
+        let out = PyDict::new(py);
+        out.set_item("kept", PyList::new(py, kept)?)?;
+        out.set_item(
+            "dropped",
+            records_to_py(py, &self.inner.dropped_records(&dropped))?,
+        )?;
+        Ok(out)
     }
 
     /// One dict per story (stories.jsonl): `id`, `size`, `members`, `title`,

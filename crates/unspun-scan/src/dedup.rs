@@ -2,8 +2,28 @@
 //! `unspun_cluster::dedup` for the rule).
 
 use crate::output::ScanResult;
+use serde::Serialize;
 use unspun_cluster::{day_number, DedupDoc, DedupOptions, DedupPair, Dropped};
+use unspun_compare::relation::round4;
 use unspun_text::Span;
+
+/// A dropped document, as `unspun dedup --dropped` writes it.
+#[derive(Debug, Clone, Serialize)]
+pub struct DroppedRecord<'a> {
+    pub id: &'a str,
+    /// The kept document that has its text.
+    pub kept: &'a str,
+    /// The document its pair links it to: `kept`, or a near-duplicate of it
+    /// dropped as an excerpt of `kept`.
+    pub of: &'a str,
+    pub relation: &'static str,
+    /// The pair's Jaccard similarity.
+    #[serde(serialize_with = "round4")]
+    pub lexical: f64,
+    /// The share of this document's shingles inside `of`.
+    #[serde(serialize_with = "round4")]
+    pub containment: f64,
+}
 
 impl ScanResult {
     /// For each document (input order), `None` to keep it or why it is
@@ -31,5 +51,32 @@ impl ScanResult {
             })
             .collect();
         unspun_cluster::dedup(&docs, &pairs, opts)
+    }
+
+    /// The records of the dropped documents of `dedup`, in input order.
+    pub fn dropped_records(&self, dropped: &[Option<Dropped>]) -> Vec<DroppedRecord<'_>> {
+        let name = |k: u32| self.documents.get(k as usize).map_or("", |d| d.id.as_str());
+        self.documents
+            .iter()
+            .zip(dropped)
+            .enumerate()
+            .filter_map(|(i, (doc, why))| {
+                let why = (*why)?;
+                let pair = self.pairs.get(why.pair)?;
+                let containment = if pair.a_index as usize == i {
+                    pair.scores.containment_a_in_b
+                } else {
+                    pair.scores.containment_b_in_a
+                };
+                Some(DroppedRecord {
+                    id: &doc.id,
+                    kept: name(why.kept),
+                    of: name(why.of),
+                    relation: why.relation.as_str(),
+                    lexical: pair.scores.lexical,
+                    containment,
+                })
+            })
+            .collect()
     }
 }

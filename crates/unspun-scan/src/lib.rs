@@ -21,7 +21,7 @@
 
 pub mod analysis;
 pub mod ann;
-mod dedup;
+pub mod dedup;
 pub mod output;
 pub mod spool;
 mod story_lines;
@@ -40,6 +40,7 @@ use unspun_sketch::{
 use unspun_text::boilerplate::{clean, LineStats};
 use unspun_text::{Document, Span};
 
+pub use dedup::DroppedRecord;
 pub use output::{
     ClaimLine, ClaimRecord, DocumentRecord, EdgeRecord, FamilyRecord, PairRecord, ScanResult,
     StoryLine, StoryRecord, Summary, Texts,
