@@ -106,6 +106,8 @@ pub fn calibrate(
         &[dev_corpus.to_path_buf()],
         &ScanOptions {
             thresholds: permissive,
+            // The sweep re-decides pairs: stories and provenance are not used.
+            stories: false,
             ..opts.clone()
         },
         &Quiet,
