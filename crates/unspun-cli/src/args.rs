@@ -213,7 +213,8 @@ pub struct ScanArgs {
     /// Files, directories, JSONL, JSON, CSV/TSV, WARC; '-' reads JSONL on stdin.
     #[arg(required = true)]
     pub inputs: Vec<PathBuf>,
-    /// Directory for the results.
+    /// Directory for the results (left out when a folder being scanned
+    /// holds it, as does the report).
     #[arg(long, short, default_value = "results")]
     pub out: PathBuf,
     /// Also write a self-contained HTML report (stories, derivation graphs,
@@ -250,7 +251,8 @@ pub struct DedupArgs {
     /// Files, directories, JSONL, JSON, CSV/TSV, WARC; '-' reads JSONL on stdin.
     #[arg(required = true)]
     pub inputs: Vec<PathBuf>,
-    /// Where the kept documents go, one JSON line each ('-': standard output).
+    /// Where the kept documents go, one JSON line each ('-': standard
+    /// output; a name ending in .gz is gzipped).
     #[arg(long, short, default_value = "-", value_name = "FILE")]
     pub out: PathBuf,
     /// Also write one JSON line per dropped document: which kept one has its text, and why.

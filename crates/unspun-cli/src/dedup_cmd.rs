@@ -4,7 +4,8 @@ use crate::args::DedupArgs;
 use crate::progress::Bars;
 use crate::scan_cmd::{counted, start};
 use crate::Outcome;
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
+use flate2::write::GzEncoder;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -40,10 +41,23 @@ pub fn run(args: DedupArgs) -> Result<Outcome> {
     };
     opts.input.fields = args.fields.names();
     opts.input.date_order = args.fields.date_order;
+    opts.input.outputs = std::iter::once(&args.out)
+        .chain(&args.dropped)
+        .filter(|p| p.as_os_str() != "-")
+        .cloned()
+        .collect();
+    for output in &opts.input.outputs {
+        if let Some(input) = args.inputs.iter().find(|i| same_file(i, output)) {
+            bail!(
+                "{} is both an input and an output: writing it would destroy it before it is read",
+                input.display()
+            );
+        }
+    }
 
     // The outputs are opened first: a bad path fails before the scan, not after.
-    let mut kept_out = sink(&args.out)?;
-    let mut dropped_out = args.dropped.as_deref().map(sink).transpose()?;
+    let mut kept_out = Sink::open(&args.out)?;
+    let dropped_out = args.dropped.as_deref().map(Sink::open).transpose()?;
 
     let bars = Bars::new(args.quiet);
     let started = std::time::Instant::now();
@@ -53,12 +67,12 @@ pub fn run(args: DedupArgs) -> Result<Outcome> {
         drop_contained: !args.keep_contained,
     });
 
-    write_kept(&mut *kept_out, &result, &dropped, &args)
-        .and_then(|()| Ok(kept_out.flush()?))
+    write_kept(kept_out.writer(), &result, &dropped, &args)
+        .and_then(|()| Ok(kept_out.finish()?))
         .with_context(|| format!("writing the kept documents to {}", args.out.display()))?;
-    if let (Some(out), Some(path)) = (dropped_out.as_mut(), &args.dropped) {
-        write_dropped(&mut **out, &result, &dropped)
-            .and_then(|()| Ok(out.flush()?))
+    if let (Some(mut out), Some(path)) = (dropped_out, &args.dropped) {
+        write_dropped(out.writer(), &result, &dropped)
+            .and_then(|()| Ok(out.finish()?))
             .with_context(|| format!("writing the dropped documents to {}", path.display()))?;
     }
     summarize(&result, &dropped, started.elapsed().as_secs_f64())?;
@@ -72,13 +86,55 @@ pub fn run(args: DedupArgs) -> Result<Outcome> {
     Ok(outcome)
 }
 
-/// A buffered writer on `path` ('-' is standard output).
-fn sink(path: &Path) -> Result<Box<dyn Write>> {
-    if path.as_os_str() == "-" {
-        return Ok(Box::new(BufWriter::new(std::io::stdout())));
+/// Whether two paths name one existing file.
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
     }
-    let file = File::create(path).with_context(|| format!("creating {}", path.display()))?;
-    Ok(Box::new(BufWriter::new(file)))
+}
+
+/// Where a list goes: a file ('-' is standard output), gzipped when its
+/// name ends in `.gz`.
+enum Sink {
+    Plain(BufWriter<Box<dyn Write>>),
+    Gzip(BufWriter<GzEncoder<File>>),
+}
+
+impl Sink {
+    fn open(path: &Path) -> Result<Sink> {
+        if path.as_os_str() == "-" {
+            return Ok(Sink::Plain(BufWriter::new(Box::new(std::io::stdout()))));
+        }
+        let file = File::create(path).with_context(|| format!("creating {}", path.display()))?;
+        if path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("gz"))
+        {
+            let gz = GzEncoder::new(file, flate2::Compression::default());
+            return Ok(Sink::Gzip(BufWriter::new(gz)));
+        }
+        Ok(Sink::Plain(BufWriter::new(Box::new(file))))
+    }
+
+    fn writer(&mut self) -> &mut dyn Write {
+        match self {
+            Sink::Plain(w) => w,
+            Sink::Gzip(w) => w,
+        }
+    }
+
+    /// Flushes, and writes the gzip trailer.
+    fn finish(self) -> std::io::Result<()> {
+        match self {
+            Sink::Plain(mut w) => w.flush(),
+            Sink::Gzip(w) => w
+                .into_inner()
+                .map_err(|e| e.into_error())?
+                .finish()
+                .map(drop),
+        }
+    }
 }
 
 fn write_kept(

@@ -34,6 +34,9 @@ pub fn run(args: ScanArgs) -> Result<Outcome> {
     };
     opts.input.fields = args.fields.names();
     opts.input.date_order = args.fields.date_order;
+    opts.input.outputs = std::iter::once(args.out.clone())
+        .chain(args.report.clone())
+        .collect();
 
     let mut meaning = args.model.load()?;
     if let (Some(m), false) = (meaning.as_mut(), args.lead_tier) {

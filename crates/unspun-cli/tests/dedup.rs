@@ -234,3 +234,50 @@ fn a_bad_output_path_fails_before_the_scan_and_a_bad_input_is_skipped() {
         run.stderr
     );
 }
+
+#[test]
+fn an_input_named_as_the_output_is_refused_untouched() {
+    let fx = Fixture::new();
+    let input = corpus(&fx);
+    let before = std::fs::read(&input).unwrap();
+    let run = fx.run(&[
+        "dedup".as_ref(),
+        input.as_os_str(),
+        "--out".as_ref(),
+        "./corpus.jsonl".as_ref(),
+    ]);
+    run.assert_code(2);
+    assert!(
+        run.stderr.contains("is both an input and an output"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(std::fs::read(&input).unwrap(), before);
+
+    // Written inside the folder being read, the outputs are not read back.
+    let run = fx.run(&[
+        "dedup",
+        ".",
+        "--out",
+        "kept.jsonl.gz",
+        "--dropped",
+        "dropped.jsonl",
+        "-q",
+    ]);
+    run.assert_code(0);
+    assert!(
+        run.stderr.contains("Kept 4 of 7 documents"),
+        "{}",
+        run.stderr
+    );
+    let mut kept = String::new();
+    use std::io::Read;
+    flate2::read::GzDecoder::new(std::fs::File::open(fx.join("kept.jsonl.gz")).unwrap())
+        .read_to_string(&mut kept)
+        .unwrap();
+    assert_eq!(
+        ids(&parse_jsonl(&kept)),
+        ["original", "page", "quote", "independent"]
+    );
+    assert_eq!(read_jsonl(&fx.join("dropped.jsonl")).len(), 3);
+}

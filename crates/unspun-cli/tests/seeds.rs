@@ -453,3 +453,26 @@ fn threads_zero_is_a_usage_error() {
         "nothing is written on a usage error"
     );
 }
+
+/// Scanning the folder that holds the last scan's results (`cd corpus &&
+/// unspun scan .`, whose default `--out` is `results/`) reads the articles
+/// only, not the results nor the report.
+#[test]
+fn a_second_scan_of_a_folder_does_not_read_the_first_ones_results() {
+    let fx = Fixture::new();
+    for entry in std::fs::read_dir(seeds_dir()).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        fx.write(&name, std::fs::read(&path).unwrap());
+    }
+    let scan = || {
+        fx.run(&["scan", ".", "--no-meaning", "-q", "--report", "report.html"])
+            .assert_code(0);
+        read_json(&fx.join("results/summary.json"))
+    };
+    let first = scan();
+    let second = scan();
+    assert_eq!(second["documents"], 5);
+    assert_eq!(second["warnings"], 0);
+    assert_eq!(first["pairs"], second["pairs"]);
+}

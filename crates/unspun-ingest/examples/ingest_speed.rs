@@ -26,7 +26,7 @@ fn main() {
     })
     .unwrap();
     let secs = start.elapsed().as_secs_f64();
-    let bytes = total_input_bytes(&inputs).unwrap_or(0) as f64;
+    let bytes = total_input_bytes(&inputs, &InputOptions::default()).unwrap_or(0) as f64;
     println!(
         "{docs} docs, {problems} problems, {chars} text bytes in {secs:.3}s: {:.0} docs/s, {:.0} MB/s",
         docs as f64 / secs,

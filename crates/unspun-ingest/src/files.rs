@@ -11,7 +11,7 @@ use crate::charset::meta_charset;
 use crate::decode::{binary_reason_of_text, decode_text, is_blank};
 use crate::open::{unpacked, Packing};
 use crate::problem::{Problem, ProblemKind};
-use crate::walk::{walk, Entry, FileKind};
+use crate::walk::{walk, Entry, FileKind, Outputs};
 use crate::{delimited, display_path, html, json_file, jsonl, warc, Out};
 
 /// Reads one command-line input (not `-`).
@@ -28,7 +28,7 @@ pub(crate) fn read_input(input: &Path, out: &mut Out) {
         }
     };
     if meta.is_dir() {
-        for entry in walk(input) {
+        for entry in walk(input, &Outputs::of(&out.opts.outputs)) {
             match entry {
                 Entry::File {
                     path,
@@ -57,9 +57,9 @@ pub(crate) fn read_input(input: &Path, out: &mut Out) {
 }
 
 /// Bytes [`read_input`] would consume for this input.
-pub(crate) fn input_bytes(input: &Path) -> u64 {
+pub(crate) fn input_bytes(input: &Path, outputs: &Outputs) -> u64 {
     match fs::metadata(input) {
-        Ok(meta) if meta.is_dir() => walk(input)
+        Ok(meta) if meta.is_dir() => walk(input, outputs)
             .iter()
             .map(|e| match e {
                 Entry::File { len, .. } => *len,

@@ -370,6 +370,11 @@ pub(crate) fn has_text_field(json: &[u8], fields: &Fields) -> bool {
     parse_row(json, fields).is_ok_and(|row| row.text != Scalar::Absent)
 }
 
+/// Whether a JSON object has the id field (null or not).
+pub(crate) fn has_id_field(json: &[u8], fields: &Fields) -> bool {
+    parse_row(json, fields).is_ok_and(|row| row.id != Scalar::Absent)
+}
+
 fn parse_row<'a>(line: &'a [u8], fields: &Fields) -> serde_json::Result<Row<'a>> {
     let mut de = serde_json::Deserializer::from_slice(line);
     let row = RowSeed { fields }.deserialize(&mut de)?;

@@ -100,6 +100,10 @@ pub struct InputOptions {
     pub date_order: Option<DateOrder>,
     /// Input bytes consumed so far, for a progress bar (see the crate docs).
     pub bytes_read: Arc<AtomicU64>,
+    /// The run's own output files and folders: a folder being read that
+    /// holds them leaves them out (a second `scan .` must not read the
+    /// first one's `results/`). A file named as an input is still read.
+    pub outputs: Vec<PathBuf>,
 }
 
 impl Default for InputOptions {
@@ -109,6 +113,7 @@ impl Default for InputOptions {
             max_doc_bytes: 256 << 20,
             date_order: None,
             bytes_read: Arc::new(AtomicU64::new(0)),
+            outputs: Vec::new(),
         }
     }
 }
@@ -172,13 +177,14 @@ pub fn read_inputs(
 }
 
 /// Total bytes of the inputs (for a progress bar); `None` when stdin is among them.
-pub fn total_input_bytes(inputs: &[PathBuf]) -> Option<u64> {
+pub fn total_input_bytes(inputs: &[PathBuf], opts: &InputOptions) -> Option<u64> {
+    let outputs = walk::Outputs::of(&opts.outputs);
     let mut total = 0u64;
     for input in inputs {
         if input.as_os_str() == "-" {
             return None;
         }
-        total += files::input_bytes(input);
+        total += files::input_bytes(input, &outputs);
     }
     Some(total)
 }

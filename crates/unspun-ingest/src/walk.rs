@@ -1,6 +1,7 @@
 //! Directory walking: recursive, sorted, hidden entries skipped, loop-safe.
 
 use std::collections::HashSet;
+use std::ffi::OsString;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -59,20 +60,60 @@ pub(crate) enum Entry {
     Problem(Problem),
 }
 
+/// The run's own outputs that exist: a second run over a folder that holds
+/// the first one's results must not read them as articles.
+#[derive(Debug, Default)]
+pub(crate) struct Outputs {
+    dirs: Vec<PathBuf>,
+    files: HashSet<PathBuf>,
+    /// The files' names: only an entry of one of these names is resolved.
+    names: HashSet<OsString>,
+}
+
+impl Outputs {
+    pub(crate) fn of(paths: &[PathBuf]) -> Outputs {
+        let mut outputs = Outputs::default();
+        for path in paths {
+            let Ok(real) = fs::canonicalize(path) else {
+                continue;
+            };
+            if real.is_dir() {
+                outputs.dirs.push(real);
+            } else if let Some(name) = real.file_name() {
+                outputs.names.insert(name.to_owned());
+                outputs.files.insert(real);
+            }
+        }
+        outputs
+    }
+
+    fn holds_file(&self, name: &OsString, path: &Path) -> bool {
+        self.names.contains(name)
+            && fs::canonicalize(path).is_ok_and(|real| self.files.contains(&real))
+    }
+}
+
 /// All readable files under `root`, sorted by path (component-wise, depth
 /// first). Symlinks are followed, but each real directory is entered once,
-/// so loops end. Files of other kinds are left out silently.
-pub(crate) fn walk(root: &Path) -> Vec<Entry> {
+/// so loops end. Files of other kinds, and `outputs`, are left out silently.
+pub(crate) fn walk(root: &Path, outputs: &Outputs) -> Vec<Entry> {
     let mut out = Vec::new();
-    let mut seen = HashSet::new();
+    // An output folder counts as walked already, so it is never entered.
+    let mut seen: HashSet<PathBuf> = outputs.dirs.iter().cloned().collect();
     if let Ok(real) = fs::canonicalize(root) {
         seen.insert(real);
     }
-    walk_dir(root, Path::new(""), &mut seen, &mut out);
+    walk_dir(root, Path::new(""), outputs, &mut seen, &mut out);
     out
 }
 
-fn walk_dir(dir: &Path, rel: &Path, seen: &mut HashSet<PathBuf>, out: &mut Vec<Entry>) {
+fn walk_dir(
+    dir: &Path,
+    rel: &Path,
+    outputs: &Outputs,
+    seen: &mut HashSet<PathBuf>,
+    out: &mut Vec<Entry>,
+) {
     let unreadable = |path: &Path, err: std::io::Error| {
         Entry::Problem(Problem::skip(
             crate::display_path(path),
@@ -112,11 +153,14 @@ fn walk_dir(dir: &Path, rel: &Path, seen: &mut HashSet<PathBuf>, out: &mut Vec<E
                 Ok(real) if seen.contains(&real) => {}
                 Ok(real) => {
                     seen.insert(real);
-                    walk_dir(&path, &rel, seen, out);
+                    walk_dir(&path, &rel, outputs, seen, out);
                 }
                 Err(err) => out.push(unreadable(&path, err)),
             }
         } else if let Some(kind) = FileKind::of(&path) {
+            if outputs.holds_file(&name, &path) {
+                continue;
+            }
             out.push(Entry::File {
                 path,
                 rel,
@@ -190,11 +234,44 @@ mod tests {
             fs::write(root.join(f), "x")?;
         }
         // Path order is component-wise: `b/...` sorts before `b.txt`.
-        let got = rels(&walk(root));
+        let got = rels(&walk(root, &Outputs::default()));
         assert_eq!(got, ["a.md", "b/c.jsonl", "b/sub/z.html", "b.txt"]);
         let mut sorted: Vec<PathBuf> = got.iter().map(PathBuf::from).collect();
         sorted.sort();
         assert_eq!(sorted, got.iter().map(PathBuf::from).collect::<Vec<_>>());
+        Ok(())
+    }
+
+    #[test]
+    fn the_runs_own_outputs_are_left_out() -> std::io::Result<()> {
+        let dir = tempfile::tempdir()?;
+        let root = dir.path();
+        fs::create_dir_all(root.join("results"))?;
+        fs::create_dir_all(root.join("sub"))?;
+        for f in [
+            "a.txt",
+            "results/documents.jsonl",
+            "sub/kept.jsonl",
+            "sub/kept.jsonl.gz",
+            "not-yet.txt",
+        ] {
+            fs::write(root.join(f), "x")?;
+        }
+        let outputs = Outputs::of(&[
+            root.join("results"),
+            // Named another way: the same file.
+            root.join("sub/../sub/kept.jsonl"),
+            root.join("missing.jsonl"),
+        ]);
+        assert_eq!(
+            rels(&walk(root, &outputs)),
+            ["a.txt", "not-yet.txt", "sub/kept.jsonl.gz"]
+        );
+        // Walking the output folder itself reads it.
+        assert_eq!(
+            rels(&walk(&root.join("results"), &outputs)),
+            ["documents.jsonl"]
+        );
         Ok(())
     }
 
@@ -207,7 +284,7 @@ mod tests {
         fs::write(root.join("a/doc.txt"), "x")?;
         std::os::unix::fs::symlink(root, root.join("a/loop"))?;
         std::os::unix::fs::symlink(root.join("missing"), root.join("dangling.txt"))?;
-        let entries = walk(root);
+        let entries = walk(root, &Outputs::default());
         assert_eq!(rels(&entries), ["a/doc.txt"]);
         let problems: Vec<_> = entries
             .iter()

@@ -4,13 +4,15 @@
 //! [...]}}` (Elasticsearch). When a `.json` record or a JSON Lines line (a
 //! response per line, as a fetch loop appends them) has no text, the first
 //! array inside it whose first object has the text field holds the records.
+//! A record with an id of its own is an article without its text, not a
+//! response: its comments or claims are not articles.
 
 use std::fmt;
 
 use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde_json::value::RawValue;
 
-use crate::jsonl::{has_text_field, parse_line, Fields, LineOut};
+use crate::jsonl::{has_id_field, has_text_field, parse_line, Fields, LineOut};
 use crate::problem::ProblemKind;
 
 /// How far down the array may be: `articles`, or `articles.results`.
@@ -46,6 +48,9 @@ pub(crate) fn with_articles_unwrapped<'s>(
 /// parsed as a JSON Lines row and named by the line it starts on; `None`
 /// if `record` is no such response.
 fn articles_of(record: &[u8], first_line: usize, fields: &Fields) -> Option<Vec<LineOut>> {
+    if has_id_field(record, fields) {
+        return None;
+    }
     let has_text = |json: &[u8]| has_text_field(json, fields);
     let elements = wrapped_records(record, &has_text)?;
     let mut line = first_line;

@@ -36,7 +36,7 @@ fn mixed_directory_in_path_order_with_every_problem() {
         ]
     );
     // Every byte of the readable kinds was consumed; rtf and hidden files are not counted.
-    let total = total_input_bytes(std::slice::from_ref(&dir)).unwrap();
+    let total = total_input_bytes(std::slice::from_ref(&dir), &InputOptions::default()).unwrap();
     let rtf = fs::metadata(dir.join("notes.rtf")).unwrap().len();
     let hidden = fs::metadata(dir.join(".hidden.txt")).unwrap().len();
     let all: u64 = fs::read_dir(&dir)
@@ -200,7 +200,10 @@ fn missing_inputs_are_problems_not_errors() {
     );
     assert!(problems[0].skipped);
     assert_eq!(docs(&items).len(), 1);
-    assert_eq!(total_input_bytes(&[missing, PathBuf::from("-")]), None);
+    assert_eq!(
+        total_input_bytes(&[missing, PathBuf::from("-")], &InputOptions::default()),
+        None
+    );
 }
 
 #[cfg(unix)]
@@ -380,7 +383,7 @@ fn csv_and_tsv_records_are_documents() {
         problems[1].message
     );
     // Every byte was counted for the progress bar.
-    let total = total_input_bytes(std::slice::from_ref(&dir)).unwrap();
+    let total = total_input_bytes(std::slice::from_ref(&dir), &InputOptions::default()).unwrap();
     assert_eq!(
         total,
         fs::read_dir(&dir)
@@ -615,7 +618,7 @@ fn json_arrays_and_objects_are_read_record_by_record() {
         Some(format!("{base}scrapy-items.json:2").as_str())
     );
     assert_eq!(docs[2].date.as_deref(), Some("2023-03-21"));
-    let total = total_input_bytes(std::slice::from_ref(&dir)).unwrap();
+    let total = total_input_bytes(std::slice::from_ref(&dir), &InputOptions::default()).unwrap();
     assert_eq!(opts.bytes_read.load(Ordering::Relaxed), total);
 
     // Cut short, the records before the cut are kept and the cut is named.
@@ -700,6 +703,16 @@ fn an_api_response_saved_whole_gives_its_articles() {
             "duplicate_id :3 warning",
             "doc https://apnews.com/article/xi-putin-kremlin#2",
         ]
+    );
+
+    // A record with an id of its own is an article that lacks its text, not
+    // a response: the texts of its comments are not articles.
+    let with_id = r#"{"url": "https://example.org/story", "comments": [{"content": "First!"}, {"content": "Agreed."}]}"#;
+    fs::write(&feed, format!("{with_id}\n{plain}\n")).unwrap();
+    let items = read_all(&[&feed], &opts);
+    assert_eq!(
+        trace(&items, &base),
+        ["missing_field :1 skipped", "doc https://example.org/own"]
     );
 }
 

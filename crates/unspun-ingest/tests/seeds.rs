@@ -41,7 +41,7 @@ fn demo_seeds_directory() {
     }
     let dates: Vec<Option<&str>> = docs.iter().map(|d| d.date.as_deref()).collect();
     assert_eq!(dates, [None, None, None, Some("2023-03-17"), None]);
-    let total = total_input_bytes(&[seeds]).unwrap();
+    let total = total_input_bytes(&[seeds], &InputOptions::default()).unwrap();
     assert_eq!(
         opts.bytes_read.load(std::sync::atomic::Ordering::Relaxed),
         total

@@ -141,7 +141,10 @@ pub fn scan_with_meaning(
     let mut corpus = Corpus::new()?;
     let mut failure: Option<std::io::Error> = None;
     let mut batch = Vec::new();
-    progress.stage("read", unspun_ingest::total_input_bytes(inputs));
+    progress.stage(
+        "read",
+        unspun_ingest::total_input_bytes(inputs, &opts.input),
+    );
     let mut last_bytes = 0;
     read_inputs(inputs, &opts.input, &mut |item| match item {
         Item::Document(d) => {
