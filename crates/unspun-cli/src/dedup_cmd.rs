@@ -98,7 +98,7 @@ fn same_file(a: &Path, b: &Path) -> bool {
 /// name ends in `.gz`.
 enum Sink {
     Plain(BufWriter<Box<dyn Write>>),
-    Gzip(BufWriter<GzEncoder<File>>),
+    Gzip(Box<BufWriter<GzEncoder<File>>>),
 }
 
 impl Sink {
@@ -112,7 +112,7 @@ impl Sink {
             .is_some_and(|e| e.eq_ignore_ascii_case("gz"))
         {
             let gz = GzEncoder::new(file, flate2::Compression::default());
-            return Ok(Sink::Gzip(BufWriter::new(gz)));
+            return Ok(Sink::Gzip(Box::new(BufWriter::new(gz))));
         }
         Ok(Sink::Plain(BufWriter::new(Box::new(file))))
     }
