@@ -3,6 +3,7 @@
 import json
 import os
 import shutil
+import subprocess
 
 import pytest
 
@@ -55,6 +56,17 @@ def test_spark_scan_equals_the_single_machine_scan(spark, cli_scan):
     cli_summary = json.loads((cli / "summary.json").read_text())
     assert {k: cli_summary["candidates"][k] for k in ("lsh", "anchors", "total")} == summary["candidates"]
     assert summary["pairs_by_relation"] == cli_summary["pairs_by_relation"]
+
+    # Dedup, per family on the executors, drops what `unspun dedup` drops.
+    dedup_summary = uspark.scan(spark, str(corpus), str(work / "spark-dedup"), dedup_copies=True)
+    cmd = ["cargo", "run", "--release", "-q", "-p", "unspun-cli", "--", "dedup", str(corpus), "--ids-only", "-q",
+           "--dropped", str(work / "cli-dropped.jsonl")]
+    done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=True)
+    cli_dropped = read_jsonl(work / "cli-dropped.jsonl")
+    assert len(cli_dropped) > 200
+    assert parquet_rows(work / "spark-dedup" / "dropped") == cli_dropped
+    assert dedup_summary["dropped"] == len(cli_dropped)
+    assert dedup_summary["documents"] - dedup_summary["dropped"] == len(done.stdout.split())
 
 
 def test_spark_reads_parquet_like_rows(spark, seeds, tmp_path):

@@ -235,3 +235,12 @@ def story_groups(
     ids: Sequence[str], dates: Sequence[Optional[str]], links: Sequence[tuple[int, int, str, Optional[float]]]
 ) -> list[tuple[list[int], str, float]]:
     """Stories of one component: ``(members, story_id, cohesion)``."""
+
+def dedup_group(
+    dates: Sequence[Optional[str]],
+    content_bytes: Sequence[int],
+    pairs: Sequence[tuple[int, int, str, float, float]],
+    *,
+    keep_contained: bool = False,
+) -> list[Optional[tuple[int, int, str, int]]]:
+    """``unspun dedup``'s rule on one group: per document, None (kept) or ``(kept, of, relation, pair)``."""

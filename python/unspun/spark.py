@@ -40,6 +40,12 @@ through the ``unspun`` binding (not re-implemented here):
    ``last_date`` and ``cohesion``; the single-machine report's title,
    derivation edges and claim matrix per story are not computed here.
 
+8. **dedup** (``--dedup``): within each copy family (the rule follows copy
+   relations only, which never leave one), the engine's ``dedup_group``
+   decides as ``unspun dedup`` does which documents to keep; ``dropped``
+   lists the others with ``id``, ``kept``, ``of``, ``relation``,
+   ``lexical`` and ``containment``, as ``unspun dedup --dropped`` does.
+
 The job is lexical (``unspun scan --no-meaning``): paraphrase and same-story
 pairs need the meaning layer, which it does not run.
 """
@@ -482,6 +488,67 @@ def _family_rows(items):
         yield (root, first_id, size, [i for _, i in members], names.get(original), [into[k].edge.asDict(recursive=True) for k in kept])
 
 
+def _dedup_rows(keep_contained):
+    """Partition function: a family's members and copy pairs -> `(pos, id,
+    kept, of, relation, lexical, containment)` for each member to drop."""
+
+    def run(items):
+        import unspun
+
+        for _root, docs, links in items:
+            docs = sorted(docs, key=lambda d: d.pos)
+            local = {d.pos: k for k, d in enumerate(docs)}
+            links = sorted(links, key=lambda l: (l.a_pos, l.b_pos))
+            found = unspun.dedup_group(
+                [d.date for d in docs],
+                [d.content_bytes for d in docs],
+                [(local[l.a_pos], local[l.b_pos], l.relation, l.a_in_b, l.b_in_a) for l in links],
+                keep_contained=keep_contained,
+            )
+            for k, why in enumerate(found):
+                if why is None:
+                    continue
+                kept, of, relation, pair = why
+                link = links[pair]
+                containment = link.a_in_b if link.a_pos == docs[k].pos else link.b_in_a
+                yield (docs[k].pos, docs[k].id, docs[kept].id, docs[of].id, relation, link.lexical, containment)
+
+    return run
+
+
+def dedup(pairs: DataFrame, labels: DataFrame, sketched: DataFrame, keep_contained: bool = False) -> DataFrame:
+    """The documents `unspun dedup` drops, one row each, in no order."""
+    removed_bytes = F.aggregate("removed", F.lit(0).cast("long"), lambda acc, r: acc + r[1] - r[0])
+    content = F.expr("octet_length(text)").cast("long") - removed_bytes
+    docs = labels.join(sketched.select("pos", "id", "date", content.alias("content_bytes")), "pos").groupBy("root").agg(
+        F.collect_list(F.struct("pos", "id", "date", "content_bytes")).alias("docs")
+    )
+    copies = pairs.where(F.col("relation").isin(COPY_RELATIONS)).select(
+        "a_pos",
+        "b_pos",
+        "relation",
+        F.col("scores.lexical").alias("lexical"),
+        F.col("scores.containment_a_in_b").alias("a_in_b"),
+        F.col("scores.containment_b_in_a").alias("b_in_a"),
+    )
+    links = copies.join(labels.toDF("a_pos", "root"), "a_pos").groupBy("root").agg(
+        F.collect_list(F.struct("a_pos", "b_pos", "relation", "lexical", "a_in_b", "b_in_a")).alias("links")
+    )
+    rows = docs.join(links, "root").rdd.map(lambda r: (r.root, r.docs, r.links)).mapPartitions(_dedup_rows(keep_contained))
+    schema = T.StructType(
+        [
+            T.StructField("pos", T.LongType(), False),
+            T.StructField("id", T.StringType(), False),
+            T.StructField("kept", T.StringType(), False),
+            T.StructField("of", T.StringType(), False),
+            T.StructField("relation", T.StringType(), False),
+            T.StructField("lexical", T.DoubleType(), False),
+            T.StructField("containment", T.DoubleType(), False),
+        ]
+    )
+    return pairs.sparkSession.createDataFrame(rows, schema)
+
+
 def _timed(timings: dict, name: str, df: DataFrame) -> DataFrame:
     """Materializes a stage (so that its time is its own) and records it."""
     start = time.perf_counter()
@@ -501,9 +568,12 @@ def scan(
     fields: Optional[dict] = None,
     partitions: int = 0,
     date_order: Optional[str] = None,
+    dedup_copies: bool = False,
+    keep_contained: bool = False,
 ) -> dict:
-    """Runs the distributed scan; writes OUT/{documents,pairs,families} as
-    Parquet and OUT/summary.json. Returns the summary."""
+    """Runs the distributed scan; writes OUT/{documents,pairs,families,
+    stories} as Parquet and OUT/summary.json (with `dedup_copies`, also
+    OUT/dropped: the documents `unspun dedup` drops). Returns the summary."""
     import unspun
 
     params = unspun.scan_params(threshold=threshold)
@@ -577,6 +647,13 @@ def scan(
     story_rows.orderBy("first_pos").drop("first_pos").write.mode("overwrite").parquet(os.path.join(out, "stories"))
     timings["write"] = round(time.perf_counter() - start, 3)
 
+    n_dropped = None
+    if dedup_copies:
+        dropped = _timed(timings, "dedup", dedup(pairs, labels, sketched, keep_contained))
+        n_dropped = dropped.count()
+        dropped.orderBy("pos").drop("pos").write.mode("overwrite").parquet(os.path.join(out, "dropped"))
+        dropped.unpersist()
+
     by_relation = {r["relation"]: r["count"] for r in pairs.groupBy("relation").count().collect()}
     summary = {
         "documents": sketched.count(),
@@ -587,6 +664,7 @@ def scan(
         "families": n_families,
         "documents_in_families": labels.count(),
         "stories": n_stories,
+        **({"dropped": n_dropped} if n_dropped is not None else {}),
         "candidates": {"lsh": n_lsh, "anchors": n_anchor, "total": n_candidates},
         "seconds": timings,
         "total_seconds": round(time.perf_counter() - started, 3),
@@ -624,6 +702,8 @@ def main(argv=None) -> int:
         s.add_argument(f"--{field}-field", default=field, help=f"row field holding the {field} (as unspun scan)")
     s.add_argument("--date-order", choices=["dmy", "mdy"], help="day or month first in dates like 03/04/2023 (as unspun scan)")
     s.add_argument("--partitions", type=int, default=0, help="document partitions (default: 2 x cores, at least 4)")
+    s.add_argument("--dedup", action="store_true", help="also write OUT/dropped: the documents unspun dedup drops")
+    s.add_argument("--keep-contained", action="store_true", help="with --dedup: drop only duplicates and near-duplicates")
     s.add_argument(
         "--master",
         default=None,
@@ -649,6 +729,8 @@ def main(argv=None) -> int:
             fields={f: getattr(a, f"{f}_field") for f in FIELDS},
             partitions=a.partitions,
             date_order=a.date_order,
+            dedup_copies=a.dedup,
+            keep_contained=a.keep_contained,
         )
     finally:
         spark.stop()
@@ -657,7 +739,9 @@ def main(argv=None) -> int:
         f"Scanned {summary['documents']} documents in {summary['total_seconds']:.2f}s ({rate:.0f} docs/s): "
         f"{summary['pairs']} related pairs, {summary['families']} copy families."
     )
-    print(f"Wrote documents, pairs, families (Parquet) and summary.json to {a.out}")
+    if "dropped" in summary:
+        print(f"Dedup: kept {summary['documents'] - summary['dropped']}, dropped {summary['dropped']} (OUT/dropped).")
+    print(f"Wrote documents, pairs, families, stories (Parquet) and summary.json to {a.out}")
     return 1 if summary["skipped"] else 0
 
 

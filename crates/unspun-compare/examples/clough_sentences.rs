@@ -58,7 +58,12 @@ fn main() {
             let (best, cos) = fa
                 .iter()
                 .enumerate()
-                .map(|(j, x)| (j, x.iter().zip(fb[i].iter()).map(|(p, q)| p * q).sum::<f32>()))
+                .map(|(j, x)| {
+                    (
+                        j,
+                        x.iter().zip(fb[i].iter()).map(|(p, q)| p * q).sum::<f32>(),
+                    )
+                })
                 .fold((0, -1.0f32), |acc, x| if x.1 > acc.1 { x } else { acc });
             let wb = words(&pb, (s, e));
             let wa = words(&pa, sa.token_ranges[best]);
@@ -76,7 +81,11 @@ fn main() {
             }
         }
         let share = |x: usize| x as f64 / total.max(1) as f64;
-        let mean_j = if jaccs.is_empty() { 0.0 } else { jaccs.iter().sum::<f64>() / jaccs.len() as f64 };
+        let mean_j = if jaccs.is_empty() {
+            0.0
+        } else {
+            jaccs.iter().sum::<f64>() / jaccs.len() as f64
+        };
         println!(
             "{}\t{}\t{}\tverb {:.2} edit {:.2} rewr {:.2} none {:.2} meanJ {:.2} | alignedB {:.2} para {} sem {:.2}",
             v["label"].as_str().unwrap(),

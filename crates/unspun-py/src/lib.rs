@@ -90,5 +90,6 @@ fn _unspun(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(family_id, m)?)?;
     m.add_function(wrap_pyfunction!(provenance::family_provenance, m)?)?;
     m.add_function(wrap_pyfunction!(provenance::story_groups, m)?)?;
+    m.add_function(wrap_pyfunction!(provenance::dedup_group, m)?)?;
     Ok(())
 }

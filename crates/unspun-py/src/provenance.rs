@@ -4,11 +4,12 @@
 
 use crate::compare::{compare_spans, Record};
 use crate::convert::{record_to_py, spans_from_flat};
+use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use std::collections::BTreeMap;
 use unspun_cluster::provenance::derives;
 use unspun_cluster::{derive_pair, drop_siblings, original, Derivation, DocMeta, Outlets, Profile};
-use unspun_cluster::{story_weight, SharedText};
+use unspun_cluster::{story_weight, DedupDoc, DedupOptions, DedupPair, SharedText};
 use unspun_compare::Relation;
 use unspun_scan::{day_number, EdgeRecord, ScanOptions};
 use unspun_text::Span;
@@ -162,10 +163,7 @@ pub fn story_groups(
         .collect();
     let mut edges = Vec::with_capacity(links.len());
     for (a, b, relation, story) in links {
-        let relation: Relation =
-            serde_json::from_value(serde_json::Value::String(relation.clone())).map_err(|_| {
-                pyo3::exceptions::PyValueError::new_err(format!("unknown relation {relation:?}"))
-            })?;
+        let relation = relation_named(&relation)?;
         edges.push(unspun_cluster::StoryEdge {
             a,
             b,
@@ -180,5 +178,66 @@ pub fn story_groups(
     Ok(unspun_cluster::stories(&names, &days, &edges, &params)
         .into_iter()
         .map(|s| (s.members, s.id, s.cohesion))
+        .collect())
+}
+
+/// A relation by its name in the JSON output.
+fn relation_named(name: &str) -> PyResult<Relation> {
+    serde_json::from_value(serde_json::Value::String(name.to_string()))
+        .map_err(|_| PyValueError::new_err(format!("unknown relation {name:?}")))
+}
+
+/// A dropped document for Python: `(kept, of, relation, pair)`.
+type DroppedOut = (u32, u32, &'static str, usize);
+
+/// One pair for [`dedup_group`]: `(a, b, relation, containment_a_in_b,
+/// containment_b_in_a)`, documents by index.
+type DedupPairIn = (u32, u32, String, f64, f64);
+
+/// Which documents of a group to keep so that each text is kept once, by
+/// the rule of `unspun dedup` (see `unspun_cluster::dedup`). `dates` and
+/// `content_bytes` (text length, boilerplate aside) describe the documents;
+/// returns, per document, `None` to keep it or `(kept, of, relation, pair)`:
+/// the kept document with its text, the one its pair links it to, and that
+/// pair's index. The Spark job runs it per copy family.
+#[pyfunction]
+#[pyo3(signature = (dates, content_bytes, pairs, *, keep_contained=false))]
+pub fn dedup_group(
+    dates: Vec<Option<String>>,
+    content_bytes: Vec<usize>,
+    pairs: Vec<DedupPairIn>,
+    keep_contained: bool,
+) -> PyResult<Vec<Option<DroppedOut>>> {
+    if dates.len() != content_bytes.len() {
+        return Err(PyValueError::new_err(format!(
+            "dates and content_bytes differ in length ({} and {})",
+            dates.len(),
+            content_bytes.len()
+        )));
+    }
+    let docs: Vec<DedupDoc> = dates
+        .iter()
+        .zip(&content_bytes)
+        .map(|(d, &bytes)| DedupDoc {
+            day: d.as_deref().and_then(day_number),
+            content_bytes: bytes,
+        })
+        .collect();
+    let mut parsed = Vec::with_capacity(pairs.len());
+    for (a, b, relation, a_in_b, b_in_a) in pairs {
+        parsed.push(DedupPair {
+            a,
+            b,
+            relation: relation_named(&relation)?,
+            containment_a_in_b: a_in_b,
+            containment_b_in_a: b_in_a,
+        });
+    }
+    let opts = DedupOptions {
+        drop_contained: !keep_contained,
+    };
+    Ok(unspun_cluster::dedup(&docs, &parsed, opts)
+        .into_iter()
+        .map(|d| d.map(|d| (d.kept, d.of, d.relation.as_str(), d.pair)))
         .collect())
 }
