@@ -54,8 +54,9 @@ pub enum Command {
         then a document lying wholly inside a kept one (an excerpt, a page quoted whole\n\
         inside another) is dropped, unless --keep-contained. Documents that only share\n\
         passages (reuse) or are rewrites keep their place: each has text of its own.\n\
-        Writes the kept documents in input order as JSON Lines: id, text, title, url,\n\
-        date, site (when known) and copies (how many dropped documents it stands for).\n\
+        Writes the kept documents in input order as JSON Lines: id, path (file, or\n\
+        file:line of a record), text, title, url, date, site (when known) and copies\n\
+        (how many dropped documents it stands for).\n\
         --dropped writes, for each dropped document: id, kept (the kept document that\n\
         has its text), of (the document its pair links it to: kept, or a copy of it),\n\
         relation, lexical (Jaccard) and containment (its share inside `of`).")]

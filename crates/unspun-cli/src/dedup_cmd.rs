@@ -18,6 +18,10 @@ use unspun_text::Span;
 #[derive(Serialize)]
 struct KeptLine<'a> {
     id: &'a str,
+    /// Where it was read (`file:line` for a record): the way back to the
+    /// input record with all its fields.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    path: Option<&'a str>,
     text: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     title: Option<&'a str>,
@@ -171,6 +175,7 @@ fn write_kept(
         };
         let line = KeptLine {
             id: &doc.id,
+            path: doc.path.as_deref(),
             text: &text,
             title: doc.title.as_deref(),
             url: doc.url.as_deref(),
@@ -255,7 +260,7 @@ fn summarize(r: &ScanResult, dropped: &[Option<Dropped>], seconds: f64) -> Resul
     write!(
         err,
         "Kept {} of {} in {seconds:.2}s ({rate:.0} docs/s); dropped {}",
-        s.documents - n_dropped,
+        s.documents.saturating_sub(n_dropped),
         counted(s.documents, "document", "documents"),
         n_dropped,
     )?;

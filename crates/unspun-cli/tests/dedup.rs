@@ -75,6 +75,11 @@ fn keeps_one_copy_of_each_text_and_says_why_the_rest_went() {
         format!("{}\n{}", article(), other_article())
     );
     assert_eq!(str_field(original, "date"), "2023-03-17");
+    // The way back to the input record.
+    assert!(
+        str_field(original, "path").ends_with("corpus.jsonl:3"),
+        "{original}"
+    );
     assert_eq!(original["copies"], 3);
     assert_eq!(kept[1]["copies"], 0);
     assert_eq!(kept[2]["copies"], 0);
