@@ -76,6 +76,10 @@ def test_dedup_keeps_one_copy_as_the_cli_does(seeds, tmp_path):
         ("lead", "mirror", "containment"),
     ]
     assert "lead" in result.dedup(keep_contained=True)["kept"]
+    first = result.dedup(keep="first")
+    assert [(d["id"], d["kept"]) for d in first["dropped"]] == [("mirror", "002_4156b6fe17ca2892.txt"), ("lead", "002_4156b6fe17ca2892.txt")]
+    with pytest.raises(ValueError, match="expected earliest, longest or first"):
+        result.dedup(keep="latest")
 
     corpus = tmp_path / "rows.jsonl"
     corpus.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")

@@ -99,7 +99,7 @@ class ScanResult:
         ``families``, ``original``, ``edges``, ``claims`` (stories.jsonl)."""
     @property
     def summary(self) -> dict[str, Any]: ...
-    def dedup(self, *, keep_contained: bool = False) -> dict[str, Any]:
+    def dedup(self, *, keep: str = "earliest", keep_contained: bool = False) -> dict[str, Any]:
         """``{"kept": [ids], "dropped": [{"id", "kept", "of", "relation", "lexical", "containment"}]}``:
         one copy of each text, as ``unspun dedup`` decides."""
     def write(self, directory: Union[str, PathLike[str]]) -> None:
@@ -241,6 +241,7 @@ def dedup_group(
     content_bytes: Sequence[int],
     pairs: Sequence[tuple[int, int, str, float, float]],
     *,
+    keep: str = "earliest",
     keep_contained: bool = False,
 ) -> list[Optional[tuple[int, int, str, int]]]:
     """``unspun dedup``'s rule on one group: per document, None (kept) or ``(kept, of, relation, pair)``."""

@@ -488,7 +488,7 @@ def _family_rows(items):
         yield (root, first_id, size, [i for _, i in members], names.get(original), [into[k].edge.asDict(recursive=True) for k in kept])
 
 
-def _dedup_rows(keep_contained):
+def _dedup_rows(keep, keep_contained):
     """Partition function: a family's members and copy pairs -> `(pos, id,
     kept, of, relation, lexical, containment)` for each member to drop."""
 
@@ -503,6 +503,7 @@ def _dedup_rows(keep_contained):
                 [d.date for d in docs],
                 [d.content_bytes for d in docs],
                 [(local[l.a_pos], local[l.b_pos], l.relation, l.a_in_b, l.b_in_a) for l in links],
+                keep=keep,
                 keep_contained=keep_contained,
             )
             for k, why in enumerate(found):
@@ -516,7 +517,9 @@ def _dedup_rows(keep_contained):
     return run
 
 
-def dedup(pairs: DataFrame, labels: DataFrame, sketched: DataFrame, keep_contained: bool = False) -> DataFrame:
+def dedup(
+    pairs: DataFrame, labels: DataFrame, sketched: DataFrame, keep: str = "earliest", keep_contained: bool = False
+) -> DataFrame:
     """The documents `unspun dedup` drops, one row each, in no order."""
     removed_bytes = F.aggregate("removed", F.lit(0).cast("long"), lambda acc, r: acc + r[1] - r[0])
     content = F.expr("octet_length(text)").cast("long") - removed_bytes
@@ -534,7 +537,7 @@ def dedup(pairs: DataFrame, labels: DataFrame, sketched: DataFrame, keep_contain
     links = copies.join(labels.toDF("a_pos", "root"), "a_pos").groupBy("root").agg(
         F.collect_list(F.struct("a_pos", "b_pos", "relation", "lexical", "a_in_b", "b_in_a")).alias("links")
     )
-    rows = docs.join(links, "root").rdd.map(lambda r: (r.root, r.docs, r.links)).mapPartitions(_dedup_rows(keep_contained))
+    rows = docs.join(links, "root").rdd.map(lambda r: (r.root, r.docs, r.links)).mapPartitions(_dedup_rows(keep, keep_contained))
     schema = T.StructType(
         [
             T.StructField("pos", T.LongType(), False),
@@ -569,6 +572,7 @@ def scan(
     partitions: int = 0,
     date_order: Optional[str] = None,
     dedup_copies: bool = False,
+    keep: str = "earliest",
     keep_contained: bool = False,
 ) -> dict:
     """Runs the distributed scan; writes OUT/{documents,pairs,families,
@@ -649,7 +653,7 @@ def scan(
 
     n_dropped = None
     if dedup_copies:
-        dropped = _timed(timings, "dedup", dedup(pairs, labels, sketched, keep_contained))
+        dropped = _timed(timings, "dedup", dedup(pairs, labels, sketched, keep, keep_contained))
         n_dropped = dropped.count()
         dropped.orderBy("pos").drop("pos").write.mode("overwrite").parquet(os.path.join(out, "dropped"))
         dropped.unpersist()
@@ -703,6 +707,7 @@ def main(argv=None) -> int:
     s.add_argument("--date-order", choices=["dmy", "mdy"], help="day or month first in dates like 03/04/2023 (as unspun scan)")
     s.add_argument("--partitions", type=int, default=0, help="document partitions (default: 2 x cores, at least 4)")
     s.add_argument("--dedup", action="store_true", help="also write OUT/dropped: the documents unspun dedup drops")
+    s.add_argument("--keep", default="earliest", choices=["earliest", "longest", "first"], help="with --dedup: which copy stays")
     s.add_argument("--keep-contained", action="store_true", help="with --dedup: drop only duplicates and near-duplicates")
     s.add_argument(
         "--master",
@@ -730,6 +735,7 @@ def main(argv=None) -> int:
             partitions=a.partitions,
             date_order=a.date_order,
             dedup_copies=a.dedup,
+            keep=a.keep,
             keep_contained=a.keep_contained,
         )
     finally:

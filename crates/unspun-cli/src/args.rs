@@ -47,10 +47,12 @@ pub enum Command {
         unspun dedup crawl.jsonl.gz > kept.jsonl\n  \
         unspun dedup articles/ --out kept.jsonl --dropped dropped.jsonl\n  \
         unspun dedup export.csv --text-field body --ids-only > keep-ids.txt\n  \
-        unspun dedup crawl.warc.gz --strip-boilerplate --out clean.jsonl\n\n\
+        unspun dedup crawl.warc.gz --strip-boilerplate --out clean.jsonl\n  \
+        unspun dedup trusted.jsonl scraped.jsonl --keep first   # trusted copies win\n\n\
         Reads what scan reads and decides pair by pair, on verified lexical evidence (no\n\
         model): of documents that are duplicates or near-duplicates of each other, the\n\
-        earliest dated is kept (then the one with the most text, then the first read);\n\
+        earliest dated is kept (then the one with the most text, then the first read;\n\
+        --keep longest or first changes that);\n\
         then a document lying wholly inside a kept one (an excerpt, a page quoted whole\n\
         inside another) is dropped, unless --keep-contained. Documents that only share\n\
         passages (reuse) or are rewrites keep their place: each has text of its own.\n\
@@ -262,6 +264,15 @@ pub struct DedupArgs {
     /// Write only the ids of the kept documents, one per line.
     #[arg(long)]
     pub ids_only: bool,
+    /// Which of a group of copies stays: `earliest` dated (then the one
+    /// with the most text: the likely original), `longest`, or `first` read
+    /// (inputs listed by priority).
+    #[arg(
+        long,
+        default_value = "earliest",
+        value_name = "earliest|longest|first"
+    )]
+    pub keep: unspun_scan::Keep,
     /// Drop only duplicates and near-duplicates; keep documents that lie
     /// wholly inside another (excerpts).
     #[arg(long)]

@@ -69,6 +69,7 @@ pub fn run(args: DedupArgs) -> Result<Outcome> {
     bars.finish();
     let dropped = result.dedup(DedupOptions {
         drop_contained: !args.keep_contained,
+        keep: args.keep,
     });
 
     write_kept(kept_out.writer(), &result, &dropped, &args)

@@ -286,3 +286,39 @@ fn an_input_named_as_the_output_is_refused_untouched() {
     );
     assert_eq!(read_jsonl(&fx.join("dropped.jsonl")).len(), 3);
 }
+
+#[test]
+fn keep_first_lets_the_input_order_decide() {
+    let fx = Fixture::new();
+    let input = corpus(&fx);
+    let kept = |keep: &str| {
+        let run = fx.run(&[
+            "dedup".as_ref(),
+            input.as_os_str(),
+            "--keep".as_ref(),
+            keep.as_ref(),
+            "--ids-only".as_ref(),
+            "-q".as_ref(),
+        ]);
+        run.assert_code(0);
+        run.stdout.lines().map(str::to_string).collect::<Vec<_>>()
+    };
+    // The near-copy is read before the original, dated a day earlier.
+    assert_eq!(kept("first"), ["copy", "page", "quote", "independent"]);
+    assert_eq!(
+        kept("earliest"),
+        ["original", "page", "quote", "independent"]
+    );
+    let run = fx.run(&[
+        "dedup".as_ref(),
+        input.as_os_str(),
+        "--keep".as_ref(),
+        "latest".as_ref(),
+    ]);
+    run.assert_code(2);
+    assert!(
+        run.stderr.contains("expected earliest, longest or first"),
+        "{}",
+        run.stderr
+    );
+}

@@ -6,8 +6,9 @@
 //! pair instead, and only on the copy relations that leave nothing behind:
 //!
 //! 1. Of duplicates and near-duplicates, the first in [`keep_order`] is kept
-//!    (the earliest dated, then the one with the most text, then the first
-//!    read) and every document that is such a copy of a kept one is dropped,
+//!    (by default the earliest dated, then the one with the most text, then
+//!    the first read; see [`Keep`]) and every document that is such a copy
+//!    of a kept one is dropped,
 //!    naming it. A copy of a dropped copy is left for the document it copies
 //!    to decide: near-duplication does not chain.
 //! 2. Then a kept document lying wholly inside another kept one
@@ -50,40 +51,79 @@ pub struct Dropped {
     pub pair: usize,
 }
 
-/// Whether contained documents are dropped too.
+/// Which of a group of copies is kept.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Keep {
+    /// The earliest dated (undated after dated), then the one with the most
+    /// text, then the first read: the likely original.
+    #[default]
+    Earliest,
+    /// The one with the most text, then the earliest dated, then the first.
+    Longest,
+    /// The first read (inputs listed by priority).
+    First,
+}
+
+impl Keep {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Keep::Earliest => "earliest",
+            Keep::Longest => "longest",
+            Keep::First => "first",
+        }
+    }
+}
+
+impl std::str::FromStr for Keep {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Keep, String> {
+        [Keep::Earliest, Keep::Longest, Keep::First]
+            .into_iter()
+            .find(|k| k.as_str() == s)
+            .ok_or_else(|| format!("expected earliest, longest or first, got {s:?}"))
+    }
+}
+
+/// How dedup decides.
 #[derive(Debug, Clone, Copy)]
 pub struct DedupOptions {
+    /// Whether documents lying inside a kept one are dropped too.
     pub drop_contained: bool,
+    pub keep: Keep,
 }
 
 impl Default for DedupOptions {
     fn default() -> Self {
         DedupOptions {
             drop_contained: true,
+            keep: Keep::Earliest,
         }
     }
 }
 
-/// Document indices, the one to keep first: dated before undated, earlier
-/// before later, more text before less, then input order.
-pub fn keep_order(docs: &[DedupDoc]) -> Vec<u32> {
+/// Document indices, the one to keep first, by `keep`.
+pub fn keep_order(docs: &[DedupDoc], keep: Keep) -> Vec<u32> {
     let mut order: Vec<u32> = (0..docs.len() as u32).collect();
-    order.sort_by_key(|&i| {
-        let d = &docs[i as usize];
-        (
-            d.day.is_none(),
-            d.day.unwrap_or(0),
-            std::cmp::Reverse(d.content_bytes),
-            i,
-        )
-    });
+    let date = |d: &DedupDoc| (d.day.is_none(), d.day.unwrap_or(0));
+    let more_text = |d: &DedupDoc| std::cmp::Reverse(d.content_bytes);
+    match keep {
+        Keep::Earliest => order.sort_by_key(|&i| {
+            let d = &docs[i as usize];
+            (date(d), more_text(d), i)
+        }),
+        Keep::Longest => order.sort_by_key(|&i| {
+            let d = &docs[i as usize];
+            (more_text(d), date(d), i)
+        }),
+        Keep::First => {}
+    }
     order
 }
 
 /// For each document, `None` to keep it or why it is dropped.
 pub fn dedup(docs: &[DedupDoc], pairs: &[DedupPair], opts: DedupOptions) -> Vec<Option<Dropped>> {
     let n = docs.len();
-    let order = keep_order(docs);
+    let order = keep_order(docs, opts.keep);
     let mut rank = vec![0u32; n];
     for (r, &d) in order.iter().enumerate() {
         rank[d as usize] = r as u32;
@@ -228,7 +268,9 @@ mod tests {
             pair(0, 3, Relation::NearDuplicate),
         ];
         // Dated first (earliest first), then more text, then input order.
-        assert_eq!(keep_order(&docs), vec![2, 3, 0, 1]);
+        assert_eq!(keep_order(&docs, Keep::Earliest), vec![2, 3, 0, 1]);
+        assert_eq!(keep_order(&docs, Keep::Longest), vec![1, 3, 0, 2]);
+        assert_eq!(keep_order(&docs, Keep::First), vec![0, 1, 2, 3]);
         let result = dedup(&docs, &pairs, DedupOptions::default());
         assert_eq!(kept_of(&result), vec![Some(2), Some(2), None, None]);
         assert_eq!(
@@ -240,6 +282,25 @@ mod tests {
                 pair: 1
             })
         );
+    }
+
+    #[test]
+    fn the_policy_picks_which_copy_stays() {
+        // 0 undated and long, 1 dated and short: one text.
+        let docs = [doc(None, 5000), doc(Some(3), 4800)];
+        let pairs = [pair(0, 1, Relation::NearDuplicate)];
+        let kept_with = |keep| {
+            let opts = DedupOptions {
+                keep,
+                ..DedupOptions::default()
+            };
+            kept_of(&dedup(&docs, &pairs, opts))
+        };
+        assert_eq!(kept_with(Keep::Earliest), vec![Some(1), None]);
+        assert_eq!(kept_with(Keep::Longest), vec![None, Some(0)]);
+        assert_eq!(kept_with(Keep::First), vec![None, Some(0)]);
+        assert_eq!("longest".parse(), Ok(Keep::Longest));
+        assert!("latest".parse::<Keep>().is_err());
     }
 
     #[test]
@@ -274,6 +335,7 @@ mod tests {
             &pairs,
             DedupOptions {
                 drop_contained: false,
+                ..DedupOptions::default()
             },
         );
         assert!(keep_parts.iter().all(Option::is_none));

@@ -22,7 +22,7 @@ pub mod unionfind;
 
 pub use attribution::Outlets;
 pub use claims::{claims, Claim};
-pub use dedup::{dedup, keep_order, DedupDoc, DedupOptions, DedupPair, Dropped};
+pub use dedup::{dedup, keep_order, DedupDoc, DedupOptions, DedupPair, Dropped, Keep};
 pub use evidence::Profile;
 pub use evidence::{DocMeta, Evidence, EvidenceKind};
 pub use families::{families, Family};

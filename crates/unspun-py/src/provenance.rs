@@ -201,11 +201,12 @@ type DedupPairIn = (u32, u32, String, f64, f64);
 /// the kept document with its text, the one its pair links it to, and that
 /// pair's index. The Spark job runs it per copy family.
 #[pyfunction]
-#[pyo3(signature = (dates, content_bytes, pairs, *, keep_contained=false))]
+#[pyo3(signature = (dates, content_bytes, pairs, *, keep="earliest", keep_contained=false))]
 pub fn dedup_group(
     dates: Vec<Option<String>>,
     content_bytes: Vec<usize>,
     pairs: Vec<DedupPairIn>,
+    keep: &str,
     keep_contained: bool,
 ) -> PyResult<Vec<Option<DroppedOut>>> {
     if dates.len() != content_bytes.len() {
@@ -235,6 +236,7 @@ pub fn dedup_group(
     }
     let opts = DedupOptions {
         drop_contained: !keep_contained,
+        keep: keep.parse().map_err(PyValueError::new_err)?,
     };
     Ok(unspun_cluster::dedup(&docs, &parsed, opts)
         .into_iter()

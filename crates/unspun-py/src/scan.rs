@@ -137,12 +137,19 @@ impl ScanResult {
     /// Which documents to keep so that each text is kept once, as `unspun
     /// dedup` decides: `{"kept": [ids, input order], "dropped": [{"id",
     /// "kept", "of", "relation", "lexical", "containment"}]}`. Duplicates
-    /// and near-duplicates go for the earliest dated (then the longest);
-    /// documents wholly inside a kept one go too, unless `keep_contained`.
-    #[pyo3(signature = (*, keep_contained=false))]
-    fn dedup<'py>(&self, py: Python<'py>, keep_contained: bool) -> PyResult<Bound<'py, PyDict>> {
+    /// and near-duplicates go for the earliest dated (then the longest;
+    /// `keep="longest"` or `"first"` changes that); documents wholly inside
+    /// a kept one go too, unless `keep_contained`.
+    #[pyo3(signature = (*, keep="earliest", keep_contained=false))]
+    fn dedup<'py>(
+        &self,
+        py: Python<'py>,
+        keep: &str,
+        keep_contained: bool,
+    ) -> PyResult<Bound<'py, PyDict>> {
         let dropped = self.inner.dedup(DedupOptions {
             drop_contained: !keep_contained,
+            keep: keep.parse().map_err(PyValueError::new_err)?,
         });
         let kept: Vec<&str> = self
             .inner

@@ -46,7 +46,7 @@ pub use output::{
     StoryLine, StoryRecord, Summary, Texts,
 };
 pub use spool::Spool;
-pub use unspun_cluster::{DedupOptions, Dropped};
+pub use unspun_cluster::{DedupOptions, Dropped, Keep};
 
 /// Everything that shapes a scan.
 #[derive(Debug, Clone)]
