@@ -48,7 +48,8 @@ pub enum Command {
         unspun dedup articles/ --out kept.jsonl --dropped dropped.jsonl\n  \
         unspun dedup export.csv --text-field body --ids-only > keep-ids.txt\n  \
         unspun dedup crawl.warc.gz --strip-boilerplate --out clean.jsonl\n  \
-        unspun dedup trusted.jsonl scraped.jsonl --keep first   # trusted copies win\n\n\
+        unspun dedup trusted.jsonl scraped.jsonl --keep first   # trusted copies win\n  \
+        unspun dedup news-please.jsonl.gz --text-field maintext --records > kept.jsonl\n\n\
         Reads what scan reads and decides pair by pair, on verified lexical evidence (no\n\
         model): of documents that are duplicates or near-duplicates of each other, the\n\
         earliest dated is kept (then the one with the most text, then the first read;\n\
@@ -58,7 +59,8 @@ pub enum Command {
         passages (reuse) or are rewrites keep their place: each has text of its own.\n\
         Writes the kept documents in input order as JSON Lines: id, path (file, or\n\
         file:line of a record), text, title, url, date, site (when known) and copies\n\
-        (how many dropped documents it stands for).\n\
+        (how many dropped documents it stands for); with --records, a kept JSON Lines\n\
+        record is written as its input line instead, with all its fields.\n\
         --dropped writes, for each dropped document: id, kept (the kept document that\n\
         has its text), of (the document its pair links it to: kept, or a copy of it),\n\
         relation, lexical (Jaccard) and containment (its share inside `of`).")]
@@ -281,6 +283,10 @@ pub struct DedupArgs {
     /// chrome, share and subscribe lines, teaser blocks).
     #[arg(long, conflicts_with = "ids_only")]
     pub strip_boilerplate: bool,
+    /// Write each kept JSON Lines record as its input line, every field as
+    /// it was (documents from other inputs get unspun's fields).
+    #[arg(long, conflicts_with_all = ["ids_only", "strip_boilerplate"])]
+    pub records: bool,
     /// Worker threads (default: all cores).
     #[arg(long, short = 'j')]
     pub threads: Option<usize>,

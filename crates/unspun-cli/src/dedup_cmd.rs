@@ -11,7 +11,10 @@ use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::Path;
-use unspun_scan::{scan_with_meaning, DedupOptions, Dropped, ScanOptions, ScanResult};
+use unspun_ingest::RecordLines;
+use unspun_scan::{
+    scan_with_meaning, DedupOptions, DocumentRecord, Dropped, ScanOptions, ScanResult,
+};
 use unspun_text::Span;
 
 /// A line of the kept documents.
@@ -158,12 +161,20 @@ fn write_kept(
         .texts
         .as_ref()
         .context("the scan kept no texts to write")?;
+    let mut records = args
+        .records
+        .then(|| InputRecords::new(&r.documents, &args.fields.text_field));
     for (i, (doc, why)) in r.documents.iter().zip(dropped).enumerate() {
         if why.is_some() {
             continue;
         }
         if args.ids_only {
             writeln!(out, "{}", doc.id)?;
+            continue;
+        }
+        if let Some(line) = records.as_mut().and_then(|rs| rs.line_of(doc)) {
+            out.write_all(line)?;
+            out.write_all(b"\n")?;
             continue;
         }
         let text = texts
@@ -188,6 +199,78 @@ fn write_kept(
         out.write_all(b"\n")?;
     }
     Ok(())
+}
+
+/// The input lines of JSON Lines records, read again file by file as the
+/// kept documents come (in input order, so each file is read once).
+struct InputRecords<'a> {
+    text_field: &'a str,
+    /// `file:line` sources that gave more than one document: a saved API
+    /// response, whose line is not one article.
+    shared: std::collections::HashSet<&'a str>,
+    /// The file being read, or the one that could not be.
+    current: Option<(String, Option<RecordLines>)>,
+}
+
+impl<'a> InputRecords<'a> {
+    fn new(docs: &'a [DocumentRecord], text_field: &'a str) -> InputRecords<'a> {
+        let mut seen = std::collections::HashSet::new();
+        let mut shared = std::collections::HashSet::new();
+        for path in docs.iter().filter_map(|d| d.path.as_deref()) {
+            if !seen.insert(path) {
+                shared.insert(path);
+            }
+        }
+        InputRecords {
+            text_field,
+            shared,
+            current: None,
+        }
+    }
+
+    /// `doc`'s input line, if it was a JSON Lines record of its own whose
+    /// line still holds its text field; `None` otherwise.
+    fn line_of(&mut self, doc: &DocumentRecord) -> Option<&[u8]> {
+        let path = doc.path.as_deref()?;
+        let (file, line) = path.rsplit_once(':')?;
+        let line: usize = line.parse().ok()?;
+        if !is_jsonl_name(file) || self.shared.contains(path) {
+            return None;
+        }
+        if self.current.as_ref().is_none_or(|(f, _)| f != file) {
+            self.current = Some((file.to_string(), RecordLines::open(Path::new(file)).ok()));
+        }
+        let text_field = self.text_field;
+        let bytes = self.current.as_mut()?.1.as_mut()?.line(line).ok()??;
+        holds_field(bytes, text_field).then_some(bytes)
+    }
+}
+
+/// A name the walk reads as JSON Lines.
+fn is_jsonl_name(file: &str) -> bool {
+    let name = file.to_ascii_lowercase();
+    let name = name
+        .strip_suffix(".gz")
+        .or_else(|| name.strip_suffix(".zst"))
+        .unwrap_or(&name);
+    name.ends_with(".jsonl") || name.ends_with(".ndjson")
+}
+
+/// Whether a JSON object has `field` (a literal key, or a dotted path into
+/// nested objects, as the readers look it up).
+fn holds_field(json: &[u8], field: &str) -> bool {
+    let Ok(serde_json::Value::Object(map)) = serde_json::from_slice(json) else {
+        return false;
+    };
+    if map.contains_key(field) {
+        return true;
+    }
+    let mut parts = field.split('.');
+    let mut at = parts.next().and_then(|first| map.get(first));
+    for part in parts {
+        at = at.and_then(|v| v.get(part));
+    }
+    at.is_some()
 }
 
 /// `text` without the byte ranges in `removed` (a range that does not

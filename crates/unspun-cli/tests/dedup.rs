@@ -322,3 +322,53 @@ fn keep_first_lets_the_input_order_decide() {
         run.stderr
     );
 }
+
+#[test]
+fn records_are_written_as_their_input_lines_with_every_field() {
+    let fx = Fixture::new();
+    let text = article();
+    let own = |id: &str, t: &str, extra: Value| {
+        let mut r = json!({"id": id, "text": t, "author": {"name": "Ann Léa"}});
+        r["extra"] = extra;
+        serde_json::to_string(&r).unwrap()
+    };
+    let lines = [
+        own("a", &text, json!(["first", 1])),
+        own(
+            "b",
+            &near_copy(&format!("{text}\n{}", other_article())),
+            json!(null),
+        ),
+        own(
+            "c",
+            &format!("{text}\n{}", other_article()),
+            json!({"k": true}),
+        ),
+    ];
+    // CRLF line ends, gzipped: the lines come back without their break.
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    std::io::Write::write_all(&mut gz, (lines.join("\r\n") + "\r\n").as_bytes()).unwrap();
+    fx.write("in/feed.jsonl.gz", gz.finish().unwrap());
+    // A saved API response on one line: its article is no line of its own.
+    let response = json!({"status": "ok", "articles": [{"url": "u1", "text": seed_text("003")}]});
+    fx.write("in/responses.jsonl", format!("{response}\n"));
+    fx.write("in/note.txt", seed_text("004"));
+
+    let run = fx.run(&["dedup", "in", "--records", "-q"]);
+    run.assert_code(0);
+    let out: Vec<&str> = run.stdout.lines().collect();
+    // `a` lies inside `c`, and `b` is a near-copy of `c`: `c` is kept as read.
+    assert_eq!(out[0], lines[2]);
+    assert_eq!(out.len(), 3, "{}", run.stdout);
+    let rest = parse_jsonl(&(out[1..].join("\n") + "\n"));
+    assert_eq!(ids(&rest), ["note.txt", "responses.jsonl:1"]);
+    assert_eq!(str_field(&rest[1], "text"), seed_text("003"));
+    assert!(
+        run.stderr.contains("Kept 3 of 5 documents"),
+        "{}",
+        run.stderr
+    );
+
+    let both = fx.run(&["dedup", "in", "--records", "--ids-only"]);
+    both.assert_code(2);
+}

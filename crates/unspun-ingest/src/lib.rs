@@ -39,6 +39,7 @@ mod files;
 mod html;
 mod json_file;
 mod jsonl;
+mod lines;
 mod open;
 mod problem;
 mod utf16;
@@ -59,6 +60,7 @@ use xxhash_rust::xxh3::xxh3_128;
 pub use dates::{date_field, date_problem, normalize_date, normalize_date_in, DateOrder};
 pub use html::{extract_html, HtmlPage};
 pub use jsonl::missing_text_message;
+pub use lines::RecordLines;
 pub use problem::{Problem, ProblemKind};
 
 /// The JSON fields (or CSV columns) that hold each part of a document.
