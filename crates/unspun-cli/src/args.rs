@@ -53,9 +53,9 @@ pub enum Command {
         Reads what scan reads and decides pair by pair, on verified lexical evidence (no\n\
         model): of documents that are duplicates or near-duplicates of each other, the\n\
         earliest dated is kept (then the one with the most text, then the first read;\n\
-        --keep longest or first changes that);\n\
-        then a document lying wholly inside a kept one (an excerpt, a page quoted whole\n\
-        inside another) is dropped, unless --keep-contained. Documents that only share\n\
+        --keep longest or first changes that); then a document lying wholly inside a\n\
+        kept one (an excerpt, a page quoted whole inside another) is dropped, unless\n\
+        --keep-contained. Documents that only share\n\
         passages (reuse) or are rewrites keep their place: each has text of its own.\n\
         Writes the kept documents in input order as JSON Lines: id, path (file, or\n\
         file:line of a record), text, title, url, date, site (when known) and copies\n\
