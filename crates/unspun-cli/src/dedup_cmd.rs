@@ -2,7 +2,7 @@
 
 use crate::args::DedupArgs;
 use crate::progress::Bars;
-use crate::scan_cmd::{counted, start};
+use crate::scan_cmd::{counted, skipped_summary, start};
 use crate::Outcome;
 use anyhow::{bail, Context, Result};
 use flate2::write::GzEncoder;
@@ -353,19 +353,8 @@ fn summarize(r: &ScanResult, dropped: &[Option<Dropped>], seconds: f64) -> Resul
     } else {
         writeln!(err, " ({}).", how.join(", "))?;
     }
-    if s.skipped > 0 {
-        let kinds: Vec<String> = s
-            .skipped_by_kind
-            .iter()
-            .map(|(k, n)| format!("{n} {k}"))
-            .collect();
-        writeln!(
-            err,
-            "Skipped {} ({}); {}.",
-            counted(s.skipped, "input", "inputs"),
-            kinds.join(", "),
-            counted(s.warnings, "warning", "warnings"),
-        )?;
+    if let Some(skipped) = skipped_summary(s) {
+        writeln!(err, "{skipped}.")?;
     }
     Ok(())
 }

@@ -68,6 +68,25 @@ pub fn run(args: ScanArgs) -> Result<Outcome> {
     Ok(outcome)
 }
 
+/// `Skipped 2 inputs (1 empty, 1 unreadable); 3 warnings`, when any input
+/// was skipped (shared with dedup).
+pub fn skipped_summary(s: &unspun_scan::Summary) -> Option<String> {
+    if s.skipped == 0 {
+        return None;
+    }
+    let kinds: Vec<String> = s
+        .skipped_by_kind
+        .iter()
+        .map(|(k, n)| format!("{n} {k}"))
+        .collect();
+    Some(format!(
+        "Skipped {} ({}); {}",
+        counted(s.skipped, "input", "inputs"),
+        kinds.join(", "),
+        counted(s.warnings, "warning", "warnings"),
+    ))
+}
+
 /// `1 story`, `2 stories`.
 pub fn counted(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
@@ -89,19 +108,8 @@ fn report(r: &ScanResult, args: &ScanArgs, seconds: f64) -> Result<()> {
         counted(s.families, "copy family", "copy families"),
         counted(s.stories, "story", "stories"),
     )?;
-    if s.skipped > 0 {
-        let kinds: Vec<String> = s
-            .skipped_by_kind
-            .iter()
-            .map(|(k, n)| format!("{n} {k}"))
-            .collect();
-        writeln!(
-            out,
-            "Skipped {} ({}); {}. Details in summary.json.",
-            counted(s.skipped, "input", "inputs"),
-            kinds.join(", "),
-            counted(s.warnings, "warning", "warnings"),
-        )?;
+    if let Some(skipped) = skipped_summary(s) {
+        writeln!(out, "{skipped}. Details in summary.json.")?;
     } else if s.warnings > 0 {
         writeln!(
             out,
