@@ -2,7 +2,7 @@
 
 use crate::args::DedupArgs;
 use crate::progress::Bars;
-use crate::scan_cmd::{counted, skipped_summary, start};
+use crate::scan_cmd::{counted, outcome_of, skipped_summary, start};
 use crate::Outcome;
 use anyhow::{bail, Context, Result};
 use flate2::write::GzEncoder;
@@ -84,14 +84,7 @@ pub fn run(args: DedupArgs) -> Result<Outcome> {
             .with_context(|| format!("writing the dropped documents to {}", path.display()))?;
     }
     summarize(&result, &dropped, started.elapsed().as_secs_f64())?;
-    let outcome = if result.summary.skipped > 0 {
-        Outcome::Partial
-    } else {
-        Outcome::Complete
-    };
-    // As scan: the OS takes the memory back at exit faster than freeing it.
-    std::mem::forget(result);
-    Ok(outcome)
+    Ok(outcome_of(result))
 }
 
 /// Whether two paths name one existing file.
