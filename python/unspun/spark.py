@@ -359,14 +359,18 @@ def _verifier(sites):
     return run
 
 
+def _removed_bytes():
+    """Bytes a document set aside as boilerplate (the sum of `removed`)."""
+    return F.aggregate("removed", F.lit(0).cast("long"), lambda acc, r: acc + r[1] - r[0])
+
+
 def verify(candidates: DataFrame, sketched: DataFrame) -> DataFrame:
     """Verified pairs, each with its derivation edge (or null)."""
     # Outlets named in attributions: the sites of the whole corpus (a small,
     # distinct list), as the single-machine scan gathers them.
     site = F.coalesce("site", "url")
     sites = sorted(r.s for r in sketched.select(site.alias("s")).where(F.col("s").isNotNull()).distinct().collect())
-    removed_bytes = F.aggregate("removed", F.lit(0).cast("long"), lambda acc, r: acc + r[1] - r[0])
-    side = sketched.select("pos", F.struct("id", "text", "kept", "date", site.alias("site"), removed_bytes.alias("removed_bytes")).alias("side"))
+    side = sketched.select("pos", F.struct("id", "text", "kept", "date", site.alias("site"), _removed_bytes().alias("removed_bytes")).alias("side"))
     joined = candidates.join(side.toDF("a", "sa"), "a").join(side.toDF("b", "sb"), "b").select("a", "b", "sa", "sb")
     rdd = joined.rdd.map(lambda r: (r.a, r.b, tuple(r.sa), tuple(r.sb))).mapPartitions(_verifier(sites))
     return candidates.sparkSession.createDataFrame(rdd, _pair_schema())
@@ -521,8 +525,7 @@ def dedup(
     pairs: DataFrame, labels: DataFrame, sketched: DataFrame, keep: str = "earliest", keep_contained: bool = False
 ) -> DataFrame:
     """The documents `unspun dedup` drops, one row each, in no order."""
-    removed_bytes = F.aggregate("removed", F.lit(0).cast("long"), lambda acc, r: acc + r[1] - r[0])
-    content = F.expr("octet_length(text)").cast("long") - removed_bytes
+    content = F.expr("octet_length(text)").cast("long") - _removed_bytes()
     docs = labels.join(sketched.select("pos", "id", "date", content.alias("content_bytes")), "pos").groupBy("root").agg(
         F.collect_list(F.struct("pos", "id", "date", "content_bytes")).alias("docs")
     )
