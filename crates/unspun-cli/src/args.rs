@@ -118,8 +118,10 @@ pub struct IndexArgs {
 pub enum IndexCmd {
     /// Add documents (files, directories, JSONL, WARC; '-' for JSONL on stdin).
     Add {
+        /// The index folder (created on first `add`).
         #[arg(long)]
         index: PathBuf,
+        /// Files, directories, JSONL, JSON, CSV/TSV, WARC; '-' reads JSONL on stdin.
         #[arg(required = true)]
         inputs: Vec<PathBuf>,
         /// Documents per commit.
@@ -132,8 +134,10 @@ pub enum IndexCmd {
     },
     /// Match documents against the index without adding them.
     Query {
+        /// The index folder.
         #[arg(long)]
         index: PathBuf,
+        /// Files, directories, JSONL, JSON, CSV/TSV, WARC; '-' reads JSONL on stdin.
         #[arg(required = true)]
         inputs: Vec<PathBuf>,
         #[command(flatten)]
@@ -143,13 +147,16 @@ pub enum IndexCmd {
     },
     /// Counts and sizes.
     Stats {
+        /// The index folder.
         #[arg(long)]
         index: PathBuf,
     },
     /// Remove documents by id.
     Remove {
+        /// The index folder.
         #[arg(long)]
         index: PathBuf,
+        /// Ids of the documents to remove, as `add` printed them.
         #[arg(required = true)]
         ids: Vec<String>,
     },
@@ -157,6 +164,7 @@ pub enum IndexCmd {
 
 #[derive(Args)]
 pub struct ServeArgs {
+    /// The index folder (created if missing; `unspun index add` fills it too).
     #[arg(long)]
     pub index: PathBuf,
     /// Address to listen on.
