@@ -15,13 +15,15 @@ pub mod lead;
 pub mod meaning;
 pub mod prepare;
 pub mod relation;
+pub mod rewrite;
 pub mod verify;
 
 pub use align::{align, token_index, Passage, PassageKind};
 pub use meaning::{Meaning, MeaningResult, Sentences};
 pub use prepare::Prepared;
 pub use relation::{
-    compare, compare_cached, compare_staged, compare_with_meaning, decide_lexical, Comparison,
-    LexicalFeatures, PairContext, Relation, Scores, SentencesCell, Side, Staged, Thresholds,
+    compare, compare_cached, compare_staged, compare_with_meaning, decide_lexical,
+    meaning_relation, Comparison, LexicalFeatures, PairContext, Relation, Scores, SentencesCell,
+    Side, Staged, Thresholds,
 };
 pub use verify::{set_overlap, SetOverlap};

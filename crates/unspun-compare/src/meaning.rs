@@ -13,11 +13,13 @@ use crate::align::{token_index, Passage, PassageKind};
 pub use crate::lead::LeadFeatures;
 use crate::lead::{in_band, lead_features_of, lead_pair_texts};
 use crate::prepare::Prepared;
+use crate::rewrite::{self, Rewrite};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
-use unspun_embed::{cosine, ensure_model, EmbedError, MiniLm, StaticTable};
+pub use unspun_embed::cosine;
+use unspun_embed::{ensure_model, EmbedError, MiniLm, StaticTable};
 use unspun_text::sentence::sentences_in;
 use unspun_text::Span;
 
@@ -42,6 +44,17 @@ pub struct Calibration {
     pub story_band: [f64; 2],
     /// Content bytes, in whole sentences, that make a document's lead.
     pub lead_bytes: usize,
+    /// Rewrite tier (`crate::rewrite`): mean best sentence cosine at which a
+    /// pair that is neither a copy nor aligned enough is a `paraphrase`...
+    #[serde(default = "no_rewrite_cosine")]
+    pub rewrite_cosine: f64,
+    /// ...when the smaller text has this many sentences (0: never).
+    #[serde(default)]
+    pub rewrite_sentences: usize,
+}
+
+fn no_rewrite_cosine() -> f64 {
+    1.0
 }
 
 static CALIBRATION_JSON: &str = include_str!("../calibration.json");
@@ -64,6 +77,8 @@ impl Calibration {
             story_lead: vec![-8.0, 8.0, 4.0],
             story_band: [1.0, 0.0],
             lead_bytes: 500,
+            rewrite_cosine: no_rewrite_cosine(),
+            rewrite_sentences: 0,
         }
     }
 }
@@ -316,7 +331,7 @@ impl Sentences {
         self.spans.is_empty()
     }
 
-    fn tokens(&self, i: usize) -> usize {
+    pub fn tokens(&self, i: usize) -> usize {
         self.token_ranges[i].1 - self.token_ranges[i].0
     }
 
@@ -422,6 +437,11 @@ pub struct MeaningResult {
     /// Sentence pairs scored with the full model (0 when a paraphrase was
     /// out of reach and the fast cosine stood in): the cost of the pair.
     pub full_model_pairs: usize,
+    /// The rewrite tier's cheap estimate: [`Rewrite::cosine`] from the
+    /// scored candidates alone (0 for a sentence without one).
+    pub rewrite_estimate: f64,
+    /// The rewrite tier, where the estimate came close.
+    pub rewrite: Option<Rewrite>,
 }
 
 /// Document-level features for the story score.
@@ -457,13 +477,32 @@ pub fn align_meaning(
     verbatim: &[Passage],
     meaning: &Meaning,
 ) -> Result<MeaningResult, EmbedError> {
-    let plan = Plan::new(a, b, sa, sb, verbatim, meaning);
-    match align_planned(a, b, sa, sb, meaning, &plan, Leads::Embed)? {
+    align_meaning_with(
+        a,
+        b,
+        sa,
+        sb,
+        meaning,
+        &Plan::new(a, b, sa, sb, verbatim, meaning),
+    )
+}
+
+/// [`align_meaning`] with its [`Plan`] made (from the same documents and
+/// verbatim passages), for instance with [`Plan::checking_rewrites`].
+pub fn align_meaning_with(
+    a: &Prepared,
+    b: &Prepared,
+    sa: &Sentences,
+    sb: &Sentences,
+    meaning: &Meaning,
+    plan: &Plan,
+) -> Result<MeaningResult, EmbedError> {
+    match align_planned(a, b, sa, sb, meaning, plan, Leads::Embed)? {
         Ok(m) => Ok(m),
         // Never asked for with `Leads::Embed`; embedding them finishes it.
         Err(texts) => {
             meaning.full(&texts.iter().map(String::as_str).collect::<Vec<_>>())?;
-            Ok(align_planned(a, b, sa, sb, meaning, &plan, Leads::Embed)?.unwrap_or_default())
+            Ok(align_planned(a, b, sa, sb, meaning, plan, Leads::Embed)?.unwrap_or_default())
         }
     }
 }
@@ -500,6 +539,8 @@ pub fn align_planned(
 
     let mut scored: HashMap<(usize, usize), (f64, f64)> = HashMap::new();
     let mut full_model_pairs = 0;
+    let a_smaller = a.tokens.len() <= b.tokens.len();
+    let mut best_cos = vec![0.0f64; if a_smaller { sa.len() } else { sb.len() }];
     if !candidates.is_empty() {
         let full: Vec<f64> = if possible {
             let texts_a: Vec<&str> = candidates
@@ -521,6 +562,8 @@ pub fn align_planned(
             candidates.iter().map(|c| c.2).collect()
         };
         for (k, &(i, j, fast)) in candidates.iter().enumerate() {
+            let small_k = if a_smaller { i } else { j };
+            best_cos[small_k] = best_cos[small_k].max(full[k]);
             let x = pair_features(
                 full[k],
                 fast,
@@ -538,36 +581,11 @@ pub fn align_planned(
 
     let mut aligned_a = vec![false; sa.len()];
     let mut aligned_b = vec![false; sb.len()];
-    let mut passages: Vec<Passage> = Vec::new();
-    let mut paraphrased = 0;
-    let mut last: Option<(usize, usize)> = None;
     for &(i, j) in &pairs {
         aligned_a[i] = true;
         aligned_b[j] = true;
-        if verbatim_a[i] >= IN_VERBATIM {
-            last = None;
-            continue;
-        }
-        paraphrased += 1;
-        let (ra, rb) = (sa.token_ranges[i], sb.token_ranges[j]);
-        // Consecutive aligned sentences read as one passage.
-        match (last, passages.last_mut()) {
-            (Some((li, lj)), Some(prev)) if li + 1 == i && lj + 1 == j => {
-                prev.a.end = sa.spans[i].end;
-                prev.b.end = sb.spans[j].end;
-                prev.a_tokens.1 = token_index(ra.1);
-                prev.b_tokens.1 = token_index(rb.1);
-            }
-            _ => passages.push(Passage {
-                a: sa.spans[i],
-                b: sb.spans[j],
-                kind: PassageKind::Paraphrase,
-                a_tokens: (token_index(ra.0), token_index(ra.1)),
-                b_tokens: (token_index(rb.0), token_index(rb.1)),
-            }),
-        }
-        last = Some((i, j));
     }
+    let (passages, paraphrased) = paraphrase_passages(&pairs, sa, sb, verbatim_a);
     // Sentences mostly inside verbatim passages count as aligned too.
     for (flag, &share) in aligned_a.iter_mut().zip(verbatim_a) {
         *flag |= share >= 0.5;
@@ -586,7 +604,6 @@ pub fn align_planned(
     let (aa, ab) = (share(sa, &aligned_a), share(sb, &aligned_b));
 
     // Semantic: token-weighted best similarity of the smaller side's sentences.
-    let a_smaller = a.tokens.len() <= b.tokens.len();
     let (n_small, small) = if a_smaller {
         (sa.len(), sa)
     } else {
@@ -613,6 +630,18 @@ pub fn align_planned(
         .sum::<f64>()
         / total.max(1) as f64;
 
+    let small_verbatim = if a_smaller { verbatim_a } else { verbatim_b };
+    let rewrite_estimate = (0..n_small)
+        .map(|k| {
+            let c = if small_verbatim[k] >= IN_VERBATIM {
+                1.0
+            } else {
+                best_cos[k]
+            };
+            c * small.tokens(k) as f64
+        })
+        .sum::<f64>()
+        / total.max(1) as f64;
     let features = DocFeatures {
         // Centred: close because of the story, not because both are news.
         doc_cosine: {
@@ -626,15 +655,33 @@ pub fn align_planned(
         numbers: number_overlap(sa, sb),
     };
     let first_tier = sigmoid(dot(&cal.story, &features.vector()));
-    let lead = if in_band(first_tier, cal.story_band) {
-        let texts = lead_pair_texts(a, b, sa, sb, cal.lead_bytes);
-        if leads == Leads::Cached {
-            let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
-            if !meaning.missing(&refs).is_empty() {
-                return Ok(Err(texts));
-            }
+    let lead_texts =
+        in_band(first_tier, cal.story_band).then(|| lead_pair_texts(a, b, sa, sb, cal.lead_bytes));
+    let small_aligned = if a_smaller { aa } else { ab };
+    let check_rewrite = plan.rewrite
+        && (small_aligned < cal.paraphrase_coverage || paraphrased == 0)
+        && rewrite::worth_checking(n_small, rewrite_estimate, cal);
+    if leads == Leads::Cached {
+        // Both tiers' texts in one batch.
+        let mut refs: Vec<&str> = lead_texts.iter().flatten().map(String::as_str).collect();
+        if check_rewrite {
+            refs.extend(rewrite::sentence_texts(a, b, sa, sb));
         }
-        lead_features_of(&texts, meaning)?
+        let missing = meaning.missing(&refs);
+        if !missing.is_empty() {
+            return Ok(Err(missing.into_iter().map(str::to_string).collect()));
+        }
+    }
+    let lead = match &lead_texts {
+        Some(texts) => lead_features_of(texts, meaning)?,
+        None => None,
+    };
+    let rewrite = if check_rewrite {
+        Some(rewrite::rewrite_of(
+            (a, sa, verbatim_a),
+            (b, sb, verbatim_b),
+            meaning,
+        )?)
     } else {
         None
     };
@@ -649,11 +696,13 @@ pub fn align_planned(
         features,
         lead,
         full_model_pairs,
+        rewrite_estimate,
+        rewrite,
     }))
 }
 
 /// A sentence this much inside verbatim passages is a copy, not a paraphrase.
-const IN_VERBATIM: f64 = 0.8;
+pub(crate) const IN_VERBATIM: f64 = 0.8;
 
 /// Share of each sentence's tokens inside the verbatim passages, on the side
 /// that `side` picks out of a passage.
@@ -687,6 +736,8 @@ pub struct Plan {
     /// Share of each sentence of `a`, and of `b`, inside verbatim passages.
     verbatim_a: Vec<f64>,
     verbatim_b: Vec<f64>,
+    /// Whether the rewrite tier may decide the pair ([`Plan::checking_rewrites`]).
+    rewrite: bool,
 }
 
 impl Plan {
@@ -706,6 +757,7 @@ impl Plan {
                 possible: false,
                 verbatim_a: Vec::new(),
                 verbatim_b: Vec::new(),
+                rewrite: false,
             };
         }
         let cal = &meaning.calibration;
@@ -795,7 +847,16 @@ impl Plan {
             possible,
             verbatim_a,
             verbatim_b,
+            rewrite: false,
         }
+    }
+
+    /// Lets the rewrite tier decide the pair, unless its lexical relation
+    /// settles it (`reuse` stays `reuse`; copies never get here). Off by
+    /// default: claims and story features never need it.
+    pub fn checking_rewrites(mut self, lexical: crate::Relation) -> Plan {
+        self.rewrite = lexical != crate::Relation::Reuse;
+        self
     }
 
     /// Whether [`align_planned`] will call the full model.
@@ -916,6 +977,45 @@ fn number_overlap(a: &Sentences, b: &Sentences) -> f64 {
     };
     let o = crate::verify::set_overlap(&all(a), &all(b));
     o.jaccard()
+}
+
+/// Verbatim-free sentence pairs of an alignment as `paraphrase` passages
+/// (consecutive pairs merged), and how many pairs they hold.
+pub(crate) fn paraphrase_passages(
+    pairs: &[(usize, usize)],
+    sa: &Sentences,
+    sb: &Sentences,
+    verbatim_a: &[f64],
+) -> (Vec<Passage>, usize) {
+    let mut passages: Vec<Passage> = Vec::new();
+    let mut paraphrased = 0;
+    let mut last: Option<(usize, usize)> = None;
+    for &(i, j) in pairs {
+        if verbatim_a[i] >= IN_VERBATIM {
+            last = None;
+            continue;
+        }
+        paraphrased += 1;
+        let (ra, rb) = (sa.token_ranges[i], sb.token_ranges[j]);
+        // Consecutive aligned sentences read as one passage.
+        match (last, passages.last_mut()) {
+            (Some((li, lj)), Some(prev)) if li + 1 == i && lj + 1 == j => {
+                prev.a.end = sa.spans[i].end;
+                prev.b.end = sb.spans[j].end;
+                prev.a_tokens.1 = token_index(ra.1);
+                prev.b_tokens.1 = token_index(rb.1);
+            }
+            _ => passages.push(Passage {
+                a: sa.spans[i],
+                b: sb.spans[j],
+                kind: PassageKind::Paraphrase,
+                a_tokens: (token_index(ra.0), token_index(ra.1)),
+                b_tokens: (token_index(rb.0), token_index(rb.1)),
+            }),
+        }
+        last = Some((i, j));
+    }
+    (passages, paraphrased)
 }
 
 #[cfg(test)]

@@ -2,9 +2,10 @@
 
 use crate::align::{align, coverage, Passage};
 use crate::meaning::{
-    align_meaning, align_planned, Leads, Meaning, MeaningResult, Plan, Sentences,
+    align_meaning_with, align_planned, Calibration, Leads, Meaning, MeaningResult, Plan, Sentences,
 };
 use crate::prepare::Prepared;
+use crate::rewrite;
 use crate::verify::set_overlap;
 use serde::{Deserialize, Serialize};
 use std::sync::OnceLock;
@@ -235,7 +236,8 @@ pub fn compare_cached(
     match lexical_first(a, b, ctx, th, meaning, cells) {
         (c, None) => Ok(c),
         (c, Some((meaning, sa, sb))) => {
-            let m = align_meaning(a, b, sa, sb, &c.passages, meaning)?;
+            let plan = Plan::new(a, b, sa, sb, &c.passages, meaning).checking_rewrites(c.relation);
+            let m = align_meaning_with(a, b, sa, sb, meaning, &plan)?;
             Ok(with_meaning(c, a, b, m, meaning, ctx))
         }
     }
@@ -295,7 +297,7 @@ pub fn compare_staged(
         (c, None) => return Ok(Staged::Done(c)),
         (c, Some((meaning, sa, sb))) => (c, meaning, sa, sb),
     };
-    let plan = Plan::new(a, b, sa, sb, &c.passages, meaning);
+    let plan = Plan::new(a, b, sa, sb, &c.passages, meaning).checking_rewrites(c.relation);
     let missing = meaning.missing(&plan.model_sentences(a, b, sa, sb));
     if !missing.is_empty() {
         return Ok(Staged::NeedsModel(
@@ -324,24 +326,47 @@ fn with_meaning(
     } else {
         m.aligned_b
     };
-    let relation = if smaller_aligned >= meaning.calibration.paraphrase_coverage
-        && m.paraphrased_sentences > 0
-    {
-        Relation::Paraphrase
-    } else if c.relation == Relation::Reuse {
-        Relation::Reuse
-    } else if m.story >= 0.5 {
-        Relation::SameStory
-    } else {
-        Relation::Unrelated
-    };
+    let cal = &meaning.calibration;
+    let relation = meaning_relation(c.relation, smaller_aligned, &m, cal);
+    let aligned_paraphrase =
+        smaller_aligned >= cal.paraphrase_coverage && m.paraphrased_sentences > 0;
     if relation == Relation::Paraphrase {
-        c.passages.extend(m.paraphrase_passages);
+        let evidence = match m.rewrite {
+            Some(r) if !aligned_paraphrase => r.passages,
+            _ => m.paraphrase_passages,
+        };
+        c.passages.extend(evidence);
         c.passages.sort_by_key(|p| (p.a.start, p.b.start));
     }
     c.relation = relation;
     c.source = source_side(relation, &c.scores, ctx);
     c
+}
+
+/// The relation of a pair that is not a copy, from its lexical relation,
+/// the aligned share of the smaller text and what the meaning layer found.
+pub fn meaning_relation(
+    lexical: Relation,
+    smaller_aligned: f64,
+    m: &MeaningResult,
+    cal: &Calibration,
+) -> Relation {
+    // A rewrite too free for the sentence classifier, read as a whole text.
+    let rewritten = m.rewrite.as_ref().is_some_and(|r| {
+        rewrite::worth_checking(r.sentences, m.rewrite_estimate, cal)
+            && r.cosine >= cal.rewrite_cosine
+    });
+    if smaller_aligned >= cal.paraphrase_coverage && m.paraphrased_sentences > 0 {
+        Relation::Paraphrase
+    } else if lexical == Relation::Reuse {
+        Relation::Reuse
+    } else if rewritten {
+        Relation::Paraphrase
+    } else if m.story >= 0.5 {
+        Relation::SameStory
+    } else {
+        Relation::Unrelated
+    }
 }
 
 /// What the lexical decision reads: kept apart so that a threshold sweep can

@@ -21,11 +21,14 @@
 //!    length, its logistic weights on every non-copy SemEval pair, and the
 //!    band of first-tier stories it decides, each the cheapest choice within
 //!    0.01 of the best 5-fold CV Pearson.
+//! 6. The rewrite tier's cosine and sentence minimum
+//!    ([`super::rewrite`]).
 //!
 //! Everything is deterministic: Newton iterations are fixed, folds are
 //! round-robin in file order, weights are rounded to six decimals before they
 //! are evaluated and written.
 
+use super::rewrite::{calibrate_rewrite, RewriteChoice};
 use crate::clough::{compare_all, report, CloughReport, Label, Row};
 use crate::fit::{cross_validate, dot, present, round6, sigmoid};
 use crate::semantic::{
@@ -199,6 +202,7 @@ pub struct MeaningCalibrationReport {
     pub similarity: LinearFit,
     pub story: StoryFit,
     pub lead: LeadCalibration,
+    pub rewrite: RewriteChoice,
     pub grid: MeaningGrid,
     pub rows: Vec<MeaningGridRow>,
     pub chosen: MeaningGridRow,
@@ -420,9 +424,13 @@ pub fn calibrate_meaning(
         story_lead: lead.weights.clone(),
         story_band: lead.band,
         lead_bytes: lead.lead_bytes,
+        rewrite_cosine: previous.rewrite_cosine,
+        rewrite_sentences: 0,
     };
+    // 6. The rewrite tier, on everything else fitted.
+    let rewrite = calibrate_rewrite(&pairs_dir, &seeds_dir, meaning)?;
 
-    // 6. The figures of the result.
+    // 7. The figures of the result.
     let msrp = msrp(&pairs_dir.join("msrp_train.jsonl"), meaning)?;
     let stsb = stsb(&pairs_dir.join("stsb_dev.jsonl"), meaning)?;
     let semeval = semeval(&semeval_path, meaning, STORY_TARGET)?;
@@ -436,6 +444,7 @@ pub fn calibrate_meaning(
         similarity,
         story,
         lead,
+        rewrite,
         grid: grid.clone(),
         rows,
         chosen,
@@ -504,6 +513,21 @@ impl std::fmt::Display for MeaningCalibrationReport {
                 .map_or(0, |b| b.in_band),
             l.cv_pearson,
             l.first_tier_cv_pearson
+        )?;
+        let rw = &self.rewrite;
+        writeln!(
+            f,
+            "rewrite tier: cosine {:.2}, at least {} sentences; Clough 4-way {:.3} -> {:.3}, leave-one-out {:.3} (made paraphrase: {})",
+            rw.rewrite_cosine,
+            rw.rewrite_sentences,
+            rw.clough_before,
+            rw.clough_after,
+            rw.clough_leave_one_out,
+            rw.clough_changed
+                .iter()
+                .map(|(id, label)| format!("{id} {label:?}"))
+                .collect::<Vec<_>>()
+                .join(", ")
         )?;
         writeln!(f, "gate  coverage  Clough-4way  seeds   SemEval-CV  STS-B-train  full-model pairs per SemEval pair")?;
         for r in &self.rows {

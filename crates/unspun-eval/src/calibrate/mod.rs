@@ -28,6 +28,7 @@ use unspun_scan::{scan, Quiet, ScanOptions};
 
 mod grid;
 pub mod meaning;
+pub mod rewrite;
 mod table;
 
 pub use grid::Grid;
