@@ -181,7 +181,14 @@ fn show(out: &mut impl Write, a: &Document, b: &Document, c: &Comparison) -> Res
         s.lexical, s.containment_a_in_b, s.containment_b_in_a, s.coverage_a, s.coverage_b
     )?;
     if let (Some(sem), Some(story)) = (s.semantic, s.story) {
-        writeln!(out, "meaning:  semantic {sem:.3}  story {story:.3}")?;
+        let rewrite = s
+            .rewrite
+            .map(|r| format!("  rewrite {r:.3}"))
+            .unwrap_or_default();
+        writeln!(
+            out,
+            "meaning:  semantic {sem:.3}  story {story:.3}{rewrite}"
+        )?;
     }
     writeln!(out, "passages: {}", c.passages.len())?;
     for p in &c.passages {

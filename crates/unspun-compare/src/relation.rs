@@ -90,6 +90,15 @@ pub struct Scores {
     /// Probability that the two report the same event (meaning layer).
     #[serde(serialize_with = "round4_opt")]
     pub story: Option<f64>,
+    /// The rewrite tier's measure, where it ran: each sentence of the smaller
+    /// text's best full-model cosine in the other, averaged (`paraphrase`
+    /// from `rewrite_cosine` up; see `crate::rewrite`).
+    #[serde(
+        default,
+        serialize_with = "round4_opt",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub rewrite: Option<f64>,
 }
 
 /// Four decimals: enough to rank, short to read, and free of float noise.
@@ -181,6 +190,7 @@ pub fn compare(a: &Prepared, b: &Prepared, ctx: PairContext, th: &Thresholds) ->
         coverage_b,
         semantic: None,
         story: None,
+        rewrite: None,
     };
     let features = LexicalFeatures {
         lexical: scores.lexical,
@@ -321,6 +331,7 @@ fn with_meaning(
 ) -> Comparison {
     c.scores.semantic = Some(m.semantic);
     c.scores.story = Some(m.story);
+    c.scores.rewrite = m.rewrite.as_ref().map(|r| r.cosine);
     let smaller_aligned = if a.tokens.len() <= b.tokens.len() {
         m.aligned_a
     } else {

@@ -33,15 +33,17 @@ fn seeds_added_one_by_one_match_a_batch_scan_with_meaning() {
         from_scan.keys().collect::<Vec<_>>()
     );
     // The model's vectors differ in the last digits with the batch they
-    // were computed in (padding): meaning scores agree to 1e-3, the rest
-    // exactly.
+    // were computed in (padding): meaning scores agree to 1e-3 (the rewrite
+    // measure, a mean of maxima over sentences, to 2e-3), the rest exactly.
     for (k, v) in &from_scan {
         let mut got = from_index[k].clone();
         let mut want = v.clone();
-        for score in ["semantic", "story"] {
+        for (score, tolerance) in [("semantic", 1e-3), ("story", 1e-3), ("rewrite", 2e-3)] {
             let (x, y) = (got["scores"][score].take(), want["scores"][score].take());
             match (x.as_f64(), y.as_f64()) {
-                (Some(x), Some(y)) => assert!((x - y).abs() < 1e-3, "{score} of {k:?}: {x} vs {y}"),
+                (Some(x), Some(y)) => {
+                    assert!((x - y).abs() < tolerance, "{score} of {k:?}: {x} vs {y}")
+                }
                 _ => assert_eq!(x, y, "{score} of {k:?}"),
             }
         }
