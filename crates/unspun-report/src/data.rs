@@ -37,8 +37,8 @@ struct PairData<'a> {
     relation: &'a str,
     /// Index of the document named as source, if any.
     source: Option<u32>,
-    /// lexical, semantic, story, coverage a, coverage b.
-    scores: [Option<f64>; 5],
+    /// lexical, semantic, story, coverage a, coverage b, rewrite.
+    scores: [Option<f64>; 6],
     /// `[a start, a end, b start, b end, 0 verbatim | 1 paraphrase]`.
     passages: Vec<[u32; 5]>,
 }
@@ -132,6 +132,7 @@ pub fn write_data(w: &mut dyn Write, r: &ScanResult) -> io::Result<()> {
                     s.story.map(r4),
                     Some(r4(s.coverage_a)),
                     Some(r4(s.coverage_b)),
+                    s.rewrite.map(r4),
                 ],
                 passages: p
                     .passages

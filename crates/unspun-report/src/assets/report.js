@@ -89,6 +89,7 @@
     head.appendChild(relationTag(pair.relation));
     const s = pair.scores;
     let line = " lexical " + fmt(s[0]) + " · semantic " + fmt(s[1]) + " · story " + fmt(s[2]) +
+      (s[5] === null || s[5] === undefined ? "" : " · rewrite " + fmt(s[5])) +
       " · " + pair.passages.length + " passages";
     if (pair.source !== null && pair.source !== undefined) line += " · source: " + docName(pair.source);
     head.appendChild(document.createTextNode(line));
