@@ -121,7 +121,7 @@ fn meaning_metrics(
         Some(meaning),
     )?;
     println!(
-        "  Clough & Stevenson dev ({} pairs): 4-way accuracy {:.3} (cut, light -> copied; heavy -> paraphrase; non -> same_story/unrelated)",
+        "  Clough & Stevenson dev ({} pairs): 4-way accuracy {:.3} (cut, light -> copied; heavy -> paraphrase; non -> same_story/unrelated; the rewrite tier was tuned on these pairs: --calibrate-meaning prints its leave-one-out estimate)",
         clough.pairs, clough.four_way_accuracy
     );
     for (label, relations) in &clough.confusion {

@@ -659,7 +659,7 @@ pub fn align_planned(
         in_band(first_tier, cal.story_band).then(|| lead_pair_texts(a, b, sa, sb, cal.lead_bytes));
     let small_aligned = if a_smaller { aa } else { ab };
     let check_rewrite = plan.rewrite
-        && (small_aligned < cal.paraphrase_coverage || paraphrased == 0)
+        && !aligned_paraphrase(small_aligned, paraphrased, cal)
         && rewrite::worth_checking(n_small, rewrite_estimate, cal);
     if leads == Leads::Cached {
         // Both tiers' texts in one batch.
@@ -699,6 +699,13 @@ pub fn align_planned(
         rewrite_estimate,
         rewrite,
     }))
+}
+
+/// Whether enough of the smaller text aligns, sentence by sentence, for a
+/// `paraphrase` (`smaller_aligned`: its aligned share; `paraphrased`: the
+/// aligned sentence pairs that are not verbatim).
+pub fn aligned_paraphrase(smaller_aligned: f64, paraphrased: usize, cal: &Calibration) -> bool {
+    smaller_aligned >= cal.paraphrase_coverage && paraphrased > 0
 }
 
 /// A sentence this much inside verbatim passages is a copy, not a paraphrase.

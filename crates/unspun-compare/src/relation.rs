@@ -2,7 +2,8 @@
 
 use crate::align::{align, coverage, Passage};
 use crate::meaning::{
-    align_meaning_with, align_planned, Calibration, Leads, Meaning, MeaningResult, Plan, Sentences,
+    align_meaning_with, align_planned, aligned_paraphrase, Calibration, Leads, Meaning,
+    MeaningResult, Plan, Sentences,
 };
 use crate::prepare::Prepared;
 use crate::rewrite;
@@ -339,11 +340,10 @@ fn with_meaning(
     };
     let cal = &meaning.calibration;
     let relation = meaning_relation(c.relation, smaller_aligned, &m, cal);
-    let aligned_paraphrase =
-        smaller_aligned >= cal.paraphrase_coverage && m.paraphrased_sentences > 0;
+    let aligned = aligned_paraphrase(smaller_aligned, m.paraphrased_sentences, cal);
     if relation == Relation::Paraphrase {
         let evidence = match m.rewrite {
-            Some(r) if !aligned_paraphrase => r.passages,
+            Some(r) if !aligned => r.passages,
             _ => m.paraphrase_passages,
         };
         c.passages.extend(evidence);
@@ -362,12 +362,14 @@ pub fn meaning_relation(
     m: &MeaningResult,
     cal: &Calibration,
 ) -> Relation {
-    // A rewrite too free for the sentence classifier, read as a whole text.
+    // A rewrite too free for the sentence classifier, read as a whole text
+    // (its gate asked again: a calibration sweep re-decides pairs measured
+    // under other knobs).
     let rewritten = m.rewrite.as_ref().is_some_and(|r| {
         rewrite::worth_checking(r.sentences, m.rewrite_estimate, cal)
             && r.cosine >= cal.rewrite_cosine
     });
-    if smaller_aligned >= cal.paraphrase_coverage && m.paraphrased_sentences > 0 {
+    if aligned_paraphrase(smaller_aligned, m.paraphrased_sentences, cal) {
         Relation::Paraphrase
     } else if lexical == Relation::Reuse {
         Relation::Reuse
