@@ -5,8 +5,8 @@ use serde::{Deserialize, Serialize};
 use std::io::{BufRead, Write};
 use std::path::Path;
 use unspun_compare::{
-    compare_with_meaning, Comparison, Meaning, PairContext, Passage, Prepared, Relation, Scores,
-    Side, Thresholds,
+    compare_with_meaning, Comparison, Meaning, Note, PairContext, Passage, Prepared, Relation,
+    Scores, Side, Thresholds,
 };
 use unspun_ingest::{read_inputs, InputOptions, Item};
 use unspun_text::{clean, Document, Span};
@@ -31,6 +31,7 @@ pub fn run(args: CompareArgs) -> Result<Outcome> {
                 source: c.source,
                 scores: c.scores,
                 passages: &c.passages,
+                note: c.note,
             },
         )?;
         writeln!(out)?;
@@ -103,6 +104,8 @@ struct PairOut<'a> {
     source: Option<Side>,
     scores: Scores,
     passages: &'a [Passage],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    note: Option<Note>,
 }
 
 #[derive(Deserialize)]
@@ -151,6 +154,7 @@ fn batch(path: &Path, keep_boilerplate: bool, meaning: Option<&Meaning>) -> Resu
                 source: c.source,
                 scores: c.scores,
                 passages: &c.passages,
+                note: c.note,
             },
         )?;
         out.write_all(b"\n")?;
@@ -188,6 +192,12 @@ fn show(out: &mut impl Write, a: &Document, b: &Document, c: &Comparison) -> Res
         writeln!(
             out,
             "meaning:  semantic {sem:.3}  story {story:.3}{rewrite}"
+        )?;
+    }
+    if c.note == Some(Note::NotEnglish) {
+        writeln!(
+            out,
+            "note:     not English prose: the meaning layer (an English model) was not applied"
         )?;
     }
     writeln!(out, "passages: {}", c.passages.len())?;

@@ -23,7 +23,7 @@ pub use meaning::{Meaning, MeaningResult, Sentences};
 pub use prepare::Prepared;
 pub use relation::{
     compare, compare_cached, compare_staged, compare_with_meaning, decide_lexical,
-    meaning_relation, Comparison, LexicalFeatures, PairContext, Relation, Scores, SentencesCell,
-    Side, Staged, Thresholds,
+    meaning_relation, Comparison, LexicalFeatures, Note, PairContext, Relation, Scores,
+    SentencesCell, Side, Staged, Thresholds,
 };
 pub use verify::{set_overlap, SetOverlap};

@@ -161,6 +161,15 @@ pub struct PairContext<'a> {
     pub date_b: Option<&'a str>,
 }
 
+/// Why a pair's scores are less than the pipeline could give.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Note {
+    /// A side is not English prose: the meaning layer (an English model)
+    /// was not applied, and the relation rests on the verbatim evidence.
+    NotEnglish,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Comparison {
     pub relation: Relation,
@@ -168,6 +177,8 @@ pub struct Comparison {
     pub source: Option<Side>,
     pub scores: Scores,
     pub passages: Vec<Passage>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<Note>,
 }
 
 /// Compares two prepared documents.
@@ -209,6 +220,7 @@ pub fn compare(a: &Prepared, b: &Prepared, ctx: PairContext, th: &Thresholds) ->
         source,
         scores,
         passages,
+        note: None,
     }
 }
 
@@ -269,8 +281,12 @@ fn lexical_first<'m>(
     Comparison,
     Option<(&'m Meaning, &'m Sentences, &'m Sentences)>,
 ) {
-    let c = compare(a, b, ctx, th);
+    let mut c = compare(a, b, ctx, th);
     match meaning {
+        Some(_) if !c.relation.is_copy() && !(a.reads_as_english() && b.reads_as_english()) => {
+            c.note = Some(Note::NotEnglish);
+            (c, None)
+        }
         Some(m) if !c.relation.is_copy() => {
             let sa = cells[0].get_or_init(|| Sentences::of(a, m));
             let sb = cells[1].get_or_init(|| Sentences::of(b, m));

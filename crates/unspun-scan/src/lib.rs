@@ -443,6 +443,7 @@ impl Corpus {
                 source: c.source,
                 scores: c.scores,
                 passages: c.passages,
+                note: c.note,
                 a_index: a as u32,
                 b_index: b as u32,
             })

@@ -68,7 +68,7 @@ use std::path::Path;
 use std::sync::Arc;
 use unspun_cluster::{edges_by_group, families, original, Derivation, Evidence};
 use unspun_compare::relation::round4;
-use unspun_compare::{Passage, Relation, Scores, Side};
+use unspun_compare::{Note, Passage, Relation, Scores, Side};
 use unspun_ingest::Problem;
 use unspun_text::{Document, Span};
 
@@ -97,6 +97,8 @@ pub struct PairRecord {
     pub source: Option<Side>,
     pub scores: Scores,
     pub passages: Vec<Passage>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<Note>,
     #[serde(skip)]
     pub a_index: u32,
     #[serde(skip)]
