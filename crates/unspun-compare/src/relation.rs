@@ -283,11 +283,12 @@ fn lexical_first<'m>(
 ) {
     let mut c = compare(a, b, ctx, th);
     match meaning {
-        Some(_) if !c.relation.is_copy() && !(a.reads_as_english() && b.reads_as_english()) => {
-            c.note = Some(Note::NotEnglish);
-            (c, None)
-        }
         Some(m) if !c.relation.is_copy() => {
+            // The model reads English; its guess on other text is noise.
+            if !(a.reads_as_english() && b.reads_as_english()) {
+                c.note = Some(Note::NotEnglish);
+                return (c, None);
+            }
             let sa = cells[0].get_or_init(|| Sentences::of(a, m));
             let sb = cells[1].get_or_init(|| Sentences::of(b, m));
             (c, Some((m, sa, sb)))
