@@ -513,14 +513,14 @@ pub enum Leads {
     /// Embedded by the model as needed.
     Embed,
     /// From the cache only: when they are not there, the alignment returns
-    /// the lead texts to embed instead (a caller batches those of many
-    /// pairs).
+    /// the texts to embed instead, the lead tier's and the rewrite tier's
+    /// (a caller batches those of many pairs).
     Cached,
 }
 
 /// [`align_meaning`] with its [`Plan`] already made (from the same
-/// documents and verbatim passages), or with [`Leads::Cached`] the lead
-/// texts the full model must embed first.
+/// documents and verbatim passages), or with [`Leads::Cached`] the texts
+/// (leads, the rewrite tier's sentences) the full model must embed first.
 pub fn align_planned(
     a: &Prepared,
     b: &Prepared,

@@ -16,7 +16,18 @@ pub struct Prepared<'a> {
     /// `(shingle, position)` sorted, built on first use as the indexed side
     /// of an alignment and reused for every later pair.
     index: std::sync::OnceLock<Vec<(u64, u32)>>,
+    /// [`Prepared::reads_as_english`], found on first use: a document of a
+    /// verify block is in many pairs.
+    english: std::sync::OnceLock<bool>,
 }
+
+/// Under this many tokens a text is too short to tell its language.
+const TOKENS_TO_TELL_LANGUAGE: usize = 30;
+/// Share of common English function words from which a text reads as
+/// English prose: English prose in the dev data (SemEval, Clough, MSRP,
+/// STS-B texts of 30 tokens or more, the seeds) has at least 10%; a Hindi
+/// article in SemEval's English set and Czech news have 0-7%.
+const ENGLISH_MIN_SHARE: f64 = 0.08;
 
 impl<'a> Prepared<'a> {
     /// Prepares the `kept` (content) spans of `text`.
@@ -48,17 +59,17 @@ impl<'a> Prepared<'a> {
             shingles,
             set,
             index: std::sync::OnceLock::new(),
+            english: std::sync::OnceLock::new(),
         }
     }
 
     /// Whether the content reads as English prose, which the meaning layer's
-    /// model needs. Under 30 tokens a text is too short to tell and counts
-    /// as English. English prose in the dev data (SemEval, Clough, MSRP,
-    /// STS-B texts of 30 tokens or more, the seeds) has at least 10% common
-    /// English function words; a Hindi article in SemEval's English set and
-    /// Czech news have 0-7%.
+    /// model needs (a text too short to tell counts as English).
     pub fn reads_as_english(&self) -> bool {
-        self.tokens.len() < 30 || unspun_text::boilerplate::english_share(&self.tokens) >= 0.08
+        *self.english.get_or_init(|| {
+            self.tokens.len() < TOKENS_TO_TELL_LANGUAGE
+                || unspun_text::boilerplate::english_share(&self.tokens) >= ENGLISH_MIN_SHARE
+        })
     }
 
     /// Prepares a whole text, with no boilerplate removed.

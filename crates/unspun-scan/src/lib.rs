@@ -452,9 +452,10 @@ impl Corpus {
         // full model must see first; their texts are then embedded in one
         // large batch (small per-pair batches waste most of the model's
         // time), and the next round compares those pairs with the vectors at
-        // hand. A pair needs at most two batches: its sentences, then (for
-        // the lead tier) its leads, known only once the sentences are
-        // aligned; a last round finishes whatever is left.
+        // hand. A pair needs at most two batches: its candidate sentences,
+        // then (for the lead and rewrite tiers) its leads and all its
+        // sentences, known only once the candidates are aligned; a last
+        // round finishes whatever is left.
         let block_pairs = if meaning.is_some() {
             MEANING_BLOCK
         } else {

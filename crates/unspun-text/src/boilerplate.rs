@@ -397,7 +397,7 @@ fn is_stopword(hash: u64) -> bool {
 }
 
 /// Share of `tokens` that are common English function words: about 0.3-0.5
-/// in English prose, near 0 in other languages (see `english_enough`).
+/// in English prose, near 0 in other languages.
 pub fn english_share(tokens: &[Token]) -> f64 {
     let english = tokens.iter().filter(|t| is_stopword(t.hash)).count();
     english as f64 / tokens.len().max(1) as f64

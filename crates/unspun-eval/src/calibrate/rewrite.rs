@@ -116,60 +116,64 @@ pub fn calibrate_rewrite(
             .iter()
             .all(|s| decide(s, cal) == decide(s, &off))
     };
-    let mut points = Vec::new();
+    // Each point with which Clough pairs it gets right, computed once.
+    let mut points: Vec<(Calibration, Vec<bool>)> = Vec::new();
     for c in 60..=80 {
         for n in 3..=10 {
             let mut cal = fitted.clone();
             cal.rewrite_cosine = f64::from(c) / 100.0;
             cal.rewrite_sentences = n;
             if semeval_unchanged(&cal) {
-                points.push((four_way(&cal), cal));
+                let rights = (0..clough.len()).map(|k| right(k, &cal)).collect();
+                points.push((cal, rights));
             }
         }
     }
-    // Best Clough first; then the highest cosine, then the fewest sentences.
-    let preferred = |(x, cx): &(f64, Calibration), (y, cy): &(f64, Calibration)| {
-        y.total_cmp(x)
-            .then(cy.rewrite_cosine.total_cmp(&cx.rewrite_cosine))
-            .then(cx.rewrite_sentences.cmp(&cy.rewrite_sentences))
+    // Most Clough pairs right (leaving out `held_out`, if any) first; then
+    // the highest cosine, then the fewest sentences.
+    let rank = |held_out: Option<usize>| {
+        move |(cx, rx): &&(Calibration, Vec<bool>), (cy, ry): &&(Calibration, Vec<bool>)| {
+            let count = |r: &[bool]| {
+                r.iter()
+                    .enumerate()
+                    .filter(|&(i, &ok)| ok && Some(i) != held_out)
+                    .count()
+            };
+            count(ry)
+                .cmp(&count(rx))
+                .then(cy.rewrite_cosine.total_cmp(&cx.rewrite_cosine))
+                .then(cx.rewrite_sentences.cmp(&cy.rewrite_sentences))
+        }
     };
     // The honest estimate: each Clough pair judged by the knobs chosen on
     // the other 56 (the seed check left out).
     let held_out_right = (0..clough.len())
         .filter(|&k| {
-            let others = |cal: &Calibration| {
-                (0..clough.len())
-                    .filter(|&i| i != k && right(i, cal))
-                    .count()
-            };
-            let mut scored: Vec<(f64, Calibration)> = points
+            points
                 .iter()
-                .map(|(_, cal)| (others(cal) as f64, cal.clone()))
-                .collect();
-            scored.sort_by(preferred);
-            scored
-                .first()
-                .map_or(right(k, &off), |(_, cal)| right(k, cal))
+                .min_by(rank(Some(k)))
+                .map_or(right(k, &off), |(_, rights)| rights[k])
         })
         .count();
     let clough_leave_one_out = held_out_right as f64 / clough.len().max(1) as f64;
-    points.sort_by(preferred);
+    let mut ranked: Vec<&(Calibration, Vec<bool>)> = points.iter().collect();
+    ranked.sort_by(rank(None));
     meaning.calibration = off.clone();
     let seeds_before = seed_relations(seeds_dir, meaning)?;
-    for (_, cal) in points {
+    for (cal, _) in ranked {
         meaning.calibration = cal.clone();
         if seed_relations(seeds_dir, meaning)? == seeds_before {
             let clough_changed = clough
                 .iter()
                 .zip(&seen_clough)
-                .filter(|(_, s)| decide(s, &cal) != decide(s, &off))
+                .filter(|(_, s)| decide(s, cal) != decide(s, &off))
                 .map(|(row, _)| (row.id.clone(), row.label))
                 .collect();
             return Ok(RewriteChoice {
                 rewrite_cosine: cal.rewrite_cosine,
                 rewrite_sentences: cal.rewrite_sentences,
                 clough_before: four_way(&off),
-                clough_after: four_way(&cal),
+                clough_after: four_way(cal),
                 clough_leave_one_out,
                 clough_changed,
             });
