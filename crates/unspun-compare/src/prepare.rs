@@ -35,19 +35,6 @@ impl<'a> Prepared<'a> {
         Self::from_cleaned(text, kept.to_vec(), tokenize_spans(text, kept))
     }
 
-    /// Prepares already tokenized content; its content spans are taken as
-    /// the one range from the first to the last token.
-    pub fn from_tokens(text: &'a str, tokens: Vec<Token>) -> Self {
-        let kept = match (tokens.first(), tokens.last()) {
-            (Some(f), Some(l)) => vec![Span {
-                start: f.span.start,
-                end: l.span.end,
-            }],
-            _ => Vec::new(),
-        };
-        Self::from_cleaned(text, kept, tokens)
-    }
-
     /// Prepares the output of cleaning: content spans and their tokens.
     pub fn from_cleaned(text: &'a str, kept: Vec<Span>, tokens: Vec<Token>) -> Self {
         let shingles = shingles(&tokens);

@@ -87,7 +87,9 @@ pub(crate) fn verify(
     meaning: Option<&Meaning>,
     close: &(dyn Fn(u32) -> bool + Sync),
 ) -> Result<Vec<Verified>, IndexError> {
-    let prep_b = Prepared::from_tokens(&new.text, new.tokens.clone());
+    // The cleaned spans, not first to last token: sentences keep their
+    // closing punctuation, as in a scan, so their vectors are the scan's.
+    let prep_b = Prepared::from_cleaned(&new.text, new.record.kept.clone(), new.tokens.clone());
     let one = |(i, l): (usize, &Loaded)| {
         let prep_a = Prepared::new(&l.text, &l.sketch.kept);
         let ctx = PairContext {

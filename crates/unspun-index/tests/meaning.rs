@@ -32,17 +32,17 @@ fn seeds_added_one_by_one_match_a_batch_scan_with_meaning() {
         from_index.keys().collect::<Vec<_>>(),
         from_scan.keys().collect::<Vec<_>>()
     );
-    // The model's vectors differ in the last digits with the batch they
-    // were computed in (padding): meaning scores agree to 1e-3 (the rewrite
-    // measure, a mean of maxima over sentences, to 2e-3), the rest exactly.
+    // The model's vectors differ in the last float digits with the batch
+    // they were computed in, which can move a rounded meaning score by one
+    // in its last place; the rest agrees exactly.
     for (k, v) in &from_scan {
         let mut got = from_index[k].clone();
         let mut want = v.clone();
-        for (score, tolerance) in [("semantic", 1e-3), ("story", 1e-3), ("rewrite", 2e-3)] {
+        for score in ["semantic", "story", "rewrite"] {
             let (x, y) = (got["scores"][score].take(), want["scores"][score].take());
             match (x.as_f64(), y.as_f64()) {
                 (Some(x), Some(y)) => {
-                    assert!((x - y).abs() < tolerance, "{score} of {k:?}: {x} vs {y}")
+                    assert!((x - y).abs() <= 1e-4 + 1e-9, "{score} of {k:?}: {x} vs {y}")
                 }
                 _ => assert_eq!(x, y, "{score} of {k:?}"),
             }
