@@ -65,7 +65,7 @@ class Passage:
     b_chars: Span
     """Character offsets in text ``b``."""
     kind: str
-    """``"verbatim"``."""
+    """``"verbatim"`` or, with the meaning layer, ``"paraphrase"``."""
     a_text: str
     b_text: str
 
@@ -73,12 +73,17 @@ class Comparison:
     """How two texts relate."""
 
     relation: str
-    """``duplicate``, ``near_duplicate``, ``containment``, ``reuse`` or ``unrelated``."""
+    """``duplicate``, ``near_duplicate``, ``containment``, ``reuse``, ``unrelated``, and with
+    the meaning layer ``paraphrase`` or ``same_story``."""
     source: Optional[Literal["a", "b"]]
     """The side the other was copied from, where the evidence says."""
-    scores: dict[str, float]
-    """``lexical``, ``containment_a_in_b``, ``containment_b_in_a``, ``coverage_a``, ``coverage_b``."""
+    scores: dict[str, Optional[float]]
+    """``lexical``, ``containment_a_in_b``, ``containment_b_in_a``, ``coverage_a``, ``coverage_b``;
+    with the meaning layer ``semantic`` and ``story`` (``None`` where it did not run) and
+    ``rewrite`` where the rewrite tier measured the pair."""
     passages: list[Passage]
+    note: Optional[Literal["not_english"]]
+    """``"not_english"`` when a text is not English prose, so the meaning layer was not applied."""
     def to_dict(self) -> dict[str, Any]:
         """The pairs.jsonl record without ``a``/``b`` (byte offsets)."""
 

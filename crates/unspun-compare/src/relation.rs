@@ -170,6 +170,15 @@ pub enum Note {
     NotEnglish,
 }
 
+impl Note {
+    /// The name in JSON output.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Note::NotEnglish => "not_english",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Comparison {
     pub relation: Relation,

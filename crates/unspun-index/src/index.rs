@@ -268,14 +268,7 @@ impl Index {
             if c.relation.is_copy() {
                 partners.push((other.seq, other.meta.id.as_str()));
             }
-            pairs.push(Pair {
-                a: other.meta.id.clone(),
-                b: s.meta.id.clone(),
-                relation: c.relation,
-                source: c.source,
-                scores: c.scores,
-                passages: c.passages,
-            });
+            pairs.push(Pair::new(other.meta.id.clone(), s.meta.id.clone(), c));
         }
         let family = family::join(t, seq, &s.meta.id, &partners)?;
         self.postings_mut()
@@ -318,14 +311,7 @@ impl Index {
         Ok(verified
             .into_iter()
             .filter(|(_, c)| c.relation != unspun_compare::Relation::Unrelated)
-            .map(|(i, c)| Pair {
-                a: loaded[i].meta.id.clone(),
-                b: s.meta.id.clone(),
-                relation: c.relation,
-                source: c.source,
-                scores: c.scores,
-                passages: c.passages,
-            })
+            .map(|(i, c)| Pair::new(loaded[i].meta.id.clone(), s.meta.id.clone(), c))
             .collect())
     }
 

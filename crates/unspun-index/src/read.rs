@@ -116,14 +116,7 @@ impl Snapshot {
     }
 
     fn pair(&self, a: u32, b: u32, c: Comparison) -> Result<Pair, IndexError> {
-        Ok(Pair {
-            a: self.id_of(a)?,
-            b: self.id_of(b)?,
-            relation: c.relation,
-            source: c.source,
-            scores: c.scores,
-            passages: c.passages,
-        })
+        Ok(Pair::new(self.id_of(a)?, self.id_of(b)?, c))
     }
 
     fn members(&self, root: u32) -> Result<Vec<u32>, IndexError> {

@@ -125,14 +125,11 @@ struct Detail {
 }
 
 fn pair_view(members: &[Loaded], a: u32, b: u32, c: &Comparison) -> Pair {
-    Pair {
-        a: members[a as usize].meta.id.clone(),
-        b: members[b as usize].meta.id.clone(),
-        relation: c.relation,
-        source: c.source,
-        scores: c.scores,
-        passages: c.passages.clone(),
-    }
+    Pair::new(
+        members[a as usize].meta.id.clone(),
+        members[b as usize].meta.id.clone(),
+        c.clone(),
+    )
 }
 
 /// Derivations, original and claims of a story's `members`, given the

@@ -8,7 +8,7 @@
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use unspun_cluster::Evidence;
-use unspun_compare::{Passage, Relation, Scores, Side};
+use unspun_compare::{Comparison, Note, Passage, Relation, Scores, Side};
 use unspun_text::Span;
 
 /// A related pair. `a` was indexed before `b` (for a query, `b` is the query
@@ -22,6 +22,24 @@ pub struct Pair {
     pub source: Option<Side>,
     pub scores: Scores,
     pub passages: Vec<Passage>,
+    /// Why the scores are less than the pipeline could give (`not_english`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<Note>,
+}
+
+impl Pair {
+    /// The view of the comparison `c` of documents `a` and `b`.
+    pub fn new(a: String, b: String, c: Comparison) -> Pair {
+        Pair {
+            a,
+            b,
+            relation: c.relation,
+            source: c.source,
+            scores: c.scores,
+            passages: c.passages,
+            note: c.note,
+        }
+    }
 }
 
 /// One indexed document.

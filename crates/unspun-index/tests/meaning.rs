@@ -117,3 +117,42 @@ fn seeds_added_one_by_one_match_a_batch_scan_with_meaning() {
     assert_eq!(after[0].size, 4);
     index.check().unwrap();
 }
+
+#[test]
+fn pairs_of_texts_that_are_not_english_keep_their_note_in_the_index() {
+    // A Czech report and a longer Czech piece quoting its first sentences:
+    // `reuse` on the verbatim evidence, with no English model's guess.
+    let report = "Včera večer se nad Prahou přehnala silná bouřka. Meteorologové varovali \
+        před přívalovými dešti už od rána. V několika ulicích spadly stromy na zaparkovaná auta. \
+        Hasiči vyjížděli k více než stovce událostí. Na Vltavě stoupla hladina o půl metru. \
+        Dopravní podnik musel přerušit provoz tramvají v centru. Nikdo nebyl vážně zraněn, \
+        uvedli záchranáři. Škody se budou sčítat ještě několik dní.";
+    let quoting = "Fotbalisté Slavie porazili v sobotu Plzeň dva k jedné a rozhodující gól \
+        vstřelil útočník v poslední minutě zápasu. Trenér po utkání ocenil bojovnost svých hráčů. \
+        Zápas ale málem nezačal. Včera večer se nad Prahou přehnala silná bouřka. Meteorologové \
+        varovali před přívalovými dešti už od rána. V několika ulicích spadly stromy na \
+        zaparkovaná auta. Hasiči vyjížděli k více než stovce událostí. Na Vltavě stoupla hladina \
+        o půl metru. Dopravní podnik musel přerušit provoz tramvají v centru. Stadion byl přesto vyprodaný už týden předem a fanoušci oslavovali \
+        vítězství až do pozdních nočních hodin. Plzeň zůstává v tabulce na třetím místě.";
+    let docs = vec![
+        unspun_text::Document::new("report", report),
+        unspun_text::Document::new("quoting", quoting),
+    ];
+    let m = Arc::new(Meaning::load(None).expect("the model (fetched on first use)"));
+    let scan = scan_documents_with_meaning(docs.clone(), &ScanOptions::default(), Some(&m), &Quiet)
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let index = Index::open(dir.path()).unwrap().with_meaning(m);
+    let from_index = common::add_all(&index, docs);
+    let pair = &from_index[&("report".to_string(), "quoting".to_string())];
+    assert_eq!(pair["relation"], "reuse", "{pair}");
+    assert_eq!(pair["note"], "not_english", "{pair}");
+    assert!(pair["scores"]["semantic"].is_null());
+    assert_eq!(from_index, common::by_ids(&scan.pairs));
+    // Read back from the store, the note is still there.
+    let stored = index.matches("quoting").unwrap();
+    assert_eq!(
+        serde_json::to_value(&stored[0]).unwrap()["note"],
+        "not_english"
+    );
+}

@@ -43,7 +43,8 @@ impl Passage {
 /// How two texts relate.
 #[pyclass(module = "unspun._unspun", frozen)]
 pub struct Comparison {
-    /// `duplicate`, `near_duplicate`, `containment`, `reuse` or `unrelated`.
+    /// `duplicate`, `near_duplicate`, `containment`, `reuse`, `unrelated`,
+    /// and with the meaning layer `paraphrase` or `same_story`.
     #[pyo3(get)]
     relation: String,
     /// `"a"` or `"b"`: the side the other was copied from, where the
@@ -54,6 +55,10 @@ pub struct Comparison {
     scores: String,
     #[pyo3(get)]
     passages: Vec<Passage>,
+    /// `"not_english"` when a text is not English prose, so the meaning
+    /// layer was not applied; else `None`.
+    #[pyo3(get)]
+    note: Option<String>,
     /// The pair record (`scan`'s pair fields without `a` and `b`).
     record: Record,
 }
@@ -98,6 +103,8 @@ pub struct Record {
     pub source: Option<Side>,
     pub scores: Scores,
     pub passages: Vec<unspun_compare::Passage>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<unspun_compare::Note>,
 }
 
 impl Record {
@@ -109,6 +116,7 @@ impl Record {
             source: c.source,
             scores: c.scores,
             passages: c.passages.clone(),
+            note: c.note,
         }
     }
 }
@@ -190,6 +198,7 @@ pub fn compare(
         source: c.source.map(|s| side_name(&s)),
         scores,
         passages,
+        note: c.note.map(|n| n.as_str().to_string()),
         record,
     })
 }
