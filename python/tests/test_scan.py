@@ -179,3 +179,9 @@ def test_index_query_and_families(seeds):
     assert index.ids() == ["bbc", "bbc#2"]
     assert index.families() == [{"id": unspun.family_id("bbc"), "size": 2, "members": ["bbc", "bbc#2"], "original": None}]
     assert index.params()["anchor_min_shared"] == 3
+
+
+def test_an_empty_text_is_unrelated_with_a_note():
+    c = unspun.compare("   \n", STORM_CS)
+    assert (c.relation, c.note) == ("unrelated", "empty")
+    assert c.to_dict()["note"] == "empty"

@@ -82,8 +82,9 @@ class Comparison:
     with the meaning layer ``semantic`` and ``story`` (``None`` where it did not run) and
     ``rewrite`` where the rewrite tier measured the pair."""
     passages: list[Passage]
-    note: Optional[Literal["not_english"]]
-    """``"not_english"`` when a text is not English prose, so the meaning layer was not applied."""
+    note: Optional[Literal["not_english", "empty"]]
+    """``"not_english"`` when a text is not English prose, so the meaning layer was not applied;
+    ``"empty"`` when a text has no words once boilerplate is set aside."""
     def to_dict(self) -> dict[str, Any]:
         """The pairs.jsonl record without ``a``/``b`` (byte offsets)."""
 

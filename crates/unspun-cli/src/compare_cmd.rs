@@ -8,7 +8,7 @@ use unspun_compare::{
     compare_with_meaning, Comparison, Meaning, Note, PairContext, Passage, Prepared, Relation,
     Scores, Side, Thresholds,
 };
-use unspun_ingest::{read_inputs, InputOptions, Item};
+use unspun_ingest::{read_inputs, InputOptions, Item, ProblemKind};
 use unspun_text::{clean, Document, Span};
 
 pub fn run(args: CompareArgs) -> Result<Outcome> {
@@ -41,7 +41,9 @@ pub fn run(args: CompareArgs) -> Result<Outcome> {
     Ok(Outcome::Complete)
 }
 
-/// Reads the first document of an input, in any format unspun reads.
+/// Reads the first document of an input, in any format unspun reads. An
+/// input with no text is compared as an empty text (the result says so)
+/// rather than refused: a pair always gets a relation.
 fn read_one(path: &Path) -> Result<Document> {
     let mut doc = None;
     let mut problems = Vec::new();
@@ -58,10 +60,18 @@ fn read_one(path: &Path) -> Result<Document> {
     for p in problems.iter().filter(|p| !p.skipped) {
         eprintln!("unspun: {p}");
     }
-    doc.ok_or_else(|| match problems.first() {
-        Some(p) => anyhow!("{p}"),
-        None => anyhow!("{}: no document in this input", path.display()),
-    })
+    match (doc, problems.first()) {
+        (Some(d), _) => Ok(d),
+        (None, Some(p)) if p.kind == ProblemKind::Empty => {
+            eprintln!(
+                "unspun: {}: {}; compared as an empty text",
+                p.source, p.message
+            );
+            Ok(Document::new(path.display().to_string(), String::new()))
+        }
+        (None, Some(p)) => Err(anyhow!("{p}")),
+        (None, None) => Err(anyhow!("{}: no document in this input", path.display())),
+    }
 }
 
 fn content(text: &str, keep_boilerplate: bool) -> Vec<Span> {
@@ -194,11 +204,16 @@ fn show(out: &mut impl Write, a: &Document, b: &Document, c: &Comparison) -> Res
             "meaning:  semantic {sem:.3}  story {story:.3}{rewrite}"
         )?;
     }
-    if c.note == Some(Note::NotEnglish) {
-        writeln!(
+    match c.note {
+        Some(Note::NotEnglish) => writeln!(
             out,
             "note:     not English prose: the meaning layer (an English model) was not applied"
-        )?;
+        )?,
+        Some(Note::Empty) => writeln!(
+            out,
+            "note:     a text has no words once boilerplate is set aside: nothing to compare"
+        )?,
+        None => {}
     }
     writeln!(out, "passages: {}", c.passages.len())?;
     for p in &c.passages {

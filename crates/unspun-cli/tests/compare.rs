@@ -182,6 +182,23 @@ fn compare_with_a_missing_file_is_an_error_naming_it() {
     assert!(run.stdout.is_empty(), "{}", run.stdout);
 }
 
+#[test]
+fn an_empty_file_is_compared_as_an_empty_text_with_a_note() {
+    let fx = Fixture::new();
+    fx.write("a.txt", article());
+    fx.write("empty.txt", " \n\n  \n");
+    let run = fx.run(&["compare", "a.txt", "empty.txt", "--json"]);
+    run.assert_code(0);
+    let c = json_line(&run);
+    assert_eq!(c["relation"], "unrelated");
+    assert_eq!(c["note"], "empty");
+    assert!(c["scores"]["semantic"].is_null(), "{c}");
+    assert!(run.stderr.contains("empty.txt"), "{}", run.stderr);
+    let human = fx.run(&["compare", "empty.txt", "a.txt"]);
+    human.assert_code(0);
+    assert!(human.stdout.contains("no words"), "{}", human.stdout);
+}
+
 /// Three good pairs around a blank line, then a malformed line (line 5).
 fn pairs_file() -> String {
     let same = article();

@@ -168,6 +168,9 @@ pub enum Note {
     /// A side is not English prose: the meaning layer (an English model)
     /// was not applied, and the relation rests on the verbatim evidence.
     NotEnglish,
+    /// A side has no words (once boilerplate is set aside): nothing to
+    /// compare, so the pair is `unrelated` with no meaning scores.
+    Empty,
 }
 
 impl Note {
@@ -175,6 +178,7 @@ impl Note {
     pub fn as_str(&self) -> &'static str {
         match self {
             Note::NotEnglish => "not_english",
+            Note::Empty => "empty",
         }
     }
 }
@@ -229,7 +233,7 @@ pub fn compare(a: &Prepared, b: &Prepared, ctx: PairContext, th: &Thresholds) ->
         source,
         scores,
         passages,
-        note: None,
+        note: (a.tokens.is_empty() || b.tokens.is_empty()).then_some(Note::Empty),
     }
 }
 
@@ -292,7 +296,7 @@ fn lexical_first<'m>(
 ) {
     let mut c = compare(a, b, ctx, th);
     match meaning {
-        Some(m) if !c.relation.is_copy() => {
+        Some(m) if !c.relation.is_copy() && c.note.is_none() => {
             // The model reads English; its guess on other text is noise.
             if !(a.reads_as_english() && b.reads_as_english()) {
                 c.note = Some(Note::NotEnglish);

@@ -1,7 +1,7 @@
-//! The meaning layer's model reads English: a pair with a text in another
-//! language keeps its lexical relation, with a note, instead of the
-//! model's guess (two unrelated Czech reports came out `same_story`, story
-//! 0.91, before).
+//! Texts the meaning layer cannot read. The model reads English: a pair with
+//! a text in another language keeps its lexical relation, with a note,
+//! instead of the model's guess (two unrelated Czech reports came out
+//! `same_story`, story 0.91, before). A text with no words gets a note too.
 
 use unspun_compare::{
     compare_with_meaning, Meaning, Note, PairContext, Prepared, Relation, Thresholds,
@@ -57,4 +57,24 @@ fn short_texts_are_too_short_to_tell_and_count_as_english() {
     assert!(Prepared::whole("Bouřka nad Prahou.").reads_as_english());
     assert!(!Prepared::whole(STORM_CS).reads_as_english());
     assert!(Prepared::whole(STORM_EN).reads_as_english());
+}
+
+#[test]
+fn a_text_with_no_words_is_unrelated_with_a_note() -> Result<(), Box<dyn std::error::Error>> {
+    let meaning = Meaning::load(None)?;
+    for empty in ["", "  \n\n ", "... --- !!!"] {
+        for with in [Some(&meaning), None] {
+            let c = compare_with_meaning(
+                &Prepared::whole(empty),
+                &Prepared::whole(STORM_EN),
+                PairContext::default(),
+                &Thresholds::default(),
+                with,
+            )?;
+            assert_eq!(c.relation, Relation::Unrelated);
+            assert_eq!(c.note, Some(Note::Empty), "{empty:?}");
+            assert_eq!((c.scores.semantic, c.scores.story), (None, None));
+        }
+    }
+    Ok(())
 }

@@ -56,7 +56,7 @@ pub struct Comparison {
     #[pyo3(get)]
     passages: Vec<Passage>,
     /// `"not_english"` when a text is not English prose, so the meaning
-    /// layer was not applied; else `None`.
+    /// layer was not applied; `"empty"` when a text has no words; else `None`.
     #[pyo3(get)]
     note: Option<String>,
     /// The pair record (`scan`'s pair fields without `a` and `b`).
