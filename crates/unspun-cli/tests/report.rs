@@ -96,3 +96,44 @@ fn stories_and_the_report_are_the_same_bytes_with_one_or_two_threads() {
         assert!(one == two, "{file} differs between --threads 1 and 2");
     }
 }
+
+#[test]
+fn a_pair_the_model_cannot_read_carries_its_note_into_pairs_and_the_report() {
+    // Two Czech texts, one quoting the other: `reuse` on the verbatim
+    // evidence, and the English model is not asked.
+    let fx = Fixture::new();
+    fx.write(
+        "in/report.txt",
+        "Včera večer se nad Prahou přehnala silná bouřka. Meteorologové varovali před \
+         přívalovými dešti už od rána. V několika ulicích spadly stromy na zaparkovaná auta. \
+         Hasiči vyjížděli k více než stovce událostí. Na Vltavě stoupla hladina o půl metru. \
+         Dopravní podnik musel přerušit provoz tramvají v centru. Nikdo nebyl vážně zraněn, \
+         uvedli záchranáři. Škody se budou sčítat ještě několik dní.",
+    );
+    fx.write(
+        "in/quoting.txt",
+        "Fotbalisté Slavie porazili v sobotu Plzeň dva k jedné a rozhodující gól vstřelil \
+         útočník v poslední minutě zápasu. Trenér po utkání ocenil bojovnost svých hráčů. Zápas \
+         ale málem nezačal. Včera večer se nad Prahou přehnala silná bouřka. Meteorologové \
+         varovali před přívalovými dešti už od rána. V několika ulicích spadly stromy na \
+         zaparkovaná auta. Hasiči vyjížděli k více než stovce událostí. Na Vltavě stoupla \
+         hladina o půl metru. Dopravní podnik musel přerušit provoz tramvají v centru. Stadion \
+         byl přesto vyprodaný už týden předem. Plzeň zůstává v tabulce na třetím místě.",
+    );
+    let run = fx.run(&[
+        "scan",
+        "in",
+        "--out",
+        "out",
+        "--report",
+        "out/report.html",
+        "-q",
+    ]);
+    run.assert_code(0);
+    let pairs = read_jsonl(&fx.join("out/pairs.jsonl"));
+    assert_eq!(pairs.len(), 1, "{pairs:?}");
+    assert_eq!(str_field(&pairs[0], "relation"), "reuse");
+    assert_eq!(str_field(&pairs[0], "note"), "not_english");
+    let html = std::fs::read_to_string(fx.join("out/report.html")).unwrap();
+    assert!(html.contains(r#""note":"not_english""#));
+}

@@ -41,6 +41,9 @@ struct PairData<'a> {
     scores: [Option<f64>; 6],
     /// `[a start, a end, b start, b end, 0 verbatim | 1 paraphrase]`.
     passages: Vec<[u32; 5]>,
+    /// Why the scores are less than the pipeline could give (`not_english`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    note: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -145,6 +148,7 @@ pub fn write_data(w: &mut dyn Write, r: &ScanResult) -> io::Result<()> {
                         [q.a.start, q.a.end, q.b.start, q.b.end, kind]
                     })
                     .collect(),
+                note: p.note.map(|n| n.as_str()),
             },
         )?;
     }

@@ -92,6 +92,7 @@
       (s[5] === null || s[5] === undefined ? "" : " · rewrite " + fmt(s[5])) +
       " · " + pair.passages.length + " passages";
     if (pair.source !== null && pair.source !== undefined) line += " · source: " + docName(pair.source);
+    if (pair.note === "not_english") line += " · not English prose: the meaning layer was not applied";
     head.appendChild(document.createTextNode(line));
     box.appendChild(head);
     box.appendChild(legend());
