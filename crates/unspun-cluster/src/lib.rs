@@ -1,11 +1,11 @@
 //! The cluster stage of unspun: what the pairs add up to.
 //!
-//! - [`families`]: copies, as connected groups of copy relations;
-//! - [`stories`]: reports of one event, by average linkage (no chaining);
+//! - [`families`](mod@families): copies, as connected groups of copy relations;
+//! - [`stories`](mod@stories): reports of one event, by average linkage (no chaining);
 //! - [`provenance`]: which document was derived from which, with the
 //!   [`evidence`] for each edge (dates, containment, [`attribution`], [`spin`]);
-//! - [`claims`]: the claim matrix of a story;
-//! - [`dedup`]: which documents to keep so that each text is kept once.
+//! - [`claims`](mod@claims): the claim matrix of a story;
+//! - [`dedup`](mod@dedup): which documents to keep so that each text is kept once.
 
 // Tests may panic on setup failures; library code may not.
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]

@@ -190,7 +190,7 @@ fn mean_and_examples(words: &[(u64, &str)]) -> (f64, Vec<String>) {
 }
 
 /// A text as spin reads it: its sentences and each one's words (as
-/// [`words`] gives them), computed once for all the pairs the text is in.
+/// `words` gives them), computed once for all the pairs the text is in.
 /// The per-sentence lists are slices of flat vectors (a text has dozens of
 /// sentences and is read for every pair it is in: allocations add up).
 pub struct SpinText<'t> {

@@ -2,9 +2,11 @@
 //!
 //! - [`prepare`]: content tokens and shingles of one document;
 //! - [`verify`]: exact Jaccard and containment on the shingle sets;
-//! - [`align`]: verbatim passages from matching shingle runs, as byte ranges;
-//! - [`meaning`], [`lead`]: sentence alignment by meaning, paraphrase and
-//!   the two tiers of the story score;
+//! - [`align`](mod@align): verbatim passages from matching shingle runs, as byte ranges;
+//! - [`meaning`]: sentence alignment by meaning, paraphrase, and the first
+//!   tier of the story score (its plan, in `plan.rs`, says which sentence
+//!   pairs the full model scores); [`lead`]: the story score's second tier;
+//!   [`rewrite`]: the rewrite tier, for rewrites too free to align;
 //! - [`relation`]: the relation, its source direction and the thresholds.
 
 // Tests may panic on setup failures; library code may not.
@@ -13,6 +15,7 @@
 pub mod align;
 pub mod lead;
 pub mod meaning;
+mod plan;
 pub mod prepare;
 pub mod relation;
 pub mod rewrite;

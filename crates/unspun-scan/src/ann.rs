@@ -5,7 +5,7 @@
 //! fits. Small corpora are searched exhaustively; larger ones through an
 //! inverted-file index: k-means centroids (deterministic initialization,
 //! a few Lloyd rounds on a sample), each document listed under its nearest
-//! centroid and searched in its [`PROBES`] nearest lists.
+//! centroid and searched in its `PROBES` nearest lists.
 
 use rayon::prelude::*;
 use unspun_compare::meaning::{cosine_i8, quantize};

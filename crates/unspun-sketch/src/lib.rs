@@ -5,7 +5,7 @@
 //!   signature costs one hash per shingle instead of one per permutation;
 //! - [`lsh`]: banding with bands × rows derived from a Jaccard threshold, and
 //!   a batch candidate finder that sorts each band on its own;
-//! - [`anchors`]: a content-defined sample of shingles whose overlap estimates
+//! - [`anchors`](mod@anchors): a content-defined sample of shingles whose overlap estimates
 //!   *containment*, which finds partial copies that Jaccard LSH misses.
 
 // Tests may panic on setup failures; library code may not.
