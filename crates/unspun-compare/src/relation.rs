@@ -492,6 +492,13 @@ fn source_side(relation: Relation, s: &Scores, ctx: PairContext) -> Option<Side>
 mod tests {
     use super::*;
 
+    #[test]
+    fn a_notes_name_is_its_json_name() {
+        for note in [Note::NotEnglish, Note::Empty] {
+            assert_eq!(serde_json::to_value(note).unwrap(), note.as_str());
+        }
+    }
+
     const ORIGINAL: &str = "China's President Xi Jinping will travel to Moscow next week to hold talks with Russian President Vladimir Putin, officials say. \
         The Kremlin said they would discuss a comprehensive partnership and strategic co-operation. \
         The visit comes as Beijing, an ally of Russia, has offered proposals to end the war in Ukraine, to which the West has given a lukewarm reception. \
