@@ -13,6 +13,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod align;
+mod batch;
 pub mod lead;
 pub mod meaning;
 mod plan;
@@ -22,6 +23,7 @@ pub mod rewrite;
 pub mod verify;
 
 pub use align::{align, token_index, Passage, PassageKind};
+pub use batch::{compare_batch, PairInput};
 pub use meaning::{Meaning, MeaningResult, Sentences};
 pub use prepare::Prepared;
 pub use relation::{
