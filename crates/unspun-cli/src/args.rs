@@ -71,7 +71,9 @@ pub enum Command {
         unspun compare a.html b.txt --json\n  \
         unspun compare --pairs pairs.jsonl > relations.jsonl\n\n\
         --pairs reads JSON Lines {\"id\", \"a\", \"b\"} where a and b are texts, and writes one line\n\
-        per pair: id, relation, source, scores, passages (byte offsets into the given texts).")]
+        per pair, in input order: id, relation, source, scores, passages (byte offsets into the\n\
+        given texts), and note where there is one. '-' reads the pairs from stdin. Pairs are\n\
+        compared 256 at a time on all cores; malformed lines are skipped and reported (exit 1).")]
     Compare(CompareArgs),
     /// Measure quality on the labelled data in ../shared/data (and a bench corpus).
     #[command(after_help = "Examples:\n  \
@@ -354,7 +356,7 @@ pub struct CompareArgs {
     /// Two articles (any input format unspun reads).
     #[arg(num_args = 0..=2, required_unless_present = "pairs")]
     pub files: Vec<PathBuf>,
-    /// Batch mode: JSON Lines of {"id", "a", "b"} with texts.
+    /// Batch mode: JSON Lines of {"id", "a", "b"} with texts ('-' for stdin).
     #[arg(long, conflicts_with = "files")]
     pub pairs: Option<PathBuf>,
     /// Machine-readable output for a single pair.
