@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use std::collections::HashMap;
 use unspun_cluster::NEAR_MISS_STORY;
 use unspun_compare::{
-    compare_with_meaning, Comparison, Meaning, PairContext, Prepared, Relation, Thresholds,
+    compare_batch, Comparison, Meaning, PairContext, PairInput, Prepared, Relation, Thresholds,
 };
 
 /// A compared pair: index into the loaded documents, and the comparison
@@ -90,28 +90,33 @@ pub(crate) fn verify(
     // The cleaned spans, not first to last token: sentences keep their
     // closing punctuation, as in a scan, so their vectors are the scan's.
     let prep_b = Prepared::from_cleaned(&new.text, new.record.kept.clone(), new.tokens.clone());
-    let one = |(i, l): (usize, &Loaded)| {
-        let prep_a = Prepared::new(&l.text, &l.sketch.kept);
-        let ctx = PairContext {
-            date_a: l.meta.date.as_deref(),
-            date_b: new.meta.date.as_deref(),
-        };
-        let m = meaning.filter(|_| close(l.seq));
-        let c = compare_with_meaning(&prep_a, &prep_b, ctx, th, m)
-            .map_err(|e| IndexError::Meaning(e.to_string()))?;
-        let keep = c.relation != Relation::Unrelated
-            || c.scores.story.is_some_and(|s| s >= NEAR_MISS_STORY);
-        Ok(keep.then_some((i, c)))
-    };
-    // Threads pay off only with several candidates.
-    let all: Vec<Result<Option<Verified>, IndexError>> = if loaded.len() > 2 {
-        loaded.par_iter().enumerate().map(one).collect()
-    } else {
-        loaded.iter().enumerate().map(one).collect()
-    };
+    let prepared: Vec<Prepared> = loaded
+        .par_iter()
+        .map(|l| Prepared::new(&l.text, &l.sketch.kept))
+        .collect();
+    // Two batches, with and without the model: each embeds the sentences
+    // of all its pairs together rather than a few per pair.
+    let (with_model, lexical): (Vec<usize>, Vec<usize>) =
+        (0..loaded.len()).partition(|&i| meaning.is_some() && close(loaded[i].seq));
     let mut out = Vec::new();
-    for r in all {
-        out.extend(r?);
+    for (group, m) in [(with_model, meaning), (lexical, None)] {
+        let inputs: Vec<PairInput> = group
+            .iter()
+            .map(|&i| {
+                let ctx = PairContext {
+                    date_a: loaded[i].meta.date.as_deref(),
+                    date_b: new.meta.date.as_deref(),
+                };
+                (&prepared[i], &prep_b, ctx)
+            })
+            .collect();
+        let compared =
+            compare_batch(&inputs, th, m).map_err(|e| IndexError::Meaning(e.to_string()))?;
+        out.extend(group.into_iter().zip(compared).filter(|(_, c)| {
+            c.relation != Relation::Unrelated
+                || c.scores.story.is_some_and(|s| s >= NEAR_MISS_STORY)
+        }));
     }
+    out.sort_unstable_by_key(|(i, _)| *i);
     Ok(out)
 }
