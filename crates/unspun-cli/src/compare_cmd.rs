@@ -195,16 +195,16 @@ fn write_chunk(
         .par_iter()
         .map(|p| [&p.a, &p.b].map(|t| content(t, keep_boilerplate)))
         .collect();
-    let prepared: Vec<[Prepared; 2]> = chunk
+    // Both texts of pair k are documents 2k and 2k + 1.
+    let docs: Vec<Prepared> = chunk
         .par_iter()
         .zip(&kept)
-        .map(|(p, [ka, kb])| [Prepared::new(&p.a, ka), Prepared::new(&p.b, kb)])
+        .flat_map_iter(|(p, [ka, kb])| [Prepared::new(&p.a, ka), Prepared::new(&p.b, kb)])
         .collect();
-    let inputs: Vec<PairInput> = prepared
-        .iter()
-        .map(|[a, b]| (a, b, PairContext::default()))
+    let pairs: Vec<PairInput> = (0..chunk.len())
+        .map(|k| (2 * k, 2 * k + 1, PairContext::default()))
         .collect();
-    let compared = compare_batch(&inputs, &Thresholds::default(), meaning)?;
+    let compared = compare_batch(&docs, &pairs, &Thresholds::default(), meaning)?;
     for (pair, c) in chunk.iter().zip(&compared) {
         let id = (!pair.id.is_null()).then_some(&pair.id);
         serde_json::to_writer(

@@ -15,17 +15,20 @@ use unspun_embed::EmbedError;
 /// tier's sentences), known only once the sentences are aligned.
 const STAGED_ROUNDS: usize = 2;
 
-/// One pair of [`compare_batch`]: its two documents and their dates.
-pub type PairInput<'p, 't> = (&'p Prepared<'t>, &'p Prepared<'t>, PairContext<'p>);
+/// One pair of [`compare_batch`]: indices of its two documents, and their
+/// dates.
+pub type PairInput<'c> = (usize, usize, PairContext<'c>);
 
-/// [`crate::compare_with_meaning`] of every pair, in input order, on all
-/// threads, with the full model's work batched across pairs.
+/// [`crate::compare_with_meaning`] of every pair of `docs`, in input order,
+/// on all threads, with the full model's work batched across pairs. A
+/// document's sentences are found once for all of its pairs.
 pub fn compare_batch(
+    docs: &[Prepared],
     pairs: &[PairInput],
     th: &Thresholds,
     meaning: Option<&Meaning>,
 ) -> Result<Vec<Comparison>, EmbedError> {
-    let cells: Vec<[SentencesCell; 2]> = pairs.iter().map(|_| Default::default()).collect();
+    let cells: Vec<SentencesCell> = docs.iter().map(|_| SentencesCell::new()).collect();
     let mut done: Vec<(usize, Comparison)> = Vec::with_capacity(pairs.len());
     let mut left: Vec<usize> = (0..pairs.len()).collect();
     for _ in 0..STAGED_ROUNDS {
@@ -33,8 +36,7 @@ pub fn compare_batch(
             .par_iter()
             .map(|&k| {
                 let (a, b, ctx) = pairs[k];
-                let [ca, cb] = &cells[k];
-                compare_staged(a, b, ctx, th, meaning, [ca, cb])
+                compare_staged(&docs[a], &docs[b], ctx, th, meaning, [&cells[a], &cells[b]])
             })
             .collect::<Result<Vec<Staged>, EmbedError>>()?;
         let mut deferred = Vec::new();
@@ -57,8 +59,8 @@ pub fn compare_batch(
         .par_iter()
         .map(|&k| {
             let (a, b, ctx) = pairs[k];
-            let [ca, cb] = &cells[k];
-            compare_cached(a, b, ctx, th, meaning, [ca, cb]).map(|c| (k, c))
+            compare_cached(&docs[a], &docs[b], ctx, th, meaning, [&cells[a], &cells[b]])
+                .map(|c| (k, c))
         })
         .collect::<Result<Vec<_>, EmbedError>>()?;
     done.extend(rest);

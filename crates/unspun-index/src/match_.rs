@@ -89,29 +89,37 @@ pub(crate) fn verify(
 ) -> Result<Vec<Verified>, IndexError> {
     // The cleaned spans, not first to last token: sentences keep their
     // closing punctuation, as in a scan, so their vectors are the scan's.
-    let prep_b = Prepared::from_cleaned(&new.text, new.record.kept.clone(), new.tokens.clone());
-    let prepared: Vec<Prepared> = loaded
+    // The loaded documents, then the new one (at `new_doc`).
+    let mut docs: Vec<Prepared> = loaded
         .par_iter()
         .map(|l| Prepared::new(&l.text, &l.sketch.kept))
         .collect();
+    let new_doc = docs.len();
+    // The cleaned spans, not first to last token: sentences keep their
+    // closing punctuation, as in a scan, so their vectors are the scan's.
+    docs.push(Prepared::from_cleaned(
+        &new.text,
+        new.record.kept.clone(),
+        new.tokens.clone(),
+    ));
     // Two batches, with and without the model: each embeds the sentences
     // of all its pairs together rather than a few per pair.
     let (with_model, lexical): (Vec<usize>, Vec<usize>) =
         (0..loaded.len()).partition(|&i| meaning.is_some() && close(loaded[i].seq));
     let mut out = Vec::new();
     for (group, m) in [(with_model, meaning), (lexical, None)] {
-        let inputs: Vec<PairInput> = group
+        let pairs: Vec<PairInput> = group
             .iter()
             .map(|&i| {
                 let ctx = PairContext {
                     date_a: loaded[i].meta.date.as_deref(),
                     date_b: new.meta.date.as_deref(),
                 };
-                (&prepared[i], &prep_b, ctx)
+                (i, new_doc, ctx)
             })
             .collect();
         let compared =
-            compare_batch(&inputs, th, m).map_err(|e| IndexError::Meaning(e.to_string()))?;
+            compare_batch(&docs, &pairs, th, m).map_err(|e| IndexError::Meaning(e.to_string()))?;
         out.extend(group.into_iter().zip(compared).filter(|(_, c)| {
             c.relation != Relation::Unrelated
                 || c.scores.story.is_some_and(|s| s >= NEAR_MISS_STORY)
