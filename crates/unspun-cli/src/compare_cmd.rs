@@ -191,15 +191,10 @@ fn write_chunk(
     keep_boilerplate: bool,
     meaning: Option<&Meaning>,
 ) -> Result<()> {
-    let kept: Vec<[Vec<Span>; 2]> = chunk
-        .par_iter()
-        .map(|p| [&p.a, &p.b].map(|t| content(t, keep_boilerplate)))
-        .collect();
     // Both texts of pair k are documents 2k and 2k + 1.
     let docs: Vec<Prepared> = chunk
         .par_iter()
-        .zip(&kept)
-        .flat_map_iter(|(p, [ka, kb])| [Prepared::new(&p.a, ka), Prepared::new(&p.b, kb)])
+        .flat_map_iter(|p| [&p.a, &p.b].map(|t| Prepared::new(t, &content(t, keep_boilerplate))))
         .collect();
     let pairs: Vec<PairInput> = (0..chunk.len())
         .map(|k| (2 * k, 2 * k + 1, PairContext::default()))

@@ -87,8 +87,6 @@ pub(crate) fn verify(
     meaning: Option<&Meaning>,
     close: &(dyn Fn(u32) -> bool + Sync),
 ) -> Result<Vec<Verified>, IndexError> {
-    // The cleaned spans, not first to last token: sentences keep their
-    // closing punctuation, as in a scan, so their vectors are the scan's.
     // The loaded documents, then the new one (at `new_doc`).
     let mut docs: Vec<Prepared> = loaded
         .par_iter()
