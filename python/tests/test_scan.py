@@ -34,6 +34,21 @@ def test_scan_with_meaning_equals_the_cli_default(seeds, cli_scan, tmp_path):
     assert c.note is None
 
 
+def test_the_lead_tier_runs_only_when_asked_as_in_the_cli(cli_scan, tmp_path):
+    # Two reports of a rail strike: an uncertain story, which the lead tier
+    # decides against.
+    folder = SEEDS.parent / "rail_strike"
+    rows = [{"id": p.name, "text": p.read_text(encoding="utf-8")} for p in sorted(folder.glob("*.txt"))]
+    try:
+        plain = unspun.scan(rows, meaning=True)
+    except RuntimeError as e:  # the model could not be fetched: no network
+        pytest.skip(f"meaning layer unavailable: {e}")
+    assert [p["relation"] for p in plain.pairs] == ["same_story"]
+    assert plain.pairs == read_jsonl(cli_scan([folder], tmp_path / "cli") / "pairs.jsonl")
+    assert unspun.scan(rows, meaning=True, lead_tier=True).pairs == []
+    assert read_jsonl(cli_scan([folder], tmp_path / "lead", "--lead-tier") / "pairs.jsonl") == []
+
+
 STORM_CS = (
     "Včera večer se nad Prahou přehnala silná bouřka. Meteorologové varovali před přívalovými "
     "dešti už od rána. V několika ulicích spadly stromy na zaparkovaná auta. Hasiči vyjížděli "

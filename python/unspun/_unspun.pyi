@@ -173,10 +173,13 @@ def scan(
     site_field: str = "site",
     errors: Literal["raise", "skip"] = "raise",
     meaning: Meaning = None,
+    lead_tier: bool = False,
     date_order: Optional[Literal["dmy", "mdy"]] = None,
 ) -> ScanResult:
     """Scans rows as ``unspun scan`` scans a JSON Lines file of them.
 
+    ``lead_tier=True`` is ``--lead-tier`` (the story's lead tier, as
+    ``compare`` runs it; many times slower on a large corpus).
     ``date_order`` says whether ``03/04/2023`` is day or month first (``--date-order``)."""
 
 def line_keys(text: str, site: Optional[str] = None) -> tuple[list[int], list[int]]:

@@ -132,7 +132,7 @@ pub enum IndexCmd {
         #[command(flatten)]
         fields: FieldArgs,
         #[command(flatten)]
-        model: ModelArgs,
+        model: CorpusModelArgs,
     },
     /// Match documents against the index without adding them.
     Query {
@@ -145,7 +145,7 @@ pub enum IndexCmd {
         #[command(flatten)]
         fields: FieldArgs,
         #[command(flatten)]
-        model: ModelArgs,
+        model: CorpusModelArgs,
     },
     /// Counts and sizes.
     Stats {
@@ -176,7 +176,7 @@ pub struct ServeArgs {
     #[arg(long)]
     pub token: Option<String>,
     #[command(flatten)]
-    pub model: ModelArgs,
+    pub model: CorpusModelArgs,
 }
 
 #[derive(Subcommand)]
@@ -246,19 +246,13 @@ pub struct ScanArgs {
     /// matrices off (on corpora of millions, they are most of the memory).
     #[arg(long, default_value_t = 40, value_name = "N")]
     pub claim_max_docs: usize,
-    /// Also run the story score's lead tier (the full model on each
-    /// document's first 1,000 bytes) where the first tier is unsure, as
-    /// `compare` does: better same_story decisions, but many times slower
-    /// on a large corpus.
-    #[arg(long)]
-    pub lead_tier: bool,
     #[command(flatten)]
     pub fields: FieldArgs,
     /// Print no progress and no pair listing, only the summary line.
     #[arg(long, short)]
     pub quiet: bool,
     #[command(flatten)]
-    pub model: ModelArgs,
+    pub model: CorpusModelArgs,
 }
 
 #[derive(Args)]
@@ -377,6 +371,32 @@ pub struct ModelArgs {
     /// Folder with the all-MiniLM-L6-v2 files (default: the cache, fetched on first use).
     #[arg(long, value_name = "DIR")]
     pub model: Option<PathBuf>,
+}
+
+/// The meaning layer for matching many documents (`scan`, `index`, `serve`).
+#[derive(Args, Clone)]
+pub struct CorpusModelArgs {
+    #[command(flatten)]
+    pub model: ModelArgs,
+    /// Also run the story score's lead tier (the full model on each
+    /// document's first 1,000 bytes) where the first tier is unsure, as
+    /// `compare` does: better same_story decisions, but many times slower
+    /// on a large corpus.
+    #[arg(long)]
+    pub lead_tier: bool,
+}
+
+impl CorpusModelArgs {
+    /// [`ModelArgs::load`], the lead tier off unless asked for: it embeds
+    /// a kilobyte of each uncertain pair's documents, 26x a scan's time on
+    /// the 20k bench corpus (docs/calibration.md).
+    pub fn load(&self) -> anyhow::Result<Option<unspun_compare::Meaning>> {
+        let mut meaning = self.model.load()?;
+        if let (Some(m), false) = (meaning.as_mut(), self.lead_tier) {
+            m.calibration.story_band = [1.0, 0.0];
+        }
+        Ok(meaning)
+    }
 }
 
 impl ModelArgs {

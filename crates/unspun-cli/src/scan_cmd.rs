@@ -38,12 +38,7 @@ pub fn run(args: ScanArgs) -> Result<Outcome> {
         .chain(args.report.clone())
         .collect();
 
-    let mut meaning = args.model.load()?;
-    if let (Some(m), false) = (meaning.as_mut(), args.lead_tier) {
-        // The lead tier embeds a kilobyte of every uncertain pair's
-        // documents: 26x the scan's time on the 20k bench corpus.
-        m.calibration.story_band = [1.0, 0.0];
-    }
+    let meaning = args.model.load()?;
     let bars = Bars::new(args.quiet);
     let started = std::time::Instant::now();
     let result = scan_with_meaning(&args.inputs, &opts, meaning.as_ref(), &bars)?;

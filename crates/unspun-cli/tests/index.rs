@@ -77,3 +77,45 @@ fn seeds_added_to_an_index_are_matched_by_meaning_and_queried() {
     run.assert_code(0);
     assert!(!run.stdout.contains("\"paraphrase\"") && !run.stdout.contains("\"same_story\""));
 }
+
+/// The index reads stories as `scan` does: the lead tier only with
+/// `--lead-tier`. Two reports of a rail strike (one on the trains, one on
+/// the airports) are an uncertain story for the first tier; the lead tier,
+/// reading their leads, decides against it.
+#[test]
+fn the_index_runs_the_lead_tier_only_when_asked_as_scan_does() {
+    let fx = Fixture::new();
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures/rail_strike")
+        .display()
+        .to_string();
+    // Relation and scores of each pair, as `a b relation scores`.
+    let brief =
+        |p: &serde_json::Value| format!("{} {} {} {}", p["a"], p["b"], p["relation"], p["scores"]);
+    let scan = |extra: &[&str]| -> Vec<String> {
+        let mut args = vec!["scan", dir.as_str(), "-q", "--out", "out"];
+        args.extend(extra);
+        fx.run(&args).assert_code(0);
+        util::read_jsonl(&fx.join("out/pairs.jsonl"))
+            .iter()
+            .map(brief)
+            .collect()
+    };
+    let index = |name: &str, extra: &[&str]| -> Vec<String> {
+        let mut args = vec!["index", "add", "--index", name, dir.as_str()];
+        args.extend(extra);
+        let run = fx.run(&args);
+        run.assert_code(0);
+        lines(&run.stdout)
+            .iter()
+            .flat_map(|d| d["pairs"].as_array().unwrap().clone())
+            .map(|p| brief(&p))
+            .collect()
+    };
+    let scanned = scan(&[]);
+    assert_eq!(scanned.len(), 1, "{scanned:?}");
+    assert!(scanned[0].contains("\"same_story\""), "{scanned:?}");
+    assert_eq!(index("plain", &[]), scanned);
+    assert_eq!(scan(&["--lead-tier"]), Vec::<String>::new());
+    assert_eq!(index("lead", &["--lead-tier"]), Vec::<String>::new());
+}

@@ -133,7 +133,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let t = Instant::now();
     let mut index = Index::open_with(&dir, &opts)?;
     if args.meaning {
-        let model = unspun_compare::Meaning::load(None)?;
+        let mut model = unspun_compare::Meaning::load(None)?;
+        // No lead tier, as `unspun index add` without `--lead-tier`.
+        model.calibration.story_band = [1.0, 0.0];
         index = index.with_meaning(std::sync::Arc::new(model));
         println!("meaning layer on");
     }

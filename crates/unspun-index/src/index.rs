@@ -1,15 +1,13 @@
 //! Opening an index and adding documents to it.
 
 use crate::error::IndexError;
-use crate::family;
-use crate::match_::{candidates, verify, Loaded, Verified};
-use crate::meaning::{DocVector, Vectors};
-use crate::postings::{Postings, MAX_SEQ};
+use crate::match_::{candidates, verify, Round};
+use crate::meaning::{close_in_meaning, DocVector, Vectors};
+use crate::postings::Postings;
 use crate::schema::*;
 use crate::sketch::{SketchParams, Sketched, Sketcher};
-use crate::tables::{bump, load, Tables};
-use crate::views::{Added, Pair};
-use rayon::prelude::*;
+use crate::tables::{load, Tables};
+use crate::views::Pair;
 use redb::{Database, DatabaseError, ReadableDatabase, ReadableTable, WriteTransaction};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
@@ -142,156 +140,19 @@ impl Index {
         &self.sketcher.params
     }
 
-    /// Adds one document and returns its relations to the documents already
-    /// indexed. Committed (durably) before it returns.
-    pub fn add(&self, doc: Document) -> Result<Added, IndexError> {
-        self.add_batch(vec![doc])?
-            .pop()
-            .unwrap_or_else(|| Err(IndexError::InvalidDocument("nothing added".into())))
-    }
-
-    /// Adds documents in one write transaction: all of them are durable when
-    /// it returns `Ok`, none when it returns `Err`. Each document is matched
-    /// against everything before it, earlier members of the batch included.
-    /// Per-document refusals (duplicate id, empty text) are the inner results.
-    pub fn add_batch(
-        &self,
-        docs: Vec<Document>,
-    ) -> Result<Vec<Result<Added, IndexError>>, IndexError> {
-        // Sketching needs no lock: do it for the whole batch, in parallel.
-        let sketched: Vec<Result<Sketched, IndexError>> = docs
-            .into_par_iter()
-            .map(|d| {
-                let mut s = self.sketcher.sketch(d)?;
-                if let Some(m) = &self.meaning {
-                    let day = s.meta.date.as_deref().and_then(unspun_cluster::day_number);
-                    s.vector = Some(DocVector::of(m, &s.text, &s.record.kept, day));
-                }
-                Ok(s)
-            })
-            .collect();
-        let _writer = self.lock_writer();
-        let txn = self.begin_write()?;
-        let mut staged: Vec<(u32, Vec<u64>, Vec<u32>)> = Vec::new();
-        let result = self.add_in(&txn, sketched, &mut staged);
-        let committed = result.and_then(|out| txn.commit().map(|_| out).map_err(IndexError::from));
-        if committed.is_err() {
-            // The transaction is gone: so must be its documents' postings.
-            let mut postings = self.postings_mut();
-            let mut vectors = self.vectors_mut();
-            for (seq, keys, anchors) in &staged {
-                postings.remove(*seq, keys, anchors);
-                vectors.remove(*seq);
-            }
-        }
-        committed
-    }
-
-    fn add_in(
-        &self,
-        txn: &WriteTransaction,
-        sketched: Vec<Result<Sketched, IndexError>>,
-        staged: &mut Vec<(u32, Vec<u64>, Vec<u32>)>,
-    ) -> Result<Vec<Result<Added, IndexError>>, IndexError> {
-        let mut t = Tables::open(txn)?;
-        let mut out = Vec::with_capacity(sketched.len());
-        for s in sketched {
-            let s = match s {
-                Ok(s) => s,
-                Err(e) => {
-                    out.push(Err(e));
-                    continue;
-                }
-            };
-            if t.ids.get(s.meta.id.as_str())?.is_some() {
-                out.push(Err(IndexError::DuplicateId(s.meta.id)));
-                continue;
-            }
-            let seq = t.meta.get(KEY_NEXT_SEQ)?.map_or(0, |g| g.value());
-            let seq = u32::try_from(seq)
-                .ok()
-                .filter(|&s| s <= MAX_SEQ)
-                .ok_or(IndexError::Full)?;
-            let found = self.candidates_of(&s);
-            let mut loaded = Vec::with_capacity(found.len());
-            for c in found {
-                if let Some(l) = load(&t.docs, &t.texts, &t.sketches, c)? {
-                    loaded.push(l);
-                }
-            }
-            let verified = self.verify(&loaded, &s)?;
-            let added = self.store(&mut t, seq, s, &loaded, verified, staged)?;
-            out.push(Ok(added));
-        }
-        Ok(out)
-    }
-
-    /// Writes one matched document; its postings go live at once so that
-    /// later members of the same batch see it.
-    fn store(
-        &self,
-        t: &mut Tables,
-        seq: u32,
-        s: Sketched,
-        loaded: &[Loaded],
-        verified: Vec<Verified>,
-        staged: &mut Vec<(u32, Vec<u64>, Vec<u32>)>,
-    ) -> Result<Added, IndexError> {
-        if let Some(v) = &s.vector {
-            t.vectors.insert(seq, v.encode().as_slice())?;
-        }
-        t.meta.insert(KEY_NEXT_SEQ, u64::from(seq) + 1)?;
-        bump(&mut t.meta, KEY_DOCS, 1)?;
-        t.ids.insert(s.meta.id.as_str(), seq)?;
-        t.docs
-            .insert(seq, serde_json::to_vec(&s.meta)?.as_slice())?;
-        t.texts.insert(seq, s.text.as_str())?;
-        t.sketches.insert(seq, s.record.encode().as_slice())?;
-        let mut pairs = Vec::with_capacity(verified.len());
-        let mut partners = Vec::new();
-        for (i, c) in verified {
-            let other = &loaded[i];
-            let weight = unspun_cluster::story_weight(c.relation, c.scores.story);
-            if weight > 0.0 {
-                t.links.insert((other.seq, seq), weight)?;
-                t.links.insert((seq, other.seq), weight)?;
-            }
-            if c.relation == unspun_compare::Relation::Unrelated {
-                // A near miss: it counts toward stories, it is not a pair.
-                continue;
-            }
-            t.pairs
-                .insert((other.seq, seq), serde_json::to_vec(&c)?.as_slice())?;
-            t.pairs_by_b.insert((seq, other.seq), ())?;
-            bump(&mut t.meta, KEY_PAIRS, 1)?;
-            bump(&mut t.meta, &format!("{PAIRS_PREFIX}{}", c.relation), 1)?;
-            if c.relation.is_copy() {
-                partners.push((other.seq, other.meta.id.as_str()));
-            }
-            pairs.push(Pair::new(other.meta.id.clone(), s.meta.id.clone(), c));
-        }
-        let family = family::join(t, seq, &s.meta.id, &partners)?;
-        self.postings_mut()
-            .insert(seq, &s.record.band_keys, &s.record.anchors);
-        if let Some(v) = s.vector {
-            self.vectors_mut().insert(seq, v);
-        }
-        staged.push((seq, s.record.band_keys, s.record.anchors));
-        Ok(Added {
-            id: s.meta.id,
-            seq,
-            family,
-            pairs,
-        })
-    }
-
-    /// Matches a document against the index without storing it.
-    pub fn query(&self, doc: Document) -> Result<Vec<Pair>, IndexError> {
+    /// A document's sketch, and with the meaning layer its vector.
+    pub(crate) fn sketch(&self, doc: Document) -> Result<Sketched, IndexError> {
         let mut s = self.sketcher.sketch(doc)?;
         if let Some(m) = &self.meaning {
             let day = s.meta.date.as_deref().and_then(unspun_cluster::day_number);
             s.vector = Some(DocVector::of(m, &s.text, &s.record.kept, day));
         }
+        Ok(s)
+    }
+
+    /// Matches a document against the index without storing it.
+    pub fn query(&self, doc: Document) -> Result<Vec<Pair>, IndexError> {
+        let mut s = self.sketch(doc)?;
         let found = self.candidates_of(&s);
         let txn = self.db.begin_read()?;
         let (docs, texts, sketches) = (
@@ -307,9 +168,22 @@ impl Index {
                 loaded.push(l);
             }
         }
-        let verified = self.verify(&loaded, &s)?;
+        let tokens = std::mem::take(&mut s.tokens);
+        let round = Round::new(&loaded, vec![(u32::MAX, &s, tokens)]);
+        let new = loaded.len();
+        let vectors = self.vectors.read().unwrap_or_else(|p| p.into_inner());
+        let close =
+            |a: usize, _: usize| close_in_meaning(s.vector.as_ref(), vectors.get(round.seqs[a]));
+        let verified = verify(
+            &round,
+            &[(new, (0..new).collect())],
+            &self.sketcher.params.thresholds,
+            self.meaning.as_deref(),
+            &close,
+        )?;
         Ok(verified
             .into_iter()
+            .flatten()
             .filter(|(_, c)| c.relation != unspun_compare::Relation::Unrelated)
             .map(|(i, c)| Pair::new(loaded[i].meta.id.clone(), s.meta.id.clone(), c))
             .collect())
@@ -344,7 +218,7 @@ impl Index {
 
     /// Stored documents that may relate to `s`: by shingles, and with the
     /// meaning layer its nearest neighbours by meaning too; ascending.
-    fn candidates_of(&self, s: &Sketched) -> Vec<u32> {
+    pub(crate) fn candidates_of(&self, s: &Sketched) -> Vec<u32> {
         let mut found = candidates(&self.postings(), &self.sketcher.params, &s.record);
         if let (Some(_), Some(v)) = (&self.meaning, &s.vector) {
             let vectors = self.vectors.read().unwrap_or_else(|p| p.into_inner());
@@ -352,23 +226,6 @@ impl Index {
             found.sort_unstable();
         }
         found
-    }
-
-    /// Verifies `s` against each loaded document, the meaning layer on for
-    /// the pairs close enough in meaning (as `unspun scan` decides).
-    fn verify(&self, loaded: &[Loaded], s: &Sketched) -> Result<Vec<Verified>, IndexError> {
-        let vectors = self.vectors.read().unwrap_or_else(|p| p.into_inner());
-        let close = |seq: u32| match (&s.vector, vectors.get(seq)) {
-            (Some(x), Some(y)) => x.cosine(y) >= crate::meaning::MIN_COSINE,
-            _ => false,
-        };
-        verify(
-            loaded,
-            s,
-            &self.sketcher.params.thresholds,
-            self.meaning.as_deref(),
-            &close,
-        )
     }
 }
 

@@ -29,7 +29,12 @@
 //!   defaults) join its candidates, and pairs close in meaning are compared
 //!   with the meaning layer (paraphrase, same_story), as scan does. Search
 //!   is exhaustive over the stored vectors (about 80 MB and tens of ms at
-//!   200,000 documents); only the meaning path pays it.
+//!   200,000 documents); only the meaning path pays it. The documents of
+//!   an [`Index::add_batch`] are compared in one round (each with what came
+//!   before it, as if added one by one), so the model embeds their
+//!   sentences together. The story's lead tier runs as the [`unspun_compare::Meaning`]'s
+//!   calibration says; the CLI turns it off as for `scan` (`--lead-tier`
+//!   turns it on).
 //! - Stories ([`Index::stories`]): every related pair and near miss is kept
 //!   as a link with its story weight; stories are built from the links when
 //!   asked, by scan's average linkage, so they equal a batch run over the
@@ -37,6 +42,7 @@
 
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
+mod add;
 mod check;
 mod command;
 mod error;

@@ -11,8 +11,9 @@ use unspun_cluster::NEAR_MISS_STORY;
 use unspun_compare::{
     compare_batch, Comparison, Meaning, PairContext, PairInput, Prepared, Relation, Thresholds,
 };
+use unspun_text::Token;
 
-/// A compared pair: index into the loaded documents, and the comparison
+/// A compared pair: the other document's index in its [`Round`], and the comparison
 /// (related, or a near miss that counts only toward stories).
 pub(crate) type Verified = (usize, Comparison);
 
@@ -77,52 +78,89 @@ pub(crate) fn candidates(
     out
 }
 
-/// Compares each loaded document (as side `a`) with the new one (side `b`),
-/// with the meaning layer where `close(seq)`; keeps related pairs and near
-/// misses (unrelated, story score at least [`NEAR_MISS_STORY`]), in order.
+/// The documents of one verify round: stored ones loaded for it, then new
+/// ones; ascending by sequence number, so a member's index orders it as its
+/// sequence number does.
+pub(crate) struct Round<'a> {
+    pub docs: Vec<Prepared<'a>>,
+    pub seqs: Vec<u32>,
+    pub metas: Vec<&'a DocMeta>,
+}
+
+impl<'a> Round<'a> {
+    /// `stored` prepared on all threads, then each new document from the
+    /// tokens its sketching found. The cleaned spans, not first to last
+    /// token: sentences keep their closing punctuation, as in a scan, so
+    /// their vectors are the scan's.
+    pub fn new(stored: &'a [Loaded], new: Vec<(u32, &'a Sketched, Vec<Token>)>) -> Round<'a> {
+        let mut docs: Vec<Prepared> = stored
+            .par_iter()
+            .map(|l| Prepared::new(&l.text, &l.sketch.kept))
+            .collect();
+        let mut seqs: Vec<u32> = stored.iter().map(|l| l.seq).collect();
+        let mut metas: Vec<&DocMeta> = stored.iter().map(|l| &l.meta).collect();
+        for (seq, s, tokens) in new {
+            docs.push(Prepared::from_cleaned(
+                &s.text,
+                s.record.kept.clone(),
+                tokens,
+            ));
+            seqs.push(seq);
+            metas.push(&s.meta);
+        }
+        Round { docs, seqs, metas }
+    }
+}
+
+/// For each `(new, others)` of `wanted`, compares each member of `others`
+/// (as side `a`) with member `new` (side `b`), with the meaning layer where
+/// `close(other, new)`; keeps related pairs and near misses (unrelated,
+/// story score at least [`NEAR_MISS_STORY`]), ascending by member.
 pub(crate) fn verify(
-    loaded: &[Loaded],
-    new: &Sketched,
+    round: &Round,
+    wanted: &[(usize, Vec<usize>)],
     th: &Thresholds,
     meaning: Option<&Meaning>,
-    close: &(dyn Fn(u32) -> bool + Sync),
-) -> Result<Vec<Verified>, IndexError> {
-    // The loaded documents, then the new one (at `new_doc`).
-    let mut docs: Vec<Prepared> = loaded
-        .par_iter()
-        .map(|l| Prepared::new(&l.text, &l.sketch.kept))
-        .collect();
-    let new_doc = docs.len();
-    // The cleaned spans, not first to last token: sentences keep their
-    // closing punctuation, as in a scan, so their vectors are the scan's.
-    docs.push(Prepared::from_cleaned(
-        &new.text,
-        new.record.kept.clone(),
-        new.tokens.clone(),
-    ));
-    // Two batches, with and without the model: each embeds the sentences
-    // of all its pairs together rather than a few per pair.
-    let (with_model, lexical): (Vec<usize>, Vec<usize>) =
-        (0..loaded.len()).partition(|&i| meaning.is_some() && close(loaded[i].seq));
-    let mut out = Vec::new();
+    close: &(dyn Fn(usize, usize) -> bool + Sync),
+) -> Result<Vec<Vec<Verified>>, IndexError> {
+    let mut out: Vec<Vec<Verified>> = vec![Vec::new(); wanted.len()];
+    // Two batches over all new documents, with and without the model: each
+    // embeds the sentences of all its pairs together, where the model's
+    // time per sentence is least.
+    let (mut with_model, mut lexical) = (Vec::new(), Vec::new());
+    for (w, (new, others)) in wanted.iter().enumerate() {
+        for &other in others {
+            let group = if meaning.is_some() && close(other, *new) {
+                &mut with_model
+            } else {
+                &mut lexical
+            };
+            group.push((w, other, *new));
+        }
+    }
     for (group, m) in [(with_model, meaning), (lexical, None)] {
         let pairs: Vec<PairInput> = group
             .iter()
-            .map(|&i| {
+            .map(|&(_, a, b)| {
                 let ctx = PairContext {
-                    date_a: loaded[i].meta.date.as_deref(),
-                    date_b: new.meta.date.as_deref(),
+                    date_a: round.metas[a].date.as_deref(),
+                    date_b: round.metas[b].date.as_deref(),
                 };
-                (i, new_doc, ctx)
+                (a, b, ctx)
             })
             .collect();
-        let compared =
-            compare_batch(&docs, &pairs, th, m).map_err(|e| IndexError::Meaning(e.to_string()))?;
-        out.extend(group.into_iter().zip(compared).filter(|(_, c)| {
-            c.relation != Relation::Unrelated
+        let compared = compare_batch(&round.docs, &pairs, th, m)
+            .map_err(|e| IndexError::Meaning(e.to_string()))?;
+        for ((w, a, _), c) in group.into_iter().zip(compared) {
+            if c.relation != Relation::Unrelated
                 || c.scores.story.is_some_and(|s| s >= NEAR_MISS_STORY)
-        }));
+            {
+                out[w].push((a, c));
+            }
+        }
     }
-    out.sort_unstable_by_key(|(i, _)| *i);
+    for v in &mut out {
+        v.sort_unstable_by_key(|(i, _)| *i);
+    }
     Ok(out)
 }

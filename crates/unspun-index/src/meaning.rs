@@ -20,6 +20,12 @@ const DIM: usize = unspun_embed::DIM;
 /// Stored for a document without a date.
 const NO_DAY: i64 = i64::MIN;
 
+/// Whether two documents are close enough in meaning for the meaning
+/// layer (as `unspun scan` decides); never without both vectors.
+pub(crate) fn close_in_meaning(a: Option<&DocVector>, b: Option<&DocVector>) -> bool {
+    a.zip(b).is_some_and(|(a, b)| a.cosine(b) >= MIN_COSINE)
+}
+
 /// A document's vector, quantized to `i8` (unit length × 127), and its day.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DocVector {

@@ -18,6 +18,32 @@ fn the_index_uses_scans_meaning_defaults() {
     assert_eq!(meaning::WINDOW_DAYS, o.story_window_days);
 }
 
+/// The same pairs with the same fields. The model's vectors differ in the
+/// last float digits with the batch they were computed in, which can move a
+/// rounded meaning score by one in its last place; the rest agrees exactly.
+fn assert_same_pairs(got: &Pairs, want: &Pairs) {
+    assert_eq!(
+        got.keys().collect::<Vec<_>>(),
+        want.keys().collect::<Vec<_>>()
+    );
+    for (k, v) in want {
+        let mut got = got[k].clone();
+        let mut want = v.clone();
+        for score in ["semantic", "story", "rewrite"] {
+            let (x, y) = (got["scores"][score].take(), want["scores"][score].take());
+            match (x.as_f64(), y.as_f64()) {
+                (Some(x), Some(y)) => {
+                    assert!((x - y).abs() <= 1e-4 + 1e-9, "{score} of {k:?}: {x} vs {y}")
+                }
+                _ => assert_eq!(x, y, "{score} of {k:?}"),
+            }
+        }
+        assert_eq!(got, want, "pair {k:?} differs");
+    }
+}
+
+type Pairs = std::collections::BTreeMap<(String, String), serde_json::Value>;
+
 #[test]
 fn seeds_added_one_by_one_match_a_batch_scan_with_meaning() {
     let m = Arc::new(Meaning::load(None).expect("the model (fetched on first use)"));
@@ -32,23 +58,7 @@ fn seeds_added_one_by_one_match_a_batch_scan_with_meaning() {
         from_index.keys().collect::<Vec<_>>(),
         from_scan.keys().collect::<Vec<_>>()
     );
-    // The model's vectors differ in the last float digits with the batch
-    // they were computed in, which can move a rounded meaning score by one
-    // in its last place; the rest agrees exactly.
-    for (k, v) in &from_scan {
-        let mut got = from_index[k].clone();
-        let mut want = v.clone();
-        for score in ["semantic", "story", "rewrite"] {
-            let (x, y) = (got["scores"][score].take(), want["scores"][score].take());
-            match (x.as_f64(), y.as_f64()) {
-                (Some(x), Some(y)) => {
-                    assert!((x - y).abs() <= 1e-4 + 1e-9, "{score} of {k:?}: {x} vs {y}")
-                }
-                _ => assert_eq!(x, y, "{score} of {k:?}"),
-            }
-        }
-        assert_eq!(got, want, "pair {k:?} differs");
-    }
+    assert_same_pairs(&from_index, &from_scan);
     let relation = |a: &str, b: &str| {
         from_index
             .iter()
@@ -116,6 +126,51 @@ fn seeds_added_one_by_one_match_a_batch_scan_with_meaning() {
     assert_eq!(after.len(), 1);
     assert_eq!(after[0].size, 4);
     index.check().unwrap();
+}
+
+#[test]
+fn one_batch_matches_adding_one_by_one_with_meaning() {
+    // The seeds, a verbatim copy of the BBC report under a new id (its
+    // duplicate is in the same batch), and the first seed again under its
+    // own id: refused, its place in the results kept.
+    let m = Arc::new(Meaning::load(None).expect("the model (fetched on first use)"));
+    let mut docs = common::seeds();
+    let mut copy = docs[2].clone();
+    copy.id = "copy-of-002".into();
+    docs.push(copy);
+    docs.push(docs[0].clone());
+
+    let dir = tempfile::tempdir().unwrap();
+    let one_by_one = Index::open(dir.path()).unwrap().with_meaning(m.clone());
+    let singles: Vec<_> = docs.iter().map(|d| one_by_one.add(d.clone())).collect();
+    let dir = tempfile::tempdir().unwrap();
+    let batched = Index::open(dir.path()).unwrap().with_meaning(m);
+    let results = batched.add_batch(docs.clone()).unwrap();
+
+    assert_eq!(results.len(), docs.len());
+    assert!(matches!(
+        results.last(),
+        Some(Err(unspun_index::IndexError::DuplicateId(id))) if *id == docs[0].id
+    ));
+    assert!(singles.last().unwrap().is_err());
+    let pairs = |added: Vec<&unspun_index::Added>| {
+        common::by_ids(added.into_iter().flat_map(|a| a.pairs.clone()))
+    };
+    let from_batch = pairs(results.iter().flatten().collect());
+    let from_singles = pairs(singles.iter().flatten().collect());
+    assert_same_pairs(&from_batch, &from_singles);
+    let copied = &from_batch[&(docs[2].id.clone(), "copy-of-002".to_string())];
+    assert_eq!(copied["relation"], "duplicate", "{copied}");
+    assert!(from_batch.values().any(|p| p["relation"] == "paraphrase"));
+    // Sequence numbers and families as one by one.
+    for (b, s) in results.iter().flatten().zip(singles.iter().flatten()) {
+        assert_eq!((&b.id, b.seq, &b.family), (&s.id, s.seq, &s.family));
+    }
+    assert_eq!(
+        batched.families(0, usize::MAX).unwrap(),
+        one_by_one.families(0, usize::MAX).unwrap()
+    );
+    batched.check().unwrap();
 }
 
 #[test]

@@ -164,7 +164,7 @@ pub fn compare(
     meaning: Option<Bound<'_, PyAny>>,
 ) -> PyResult<Comparison> {
     let model = match &meaning {
-        Some(arg) => crate::meaning::from_arg(py, arg)?,
+        Some(arg) => crate::meaning::from_arg(py, arg, true)?,
         None => None,
     };
     let c = py

@@ -228,6 +228,8 @@ impl ScanResult {
 /// `meaning=True` adds the meaning layer as the CLI's default does
 /// (`paraphrase`, `same_story`; the embedding model is fetched on first use),
 /// a path names a model folder; the default `False` is `--no-meaning`.
+/// `lead_tier=True` is `--lead-tier`: the story's lead tier, as `compare`
+/// runs it, many times slower on a large corpus.
 ///
 /// `errors="raise"` (default) raises `ValueError` on the first row that is not
 /// a document (the CLI's message); `errors="skip"` skips it and lists it in
@@ -235,7 +237,7 @@ impl ScanResult {
 #[pyfunction]
 // Each argument is a Python keyword argument.
 #[allow(clippy::too_many_arguments)]
-#[pyo3(signature = (documents, *, threshold=0.5, text_field="text", id_field="id", title_field="title", url_field="url", date_field="date", site_field="site", errors="raise", meaning=None, date_order=None))]
+#[pyo3(signature = (documents, *, threshold=0.5, text_field="text", id_field="id", title_field="title", url_field="url", date_field="date", site_field="site", errors="raise", meaning=None, lead_tier=false, date_order=None))]
 pub fn scan(
     py: Python<'_>,
     documents: &Bound<'_, PyAny>,
@@ -248,6 +250,7 @@ pub fn scan(
     site_field: &str,
     errors: &str,
     meaning: Option<Bound<'_, PyAny>>,
+    lead_tier: bool,
     date_order: Option<&str>,
 ) -> PyResult<ScanResult> {
     let strict = match errors {
@@ -270,7 +273,7 @@ pub fn scan(
     ];
     let fields = Fields::named(names, date_order)?;
     let model = match &meaning {
-        Some(arg) => crate::meaning::from_arg(py, arg)?,
+        Some(arg) => crate::meaning::from_arg(py, arg, lead_tier)?,
         None => None,
     };
     let rows = read_rows(documents, &fields, strict)?;
