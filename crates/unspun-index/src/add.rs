@@ -5,7 +5,7 @@ use crate::error::IndexError;
 use crate::family;
 use crate::index::Index;
 use crate::match_::{verify, Round, Verified};
-use crate::meaning::close_in_meaning;
+use crate::meaning::{close_in_meaning, Nearest};
 use crate::postings::MAX_SEQ;
 use crate::schema::*;
 use crate::sketch::Sketched;
@@ -103,11 +103,23 @@ impl Index {
     ) -> Result<(), IndexError> {
         let mut next_seq = t.meta.get(KEY_NEXT_SEQ)?.map_or(0, |g| g.value());
         let first_seq = next_seq;
+        // Each new document's search by meaning among the stored ones, on
+        // all threads, before any goes in.
+        let nearest: Vec<Option<Nearest>> = match &self.meaning {
+            Some(_) => {
+                let vectors = self.vectors.read().unwrap_or_else(|p| p.into_inner());
+                chunk
+                    .par_iter()
+                    .map(|s| Some(vectors.nearest_now(s.as_ref().ok()?.vector.as_ref()?)))
+                    .collect()
+            }
+            None => vec![None; chunk.len()],
+        };
         let mut ids = HashSet::new();
         let mut slots: Vec<Result<Numbered, IndexError>> = Vec::with_capacity(chunk.len());
         // Each numbered document's content tokens, for its preparation.
         let mut tokens: Vec<Vec<Token>> = Vec::with_capacity(chunk.len());
-        for s in chunk {
+        for (s, nearest) in chunk.into_iter().zip(nearest) {
             let mut s = match s {
                 Ok(s) => s,
                 Err(e) => {
@@ -125,7 +137,7 @@ impl Index {
                 .filter(|&s| s <= MAX_SEQ)
                 .ok_or(IndexError::Full)?;
             next_seq += 1;
-            let found = self.candidates_of(&s);
+            let found = self.candidates_of(&s, nearest.as_ref());
             let (keys, anchors) = (s.record.band_keys.clone(), s.record.anchors.clone());
             self.postings_mut().insert(seq, &keys, &anchors);
             if let Some(v) = &s.vector {

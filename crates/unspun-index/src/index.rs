@@ -2,7 +2,7 @@
 
 use crate::error::IndexError;
 use crate::match_::{candidates, verify, Round};
-use crate::meaning::{close_in_meaning, DocVector, Vectors};
+use crate::meaning::{close_in_meaning, DocVector, Nearest, Vectors};
 use crate::postings::Postings;
 use crate::schema::*;
 use crate::sketch::{SketchParams, Sketched, Sketcher};
@@ -153,7 +153,7 @@ impl Index {
     /// Matches a document against the index without storing it.
     pub fn query(&self, doc: Document) -> Result<Vec<Pair>, IndexError> {
         let mut s = self.sketch(doc)?;
-        let found = self.candidates_of(&s);
+        let found = self.candidates_of(&s, None);
         let txn = self.db.begin_read()?;
         let (docs, texts, sketches) = (
             txn.open_table(DOCS)?,
@@ -217,12 +217,17 @@ impl Index {
     }
 
     /// Stored documents that may relate to `s`: by shingles, and with the
-    /// meaning layer its nearest neighbours by meaning too; ascending.
-    pub(crate) fn candidates_of(&self, s: &Sketched) -> Vec<u32> {
+    /// meaning layer its nearest neighbours by meaning too (from `before`,
+    /// its search done ahead, where given); ascending.
+    pub(crate) fn candidates_of(&self, s: &Sketched, before: Option<&Nearest>) -> Vec<u32> {
         let mut found = candidates(&self.postings(), &self.sketcher.params, &s.record);
         if let (Some(_), Some(v)) = (&self.meaning, &s.vector) {
             let vectors = self.vectors.read().unwrap_or_else(|p| p.into_inner());
-            found.extend(vectors.neighbours(v, &found));
+            let near = match before {
+                Some(before) => vectors.neighbours_after(v, &found, before),
+                None => vectors.neighbours(v, &found),
+            };
+            found.extend(near);
             found.sort_unstable();
         }
         found

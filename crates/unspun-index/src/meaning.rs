@@ -3,6 +3,9 @@
 //! neighbours of a new document among the stored ones, and the gate that
 //! decides which pairs the model looks at.
 
+use rayon::prelude::*;
+use std::cmp::Ordering;
+use std::ops::Range;
 use unspun_compare::meaning::{cosine_i8, quantize};
 use unspun_compare::Meaning;
 use unspun_text::Span;
@@ -103,16 +106,144 @@ impl Vectors {
     /// within the date window), at most [`NEIGHBOURS`], skipping `known`
     /// (sorted): closest first, then by sequence number.
     pub fn neighbours(&self, v: &DocVector, known: &[u32]) -> Vec<u32> {
-        let mut best: Vec<(f32, u32)> = self
-            .rows
+        nearest_of(self.scored(v, 0..self.rows.len(), known))
+    }
+
+    /// The documents stored now that are nearest to `v`, for
+    /// [`Vectors::neighbours_after`] once more have been inserted: a new
+    /// document's search done ahead of its turn, beside the others'.
+    pub fn nearest_now(&self, v: &DocVector) -> Nearest {
+        let mut all = self.scored(v, 0..self.rows.len(), &[]);
+        all.sort_by(closest_first);
+        let complete = all.len() <= NEAREST_KEPT;
+        all.truncate(NEAREST_KEPT);
+        Nearest {
+            found: all,
+            rows: self.rows.len(),
+            complete,
+        }
+    }
+
+    /// [`Vectors::neighbours`], from `before` for the documents it saw. It
+    /// is the same answer: when at least [`NEIGHBOURS`] of its documents
+    /// are not in `known`, no document ranked below them can be among the
+    /// nearest; otherwise (and it kept only some) they are searched again.
+    pub fn neighbours_after(&self, v: &DocVector, known: &[u32], before: &Nearest) -> Vec<u32> {
+        let mut best: Vec<(f32, u32)> = before
+            .found
             .iter()
+            .filter(|(_, k)| known.binary_search(k).is_err())
+            .copied()
+            .collect();
+        if best.len() < NEIGHBOURS && !before.complete {
+            best = self.scored(v, 0..before.rows, known);
+        }
+        best.extend(self.scored(v, before.rows..self.rows.len(), known));
+        nearest_of(best)
+    }
+
+    /// Documents of `seqs` within the date window of `v` and at least
+    /// [`MIN_COSINE`] from it, but those in `known`; on all threads.
+    fn scored(&self, v: &DocVector, seqs: Range<usize>, known: &[u32]) -> Vec<(f32, u32)> {
+        let first = seqs.start;
+        self.rows
+            .get(seqs)
+            .unwrap_or_default()
+            .par_iter()
             .enumerate()
-            .filter_map(|(k, r)| Some((k as u32, r.as_ref()?)))
+            .filter_map(|(k, r)| Some(((first + k) as u32, r.as_ref()?)))
             .filter(|(k, r)| known.binary_search(k).is_err() && v.within_window(r))
             .map(|(k, r)| (v.cosine(r), k))
             .filter(|&(c, _)| c >= MIN_COSINE)
+            .collect()
+    }
+}
+
+/// How many of the nearest documents [`Vectors::nearest_now`] keeps: the
+/// neighbours, and room for some of them to be candidates already.
+const NEAREST_KEPT: usize = 32;
+
+/// A search of [`Vectors::nearest_now`].
+#[derive(Debug, Clone)]
+pub struct Nearest {
+    /// The nearest documents with their cosines, closest first.
+    found: Vec<(f32, u32)>,
+    /// The rows searched (sequence numbers below this).
+    rows: usize,
+    /// Whether `found` holds every document that qualified.
+    complete: bool,
+}
+
+/// Closest first, then by sequence number.
+fn closest_first(x: &(f32, u32), y: &(f32, u32)) -> Ordering {
+    y.0.total_cmp(&x.0).then(x.1.cmp(&y.1))
+}
+
+/// The [`NEIGHBOURS`] closest of `scored`.
+fn nearest_of(mut scored: Vec<(f32, u32)>) -> Vec<u32> {
+    scored.sort_by(closest_first);
+    scored
+        .into_iter()
+        .take(NEIGHBOURS)
+        .map(|(_, k)| k)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A unit-length vector from a seed (xorshift), quantized as stored.
+    fn vector(seed: u64, day: Option<i64>) -> DocVector {
+        let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+        let raw: Vec<f32> = (0..DIM)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                // Biased positive, so that many vectors pass MIN_COSINE.
+                (x % 1000) as f32 / 1000.0 - 0.2
+            })
             .collect();
-        best.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
-        best.into_iter().take(NEIGHBOURS).map(|(_, k)| k).collect()
+        let n = raw.iter().map(|v| v * v).sum::<f32>().sqrt();
+        let unit: Vec<f32> = raw.iter().map(|v| v / n).collect();
+        DocVector {
+            day,
+            v: quantize(&unit, DIM).into_boxed_slice(),
+        }
+    }
+
+    #[test]
+    fn a_search_done_ahead_finds_what_a_search_in_turn_finds() {
+        let mut vectors = Vectors::default();
+        for seq in 0..300u32 {
+            vectors.insert(seq, vector(u64::from(seq), Some(i64::from(seq % 20))));
+        }
+        vectors.remove(17);
+        let new = vector(9_999, Some(5));
+        let before = vectors.nearest_now(&new);
+        assert!(!before.complete, "more than {NEAREST_KEPT} qualify");
+        // Documents inserted after the search: ten outside the date window,
+        // and one nearer than any stored.
+        for seq in 300..310u32 {
+            vectors.insert(seq, vector(u64::from(seq), Some(1_000)));
+        }
+        vectors.insert(310, new.clone());
+        let full = vectors.neighbours(&new, &[]);
+        assert_eq!(full[0], 310);
+        // Known candidates: none, a few of the nearest, and so many of
+        // them that fewer than NEIGHBOURS of the kept ones are left.
+        let nearest_stored: Vec<u32> = before.found.iter().map(|&(_, k)| k).collect();
+        let mut many = nearest_stored[..NEAREST_KEPT - 2].to_vec();
+        many.sort_unstable();
+        let mut few = vec![nearest_stored[0], nearest_stored[3], 310];
+        few.sort_unstable();
+        for known in [vec![], few, many] {
+            assert_eq!(
+                vectors.neighbours_after(&new, &known, &before),
+                vectors.neighbours(&new, &known),
+                "known {known:?}"
+            );
+        }
     }
 }
