@@ -28,7 +28,22 @@ pub fn compare_batch(
     th: &Thresholds,
     meaning: Option<&Meaning>,
 ) -> Result<Vec<Comparison>, EmbedError> {
+    compare_batch_with(docs, pairs, th, meaning, &|_| true, &|| {})
+}
+
+/// [`compare_batch`], with the meaning layer only for the pairs that
+/// `use_model` accepts (by index in `pairs`), and `compared` called as each
+/// pair is done (for progress).
+pub fn compare_batch_with(
+    docs: &[Prepared],
+    pairs: &[PairInput],
+    th: &Thresholds,
+    meaning: Option<&Meaning>,
+    use_model: &(dyn Fn(usize) -> bool + Sync),
+    compared: &(dyn Fn() + Sync),
+) -> Result<Vec<Comparison>, EmbedError> {
     let cells: Vec<SentencesCell> = docs.iter().map(|_| SentencesCell::new()).collect();
+    let meaning_of = |k: usize| meaning.filter(|_| use_model(k));
     let mut done: Vec<(usize, Comparison)> = Vec::with_capacity(pairs.len());
     let mut left: Vec<usize> = (0..pairs.len()).collect();
     for _ in 0..STAGED_ROUNDS {
@@ -36,7 +51,12 @@ pub fn compare_batch(
             .par_iter()
             .map(|&k| {
                 let (a, b, ctx) = pairs[k];
-                compare_staged(&docs[a], &docs[b], ctx, th, meaning, [&cells[a], &cells[b]])
+                let cells = [&cells[a], &cells[b]];
+                let staged = compare_staged(&docs[a], &docs[b], ctx, th, meaning_of(k), cells)?;
+                if matches!(staged, Staged::Done(_)) {
+                    compared();
+                }
+                Ok(staged)
             })
             .collect::<Result<Vec<Staged>, EmbedError>>()?;
         let mut deferred = Vec::new();
@@ -59,10 +79,15 @@ pub fn compare_batch(
         .par_iter()
         .map(|&k| {
             let (a, b, ctx) = pairs[k];
-            compare_cached(&docs[a], &docs[b], ctx, th, meaning, [&cells[a], &cells[b]])
-                .map(|c| (k, c))
+            let cells = [&cells[a], &cells[b]];
+            let c = compare_cached(&docs[a], &docs[b], ctx, th, meaning_of(k), cells)?;
+            compared();
+            Ok((k, c))
         })
         .collect::<Result<Vec<_>, EmbedError>>()?;
+    // The sentences were found on the workers: freed there, in parallel,
+    // not one by one on this thread while the workers wait.
+    cells.into_par_iter().for_each(drop);
     done.extend(rest);
     done.sort_unstable_by_key(|(k, _)| *k);
     Ok(done.into_iter().map(|(_, c)| c).collect())

@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use std::collections::HashMap;
 use unspun_cluster::NEAR_MISS_STORY;
 use unspun_compare::{
-    compare_batch, Comparison, Meaning, PairContext, PairInput, Prepared, Relation, Thresholds,
+    compare_batch_with, Comparison, Meaning, PairContext, PairInput, Prepared, Relation, Thresholds,
 };
 use unspun_text::Token;
 
@@ -124,39 +124,32 @@ pub(crate) fn verify(
     close: &(dyn Fn(usize, usize) -> bool + Sync),
 ) -> Result<Vec<Vec<Verified>>, IndexError> {
     let mut out: Vec<Vec<Verified>> = vec![Vec::new(); wanted.len()];
-    // Two batches over all new documents, with and without the model: each
-    // embeds the sentences of all its pairs together, where the model's
-    // time per sentence is least.
-    let (mut with_model, mut lexical) = (Vec::new(), Vec::new());
-    for (w, (new, others)) in wanted.iter().enumerate() {
-        for &other in others {
-            let group = if meaning.is_some() && close(other, *new) {
-                &mut with_model
-            } else {
-                &mut lexical
+    // All new documents' pairs in one batch: the model embeds the
+    // sentences of all of them together, where its time per sentence is
+    // least.
+    // Each pair as (its entry in `wanted`, other, new).
+    let listed: Vec<(usize, usize, usize)> = wanted
+        .iter()
+        .enumerate()
+        .flat_map(|(w, (new, others))| others.iter().map(move |&other| (w, other, *new)))
+        .collect();
+    let pairs: Vec<PairInput> = listed
+        .iter()
+        .map(|&(_, a, b)| {
+            let ctx = PairContext {
+                date_a: round.metas[a].date.as_deref(),
+                date_b: round.metas[b].date.as_deref(),
             };
-            group.push((w, other, *new));
-        }
-    }
-    for (group, m) in [(with_model, meaning), (lexical, None)] {
-        let pairs: Vec<PairInput> = group
-            .iter()
-            .map(|&(_, a, b)| {
-                let ctx = PairContext {
-                    date_a: round.metas[a].date.as_deref(),
-                    date_b: round.metas[b].date.as_deref(),
-                };
-                (a, b, ctx)
-            })
-            .collect();
-        let compared = compare_batch(&round.docs, &pairs, th, m)
-            .map_err(|e| IndexError::Meaning(e.to_string()))?;
-        for ((w, a, _), c) in group.into_iter().zip(compared) {
-            if c.relation != Relation::Unrelated
-                || c.scores.story.is_some_and(|s| s >= NEAR_MISS_STORY)
-            {
-                out[w].push((a, c));
-            }
+            (a, b, ctx)
+        })
+        .collect();
+    let use_model = |k: usize| close(listed[k].1, listed[k].2);
+    let compared = compare_batch_with(&round.docs, &pairs, th, meaning, &use_model, &|| {})
+        .map_err(|e| IndexError::Meaning(e.to_string()))?;
+    for ((w, a, _), c) in listed.into_iter().zip(compared) {
+        if c.relation != Relation::Unrelated || c.scores.story.is_some_and(|s| s >= NEAR_MISS_STORY)
+        {
+            out[w].push((a, c));
         }
     }
     for v in &mut out {

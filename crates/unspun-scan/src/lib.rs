@@ -30,8 +30,7 @@ use rayon::prelude::*;
 use std::path::PathBuf;
 use std::time::Instant;
 use unspun_compare::{
-    compare_cached, compare_staged, Comparison, Meaning, PairContext, Prepared, Relation,
-    SentencesCell, Staged, Thresholds,
+    compare_batch_with, Comparison, Meaning, PairContext, PairInput, Prepared, Relation, Thresholds,
 };
 use unspun_ingest::{read_inputs, InputOptions, Item, Problem};
 use unspun_sketch::{
@@ -230,8 +229,6 @@ const VERIFY_BLOCK: usize = 4096;
 /// the sentences stay in the model's cache (up to 200,000) until the block
 /// is compared.
 const MEANING_BLOCK: usize = 16384;
-/// Comparison rounds per block: sentences, leads, and the rest.
-const MODEL_ROUNDS: usize = 3;
 
 /// One document after the sketch pass: its state, LSH band keys, anchor
 /// shingles and document vector (empty without the meaning layer).
@@ -417,11 +414,9 @@ impl Corpus {
         let t = Instant::now();
         progress.stage("verify", Some(candidates.len() as u64));
         let candidates = unspun_cluster::connected_order(candidates, n, |&(a, b)| (a, b));
-        let pair_meaning = |a: usize, b: usize| {
-            // The model runs only where the documents are close in meaning;
-            // elsewhere the lexical verdict stands.
-            meaning.filter(|_| vectors.cosine(a, b) >= opts.meaning_min_cosine)
-        };
+        // The model runs only where the documents are close in meaning;
+        // elsewhere the lexical verdict stands.
+        let close_in_meaning = |a: usize, b: usize| vectors.cosine(a, b) >= opts.meaning_min_cosine;
         // Reserved for every candidate: only the pages the related pairs
         // fill become resident, and the vector never reallocates (at a
         // million documents a doubling copy would briefly hold a gigabyte
@@ -448,14 +443,9 @@ impl Corpus {
                 b_index: b as u32,
             })
         };
-        // Each round compares the block's pairs that are left, but those the
-        // full model must see first; their texts are then embedded in one
-        // large batch (small per-pair batches waste most of the model's
-        // time), and the next round compares those pairs with the vectors at
-        // hand. A pair needs at most two batches: its candidate sentences,
-        // then (for the lead and rewrite tiers) its leads and all its
-        // sentences, known only once the candidates are aligned; a last
-        // round finishes whatever is left.
+        // Block by block: the full model's sentences of a block's pairs are
+        // embedded in a few large batches (`compare_batch_with`), where
+        // small per-pair batches would waste most of the model's time.
         let block_pairs = if meaning.is_some() {
             MEANING_BLOCK
         } else {
@@ -474,60 +464,33 @@ impl Corpus {
                 .zip(&texts)
                 .map(|(&d, text)| Prepared::new(text, &docs[d as usize].kept))
                 .collect();
-            let cells: Vec<SentencesCell> = involved.iter().map(|_| SentencesCell::new()).collect();
             // Every document of the block is in `involved`.
             let at = |d: u32| involved.partition_point(|&x| x < d);
-            let both = |a: u32, b: u32| {
-                let (i, j) = (at(a), at(b));
-                ((&prepared[i], &prepared[j]), [&cells[i], &cells[j]])
+            let inputs: Vec<PairInput> = block
+                .iter()
+                .map(|&(a, b)| (at(a), at(b), pair_context(a as usize, b as usize)))
+                .collect();
+            let use_model = |k: usize| {
+                let (a, b) = block[k];
+                close_in_meaning(a as usize, b as usize)
             };
-            let mut records = Vec::new();
-            let mut left: Vec<(u32, u32)> = block.to_vec();
-            for round in 0..MODEL_ROUNDS {
-                let last = round + 1 == MODEL_ROUNDS;
-                let staged = left
-                    .par_iter()
-                    .map(|&(a, b)| {
-                        let ((prep_a, prep_b), cells) = both(a, b);
-                        let (a, b) = (a as usize, b as usize);
-                        let (ctx, m, th) =
-                            (pair_context(a, b), pair_meaning(a, b), &opts.thresholds);
-                        let staged = if last {
-                            compare_cached(prep_a, prep_b, ctx, th, m, cells).map(Staged::Done)
-                        } else {
-                            compare_staged(prep_a, prep_b, ctx, th, m, cells)
-                        };
-                        let staged = staged.map_err(meaning_error)?;
-                        if matches!(staged, Staged::Done(_)) {
-                            progress.advance(1);
-                        }
-                        Ok(staged)
-                    })
-                    .collect::<std::io::Result<Vec<Staged>>>()?;
-                let mut deferred = Vec::new();
-                let mut batch = Vec::new();
-                for (&(a, b), staged) in left.iter().zip(staged) {
-                    match staged {
-                        Staged::Done(c) => records.extend(record(a as usize, b as usize, c)),
-                        Staged::NeedsModel(texts) => {
-                            deferred.push((a, b));
-                            batch.extend(texts);
-                        }
-                    }
-                }
-                if let Some(m) = meaning.filter(|_| !deferred.is_empty()) {
-                    let refs: Vec<&str> = batch.iter().map(String::as_str).collect();
-                    m.full(&refs).map_err(meaning_error)?;
-                }
-                left = deferred;
-                if left.is_empty() {
-                    break;
-                }
-            }
+            let compared = compare_batch_with(
+                &prepared,
+                &inputs,
+                &opts.thresholds,
+                meaning,
+                &use_model,
+                &|| progress.advance(1),
+            )
+            .map_err(meaning_error)?;
+            let records: Vec<PairRecord> = block
+                .iter()
+                .zip(compared)
+                .filter_map(|(&(a, b), c)| record(a as usize, b as usize, c))
+                .collect();
             // The block's texts and preparations were allocated on the
             // workers: freed there, in parallel, not one by one on this
             // thread while the workers wait (a tenth of verify at 2 threads).
-            free_on_workers(cells);
             free_on_workers(prepared);
             free_on_workers(texts);
             for p in records {
