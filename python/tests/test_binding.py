@@ -53,6 +53,31 @@ def test_to_dict_is_the_pair_record_without_ids(seeds):
     assert set(d["passages"][0]) == {"a", "b", "kind"}
 
 
+def test_compare_many_equals_compare_pair_by_pair(seeds):
+    texts = list(seeds.values())
+    pairs = [(a, b) for a in texts for b in texts if a is not b]
+    one_by_one = [unspun.compare(a, b).to_dict() for a, b in pairs]
+    assert [c.to_dict() for c in unspun.compare_many(pairs)] == one_by_one
+    # Dicts carry dates, which decide the source as in `compare`.
+    dated = [{"a": texts[2], "b": texts[2], "date_a": "2023-03-18", "date_b": "2023-03-17"}]
+    assert [c.source for c in unspun.compare_many(dated)] == ["b"]
+    assert unspun.compare_many([]) == []
+    with pytest.raises(ValueError, match="pair 1"):
+        unspun.compare_many([(texts[0], texts[1]), {"a": texts[0]}])
+
+
+def test_compare_many_with_meaning_equals_compare_pair_by_pair(seeds):
+    texts = list(seeds.values())
+    pairs = [(a, b) for a in texts for b in texts if a is not b]
+    try:
+        one_by_one = [unspun.compare(a, b, meaning=True).to_dict() for a, b in pairs]
+    except RuntimeError as e:  # the model could not be fetched: no network
+        pytest.skip(f"meaning layer unavailable: {e}")
+    batched = [c.to_dict() for c in unspun.compare_many(pairs, meaning=True)]
+    assert batched == one_by_one
+    assert {"paraphrase", "same_story", "reuse"} <= {c["relation"] for c in batched}
+
+
 def test_clean_sets_aside_the_scrapers_chrome(seeds):
     text = seeds[BBC_SCRAPED]
     c = unspun.clean(text)

@@ -151,6 +151,16 @@ def compare(
 ) -> Comparison:
     """Compares two texts as ``unspun compare`` does."""
 
+def compare_many(
+    pairs: Iterable[Union[tuple[str, str], Mapping[str, Optional[str]]]],
+    *,
+    boilerplate: bool = True,
+    meaning: Meaning = None,
+) -> list[Comparison]:
+    """Compares many pairs as ``unspun compare --pairs`` does, in their order:
+    ``(a, b)`` tuples or dicts with ``a``, ``b`` and optionally ``date_a``,
+    ``date_b``. On all threads, the model batched across pairs."""
+
 def verify(
     text_a: str,
     text_b: str,

@@ -4,10 +4,12 @@ use crate::convert::{record_to_py, span_tuple, spans_from_flat, CharOffsets};
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
+use pyo3::types::PyDict;
+use rayon::prelude::*;
 use serde::Serialize;
 use unspun_compare::{
-    compare as compare_pair, compare_with_meaning, Comparison as Compared, PairContext, Prepared,
-    Relation, Scores, Side, Thresholds,
+    compare as compare_pair, compare_batch, compare_with_meaning, Comparison as Compared,
+    PairContext, PairInput, Prepared, Relation, Scores, Side, Thresholds,
 };
 use unspun_text::{clean, Span};
 
@@ -175,7 +177,108 @@ pub fn compare(
             compare_with_meaning(&pa, &pb, ctx, &Thresholds::default(), model.as_deref())
         })
         .map_err(|e| PyRuntimeError::new_err(e.to_string()))?;
-    let record = Record::new(&c);
+    comparison_of(a, b, &c)
+}
+
+/// Compares many pairs as `unspun compare --pairs` does: on all threads,
+/// with the meaning layer's model batched across pairs (much faster than a
+/// `compare` per pair). `pairs` holds `(a, b)` tuples or dicts with `"a"`,
+/// `"b"` and optionally `"date_a"`, `"date_b"`; the results are in their
+/// order.
+#[pyfunction]
+#[pyo3(signature = (pairs, *, boilerplate=true, meaning=None))]
+pub fn compare_many(
+    py: Python<'_>,
+    pairs: &Bound<'_, PyAny>,
+    boilerplate: bool,
+    meaning: Option<Bound<'_, PyAny>>,
+) -> PyResult<Vec<Comparison>> {
+    let model = match &meaning {
+        Some(arg) => crate::meaning::from_arg(py, arg, true)?,
+        None => None,
+    };
+    let mut given: Vec<PairArg> = Vec::new();
+    for (i, item) in pairs.try_iter()?.enumerate() {
+        given.push(PairArg::extract(&item?).map_err(|e| {
+            PyValueError::new_err(format!(
+                "pair {i}: {e} (give (a, b) or {{\"a\": ..., \"b\": ...}})"
+            ))
+        })?);
+    }
+    let compared = py
+        .allow_threads(|| {
+            let kept: Vec<[Vec<Span>; 2]> = given
+                .par_iter()
+                .map(|p| [content(&p.a, boilerplate), content(&p.b, boilerplate)])
+                .collect();
+            let docs: Vec<Prepared> = given
+                .par_iter()
+                .zip(&kept)
+                .flat_map_iter(|(p, [ka, kb])| [Prepared::new(&p.a, ka), Prepared::new(&p.b, kb)])
+                .collect();
+            let inputs: Vec<PairInput> = given
+                .iter()
+                .enumerate()
+                .map(|(i, p)| {
+                    let ctx = PairContext {
+                        date_a: p.date_a.as_deref(),
+                        date_b: p.date_b.as_deref(),
+                    };
+                    (2 * i, 2 * i + 1, ctx)
+                })
+                .collect();
+            compare_batch(&docs, &inputs, &Thresholds::default(), model.as_deref())
+        })
+        .map_err(|e| PyRuntimeError::new_err(e.to_string()))?;
+    given
+        .iter()
+        .zip(&compared)
+        .map(|(p, c)| comparison_of(&p.a, &p.b, c))
+        .collect()
+}
+
+/// One pair of `compare_many`.
+struct PairArg {
+    a: String,
+    b: String,
+    date_a: Option<String>,
+    date_b: Option<String>,
+}
+
+impl PairArg {
+    fn extract(item: &Bound<'_, PyAny>) -> PyResult<PairArg> {
+        if let Ok((a, b)) = item.extract::<(String, String)>() {
+            return Ok(PairArg {
+                a,
+                b,
+                date_a: None,
+                date_b: None,
+            });
+        }
+        let dict = item.downcast::<PyDict>()?;
+        let text = |key: &str| -> PyResult<String> {
+            dict.get_item(key)?
+                .ok_or_else(|| PyValueError::new_err(format!("no {key:?}")))?
+                .extract()
+        };
+        let date = |key: &str| -> PyResult<Option<String>> {
+            match dict.get_item(key)? {
+                Some(v) if !v.is_none() => Ok(Some(v.extract()?)),
+                _ => Ok(None),
+            }
+        };
+        Ok(PairArg {
+            a: text("a")?,
+            b: text("b")?,
+            date_a: date("date_a")?,
+            date_b: date("date_b")?,
+        })
+    }
+}
+
+/// The Python view of a comparison of `a` and `b`.
+fn comparison_of(a: &str, b: &str, c: &Compared) -> PyResult<Comparison> {
+    let record = Record::new(c);
     // Rounded as in the JSON output, through the same serializer.
     let scores =
         serde_json::to_string(&c.scores).map_err(|e| PyValueError::new_err(e.to_string()))?;

@@ -84,6 +84,7 @@ fn _unspun(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(sketch::scan_sketch, m)?)?;
     m.add_function(wrap_pyfunction!(sketch::scan_params, m)?)?;
     m.add_function(wrap_pyfunction!(compare::compare, m)?)?;
+    m.add_function(wrap_pyfunction!(compare::compare_many, m)?)?;
     m.add_function(wrap_pyfunction!(compare::verify, m)?)?;
     m.add_function(wrap_pyfunction!(scan::scan, m)?)?;
     m.add_function(wrap_pyfunction!(read_document, m)?)?;
