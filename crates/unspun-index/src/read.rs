@@ -12,7 +12,7 @@ use redb::{
 };
 use std::collections::BTreeMap;
 use unspun_cluster::families::family_id;
-use unspun_compare::{compare, Comparison, PairContext, Prepared, Side};
+use unspun_compare::{compare_with_meaning, Comparison, PairContext, Prepared, Side};
 
 /// The tables reads use, opened on one snapshot.
 pub(crate) struct Snapshot {
@@ -265,7 +265,8 @@ impl Index {
     }
 
     /// Compares two indexed documents afresh (whatever their stored
-    /// relation), with both texts for display.
+    /// relation), with both texts for display; with the meaning layer when
+    /// the index has it.
     pub fn compare(&self, a: &str, b: &str) -> Result<CompareView, IndexError> {
         let s = self.snapshot()?;
         let load_one = |id: &str| -> Result<(Loaded, DocumentView), IndexError> {
@@ -289,7 +290,16 @@ impl Index {
             date_a: la.meta.date.as_deref(),
             date_b: lb.meta.date.as_deref(),
         };
-        let c = compare(&pa, &pb, ctx, &self.sketcher.params.thresholds);
+        // With the meaning layer, as `unspun compare` does (whether or not
+        // the pair is close enough for an add to ask the model).
+        let c = compare_with_meaning(
+            &pa,
+            &pb,
+            ctx,
+            &self.sketcher.params.thresholds,
+            self.meaning.as_deref(),
+        )
+        .map_err(|e| IndexError::Meaning(e.to_string()))?;
         Ok(CompareView {
             a: va,
             b: vb,
@@ -297,6 +307,7 @@ impl Index {
             source: c.source,
             scores: c.scores,
             passages: c.passages,
+            note: c.note,
         })
     }
 

@@ -173,6 +173,10 @@ pub struct CompareView {
     pub source: Option<Side>,
     pub scores: Scores,
     pub passages: Vec<Passage>,
+    /// Why the scores are less than the pipeline could give (`not_english`,
+    /// `empty`); absent when nothing is missing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<Note>,
 }
 
 /// Sizes of the in-memory postings.

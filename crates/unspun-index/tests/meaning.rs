@@ -69,6 +69,24 @@ fn seeds_added_one_by_one_match_a_batch_scan_with_meaning() {
     assert_eq!(relation("001", "002").as_deref(), Some("reuse"));
     assert_eq!(relation("003", "004").as_deref(), Some("same_story"));
 
+    // A fresh compare of two stored documents reads them with the model too.
+    let (spun, bbc) = (&scan.documents[0].id, &scan.documents[2].id);
+    let fresh = index.compare(spun, bbc).unwrap();
+    let stored = &from_index[&(spun.clone(), bbc.clone())];
+    assert_eq!(
+        serde_json::to_value(fresh.relation).unwrap(),
+        stored["relation"]
+    );
+    assert_eq!(
+        serde_json::to_value(&fresh.passages).unwrap(),
+        stored["passages"]
+    );
+    assert!(
+        fresh.scores.semantic.is_some_and(|s| s > 0.5),
+        "{:?}",
+        fresh.scores
+    );
+
     // One story of all five, with the scan's id and cohesion.
     let stories = index.stories().unwrap();
     assert_eq!(stories.len(), 1, "{stories:?}");
