@@ -11,8 +11,10 @@ mod eval_cmd;
 mod progress;
 mod scan_cmd;
 
+use crate::progress::Bars;
 use clap::Parser;
 use std::process::ExitCode;
+use unspun_scan::Progress;
 
 // Scans allocate many small vectors from two threads and free most of them
 // between passes; mimalloc is faster at that than the system allocator and
@@ -108,9 +110,34 @@ fn index_cmd(a: args::IndexArgs) -> anyhow::Result<Outcome> {
         Some(m) => m.load()?.map(std::sync::Arc::new),
         None => None,
     };
-    let outcome = unspun_index::run_index_command(&dir, cmd, meaning, &mut out)?;
+    // A spinner with the documents handled (when stderr is a terminal),
+    // then a summary line, for adds and queries.
+    let verb = match &cmd {
+        IndexCommand::Add { .. } => Some("added"),
+        IndexCommand::Query { .. } => Some("queried"),
+        _ => None,
+    };
+    let bars = Bars::new(verb.is_none());
+    bars.stage("documents", None);
+    let started = std::time::Instant::now();
+    let outcome = unspun_index::run_index_command_with(&dir, cmd, meaning, &mut out, &mut |n| {
+        bars.advance(n as u64)
+    });
+    bars.finish();
+    let outcome = outcome?;
     for p in &outcome.problems {
         eprintln!("unspun: {p}");
+    }
+    if let Some(verb) = verb {
+        let seconds = started.elapsed().as_secs_f64();
+        eprintln!(
+            "unspun: {verb} {} documents in {seconds:.1} s ({:.0} docs/s): {} pairs; {} refused, {} input problems",
+            outcome.documents,
+            outcome.documents as f64 / seconds.max(1e-9),
+            outcome.pairs,
+            outcome.refused,
+            outcome.problems.len()
+        );
     }
     Ok(if outcome.partial() {
         Outcome::Partial

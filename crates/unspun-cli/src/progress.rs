@@ -42,6 +42,9 @@ impl unspun_scan::Progress for Bars {
         bar.set_draw_target(ProgressDrawTarget::stderr());
         let template = if name == "read" {
             "{prefix:>10} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} eta {eta}"
+        } else if total.is_none() {
+            // No total: a count and a rate, no bar or eta to guess.
+            "{prefix:>10} {spinner} {human_pos} {per_sec}"
         } else {
             "{prefix:>10} [{bar:30}] {human_pos}/{human_len} {per_sec} eta {eta}"
         };

@@ -27,6 +27,18 @@ fn seeds_added_to_an_index_are_matched_by_meaning_and_queried() {
     run.assert_code(0);
     let added = lines(&run.stdout);
     assert_eq!(added.len(), 5);
+    let pairs: usize = added
+        .iter()
+        .map(|d| d["pairs"].as_array().unwrap().len())
+        .sum();
+    assert!(
+        run.stderr.contains("unspun: added 5 documents in ")
+            && run
+                .stderr
+                .contains(&format!(": {pairs} pairs; 0 refused, 0 input problems")),
+        "{}",
+        run.stderr
+    );
     let relations: Vec<(String, String, String)> = added
         .iter()
         .flat_map(|d| d["pairs"].as_array().unwrap().clone())

@@ -42,6 +42,8 @@ pub struct CommandOutcome {
     pub documents: usize,
     /// Documents refused (duplicate id, empty text, unknown id to remove).
     pub refused: usize,
+    /// Pairs the added or queried documents formed with indexed ones.
+    pub pairs: usize,
     /// Inputs skipped or warned about while reading.
     pub problems: Vec<Problem>,
 }
@@ -73,6 +75,18 @@ pub fn run_index_command(
     meaning: Option<Arc<Meaning>>,
     out: &mut dyn Write,
 ) -> Result<CommandOutcome, IndexError> {
+    run_index_command_with(dir, cmd, meaning, out, &mut |_| {})
+}
+
+/// [`run_index_command`], calling `progress` with the number of documents
+/// just handled (added, refused or queried) as their lines are written.
+pub fn run_index_command_with(
+    dir: &Path,
+    cmd: IndexCommand,
+    meaning: Option<Arc<Meaning>>,
+    out: &mut dyn Write,
+    progress: &mut dyn FnMut(usize),
+) -> Result<CommandOutcome, IndexError> {
     let with = |index: Index| match &meaning {
         Some(m) => index.with_meaning(m.clone()),
         None => index,
@@ -96,6 +110,7 @@ pub fn run_index_command(
                     match r {
                         Ok(added) => {
                             outcome.documents += 1;
+                            outcome.pairs += added.pairs.len();
                             line(out, &added)?;
                         }
                         Err(e) => {
@@ -110,6 +125,7 @@ pub fn run_index_command(
                         }
                     }
                 }
+                progress(ids.len());
                 Ok(())
             };
             read_inputs(&inputs, &input, &mut |item| match item {
@@ -139,6 +155,7 @@ pub fn run_index_command(
                     let r = match index.query(d) {
                         Ok(pairs) => {
                             outcome.documents += 1;
+                            outcome.pairs += pairs.len();
                             line(out, &QueryLine { id: &id, pairs })
                         }
                         Err(e) if e.is_client_error() => {
@@ -156,6 +173,7 @@ pub fn run_index_command(
                     if let Err(e) = r {
                         failure = Some(e);
                     }
+                    progress(1);
                 }
                 Item::Document(_) => {}
                 Item::Problem(p) => outcome.problems.push(p),

@@ -60,7 +60,7 @@ mod tables;
 mod views;
 
 pub use check::CheckReport;
-pub use command::{run_index_command, CommandOutcome, IndexCommand};
+pub use command::{run_index_command, run_index_command_with, CommandOutcome, IndexCommand};
 pub use error::IndexError;
 pub use index::{Index, OpenOptions, DB_FILE};
 pub use sketch::SketchParams;
