@@ -14,6 +14,10 @@ use unspun_compare::Meaning;
 use unspun_ingest::{read_inputs, InputOptions, Item, Problem};
 use unspun_text::Document;
 
+/// Documents `query` matches in one round (the model's work batched
+/// across them).
+const QUERY_BATCH: usize = 256;
+
 /// One index command, its arguments already parsed.
 #[derive(Debug, Clone)]
 pub enum IndexCommand {
@@ -148,32 +152,43 @@ pub fn run_index_command_with(
         }
         IndexCommand::Query { inputs, input } => {
             let index = with(Index::open_existing(dir)?);
+            let mut pending: Vec<Document> = Vec::new();
             let mut failure = None;
-            read_inputs(&inputs, &input, &mut |item| match item {
-                Item::Document(d) if failure.is_none() => {
-                    let id = d.id.clone();
-                    let r = match index.query(d) {
+            let mut flush = |pending: &mut Vec<Document>,
+                             outcome: &mut CommandOutcome|
+             -> Result<(), IndexError> {
+                let ids: Vec<String> = pending.iter().map(|d| d.id.clone()).collect();
+                for (id, r) in ids.iter().zip(index.query_batch(std::mem::take(pending))?) {
+                    match r {
                         Ok(pairs) => {
                             outcome.documents += 1;
                             outcome.pairs += pairs.len();
-                            line(out, &QueryLine { id: &id, pairs })
+                            line(out, &QueryLine { id, pairs })?;
                         }
                         Err(e) if e.is_client_error() => {
                             outcome.refused += 1;
                             line(
                                 out,
                                 &Refused {
-                                    id: Some(&id),
+                                    id: Some(id),
                                     error: e.to_string(),
                                 },
-                            )
+                            )?;
                         }
-                        Err(e) => Err(e),
-                    };
-                    if let Err(e) = r {
-                        failure = Some(e);
+                        Err(e) => return Err(e),
                     }
-                    progress(1);
+                }
+                progress(ids.len());
+                Ok(())
+            };
+            read_inputs(&inputs, &input, &mut |item| match item {
+                Item::Document(d) if failure.is_none() => {
+                    pending.push(d);
+                    if pending.len() >= QUERY_BATCH {
+                        if let Err(e) = flush(&mut pending, &mut outcome) {
+                            failure = Some(e);
+                        }
+                    }
                 }
                 Item::Document(_) => {}
                 Item::Problem(p) => outcome.problems.push(p),
@@ -182,6 +197,7 @@ pub fn run_index_command_with(
             if let Some(e) = failure {
                 return Err(e);
             }
+            flush(&mut pending, &mut outcome)?;
         }
         IndexCommand::Stats => {
             let index = Index::open_existing(dir)?;

@@ -1,13 +1,12 @@
 //! Opening an index and adding documents to it.
 
 use crate::error::IndexError;
-use crate::match_::{candidates, verify, Round};
-use crate::meaning::{close_in_meaning, DocVector, Nearest, Vectors};
+use crate::match_::candidates;
+use crate::meaning::{DocVector, Nearest, Vectors};
 use crate::postings::Postings;
 use crate::schema::*;
 use crate::sketch::{SketchParams, Sketched, Sketcher};
-use crate::tables::{load, Tables};
-use crate::views::Pair;
+use crate::tables::Tables;
 use redb::{Database, DatabaseError, ReadableDatabase, ReadableTable, WriteTransaction};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
@@ -148,45 +147,6 @@ impl Index {
             s.vector = Some(DocVector::of(m, &s.text, &s.record.kept, day));
         }
         Ok(s)
-    }
-
-    /// Matches a document against the index without storing it.
-    pub fn query(&self, doc: Document) -> Result<Vec<Pair>, IndexError> {
-        let mut s = self.sketch(doc)?;
-        let found = self.candidates_of(&s, None);
-        let txn = self.db.begin_read()?;
-        let (docs, texts, sketches) = (
-            txn.open_table(DOCS)?,
-            txn.open_table(TEXTS)?,
-            txn.open_table(SKETCHES)?,
-        );
-        let mut loaded = Vec::with_capacity(found.len());
-        for c in found {
-            // A candidate removed (or not yet committed) since the postings
-            // were read is simply not there.
-            if let Some(l) = load(&docs, &texts, &sketches, c)? {
-                loaded.push(l);
-            }
-        }
-        let tokens = std::mem::take(&mut s.tokens);
-        let round = Round::new(&loaded, vec![(u32::MAX, &s, tokens)]);
-        let new = loaded.len();
-        let vectors = self.vectors.read().unwrap_or_else(|p| p.into_inner());
-        let close =
-            |a: usize, _: usize| close_in_meaning(s.vector.as_ref(), vectors.get(round.seqs[a]));
-        let verified = verify(
-            &round,
-            &[(new, (0..new).collect())],
-            &self.sketcher.params.thresholds,
-            self.meaning.as_deref(),
-            &close,
-        )?;
-        Ok(verified
-            .into_iter()
-            .flatten()
-            .filter(|(_, c)| c.relation != unspun_compare::Relation::Unrelated)
-            .map(|(i, c)| Pair::new(loaded[i].meta.id.clone(), s.meta.id.clone(), c))
-            .collect())
     }
 
     /// Every write transaction: durable at commit, and cheap to recover

@@ -51,6 +51,7 @@ mod index;
 mod match_;
 pub mod meaning;
 pub mod postings;
+mod query;
 mod read;
 mod remove;
 pub mod schema;

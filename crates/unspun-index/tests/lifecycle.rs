@@ -39,6 +39,37 @@ fn query_matches_without_storing() {
 }
 
 #[test]
+fn a_query_batch_matches_each_document_as_a_query_of_it_alone() {
+    let (_dir, index) = seeded();
+    let seeds = common::seeds();
+    let mut probes: Vec<Document> = seeds.clone();
+    for (k, p) in probes.iter_mut().enumerate() {
+        p.id = format!("probe-{k}");
+    }
+    probes.insert(2, Document::new("blank", "  \n"));
+    let alone: Vec<_> = probes.iter().map(|d| index.query(d.clone())).collect();
+    let batched = index.query_batch(probes.clone()).unwrap();
+    assert_eq!(batched.len(), probes.len());
+    assert!(matches!(batched[2], Err(IndexError::InvalidDocument(_))));
+    assert!(matches!(alone[2], Err(IndexError::InvalidDocument(_))));
+    for (k, (b, a)) in batched.iter().zip(&alone).enumerate() {
+        if k != 2 {
+            assert_eq!(b.as_ref().unwrap(), a.as_ref().unwrap(), "{}", probes[k].id);
+        }
+    }
+    // Each probe finds the seed it copies, and none the other probes.
+    let first = batched[0].as_ref().unwrap();
+    assert!(first
+        .iter()
+        .any(|p| p.a == seeds[0].id && p.relation == Relation::Duplicate));
+    assert!(batched
+        .iter()
+        .flatten()
+        .flatten()
+        .all(|p| !p.a.starts_with("probe")));
+}
+
+#[test]
 fn duplicate_ids_and_empty_texts_are_refused_per_document() {
     let (_dir, index) = seeded();
     let seeds = common::seeds();

@@ -189,6 +189,29 @@ fn one_batch_matches_adding_one_by_one_with_meaning() {
         one_by_one.families(0, usize::MAX).unwrap()
     );
     batched.check().unwrap();
+
+    // Queries in one batch find what a query of each alone finds.
+    let probes: Vec<_> = common::seeds()
+        .into_iter()
+        .map(|mut d| {
+            d.id = format!("probe-{}", d.id);
+            d
+        })
+        .collect();
+    let alone = common::by_ids(
+        probes
+            .iter()
+            .flat_map(|d| batched.query(d.clone()).unwrap()),
+    );
+    let together = common::by_ids(
+        batched
+            .query_batch(probes)
+            .unwrap()
+            .into_iter()
+            .flat_map(Result::unwrap),
+    );
+    assert_same_pairs(&together, &alone);
+    assert!(together.values().any(|p| p["relation"] == "paraphrase"));
 }
 
 #[test]

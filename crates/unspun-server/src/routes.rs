@@ -297,13 +297,13 @@ pub async fn query_documents(
     let (docs, _) = parse_documents(&json, p.date_order()?)?;
     state.metrics.queries.fetch_add(docs.len() as u64, Relaxed);
     let results = read(&state, move |index| {
-        docs.into_iter()
-            .map(|d| {
-                let id = d.id.clone();
-                index
-                    .query(d)
-                    .map(|pairs| json!({ "id": id, "pairs": pairs }))
-            })
+        let ids: Vec<String> = docs.iter().map(|d| d.id.clone()).collect();
+        // One round for all of them: the model's work batched across them.
+        index
+            .query_batch(docs)?
+            .into_iter()
+            .zip(ids)
+            .map(|(r, id)| r.map(|pairs| json!({ "id": id, "pairs": pairs })))
             .collect::<Result<Vec<_>, _>>()
     })
     .await?;
