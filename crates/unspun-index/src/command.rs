@@ -103,101 +103,39 @@ pub fn run_index_command_with(
             batch,
         } => {
             let index = with(Index::open(dir)?);
-            let batch = batch.max(1);
-            let mut pending = Vec::new();
-            let mut failure = None;
-            let mut flush = |pending: &mut Vec<Document>,
-                             outcome: &mut CommandOutcome|
-             -> Result<(), IndexError> {
-                let ids: Vec<String> = pending.iter().map(|d| d.id.clone()).collect();
-                for (id, r) in ids.iter().zip(index.add_batch(std::mem::take(pending))?) {
-                    match r {
-                        Ok(added) => {
-                            outcome.documents += 1;
-                            outcome.pairs += added.pairs.len();
-                            line(out, &added)?;
-                        }
-                        Err(e) => {
-                            outcome.refused += 1;
-                            line(
-                                out,
-                                &Refused {
-                                    id: Some(id),
-                                    error: e.to_string(),
-                                },
-                            )?;
-                        }
+            in_batches(
+                &inputs,
+                &input,
+                batch,
+                &mut outcome,
+                &mut |docs, outcome| {
+                    let ids: Vec<String> = docs.iter().map(|d| d.id.clone()).collect();
+                    for (id, r) in ids.iter().zip(index.add_batch(docs)?) {
+                        let r = r.map(|added| (added.pairs.len(), added));
+                        report(out, outcome, id, r)?;
                     }
-                }
-                progress(ids.len());
-                Ok(())
-            };
-            read_inputs(&inputs, &input, &mut |item| match item {
-                Item::Document(d) if failure.is_none() => {
-                    pending.push(d);
-                    if pending.len() >= batch {
-                        if let Err(e) = flush(&mut pending, &mut outcome) {
-                            failure = Some(e);
-                        }
-                    }
-                }
-                Item::Document(_) => {}
-                Item::Problem(p) => outcome.problems.push(p),
-            })
-            .map_err(|e| IndexError::InvalidDocument(e.to_string()))?;
-            if let Some(e) = failure {
-                return Err(e);
-            }
-            flush(&mut pending, &mut outcome)?;
+                    progress(ids.len());
+                    Ok(())
+                },
+            )?;
         }
         IndexCommand::Query { inputs, input } => {
             let index = with(Index::open_existing(dir)?);
-            let mut pending: Vec<Document> = Vec::new();
-            let mut failure = None;
-            let mut flush = |pending: &mut Vec<Document>,
-                             outcome: &mut CommandOutcome|
-             -> Result<(), IndexError> {
-                let ids: Vec<String> = pending.iter().map(|d| d.id.clone()).collect();
-                for (id, r) in ids.iter().zip(index.query_batch(std::mem::take(pending))?) {
-                    match r {
-                        Ok(pairs) => {
-                            outcome.documents += 1;
-                            outcome.pairs += pairs.len();
-                            line(out, &QueryLine { id, pairs })?;
-                        }
-                        Err(e) if e.is_client_error() => {
-                            outcome.refused += 1;
-                            line(
-                                out,
-                                &Refused {
-                                    id: Some(id),
-                                    error: e.to_string(),
-                                },
-                            )?;
-                        }
-                        Err(e) => return Err(e),
+            in_batches(
+                &inputs,
+                &input,
+                QUERY_BATCH,
+                &mut outcome,
+                &mut |docs, outcome| {
+                    let ids: Vec<String> = docs.iter().map(|d| d.id.clone()).collect();
+                    for (id, r) in ids.iter().zip(index.query_batch(docs)?) {
+                        let r = r.map(|pairs| (pairs.len(), QueryLine { id, pairs }));
+                        report(out, outcome, id, r)?;
                     }
-                }
-                progress(ids.len());
-                Ok(())
-            };
-            read_inputs(&inputs, &input, &mut |item| match item {
-                Item::Document(d) if failure.is_none() => {
-                    pending.push(d);
-                    if pending.len() >= QUERY_BATCH {
-                        if let Err(e) = flush(&mut pending, &mut outcome) {
-                            failure = Some(e);
-                        }
-                    }
-                }
-                Item::Document(_) => {}
-                Item::Problem(p) => outcome.problems.push(p),
-            })
-            .map_err(|e| IndexError::InvalidDocument(e.to_string()))?;
-            if let Some(e) = failure {
-                return Err(e);
-            }
-            flush(&mut pending, &mut outcome)?;
+                    progress(ids.len());
+                    Ok(())
+                },
+            )?;
         }
         IndexCommand::Stats => {
             let index = Index::open_existing(dir)?;
@@ -230,6 +168,70 @@ pub fn run_index_command_with(
     }
     out.flush().map_err(io_err)?;
     Ok(outcome)
+}
+
+/// What [`in_batches`] hands each batch of documents to.
+type Flush<'f> = dyn FnMut(Vec<Document>, &mut CommandOutcome) -> Result<(), IndexError> + 'f;
+
+/// Reads `inputs`, handing the documents to `flush` `batch` at a time;
+/// problems reading them go to `outcome`. Stops at `flush`'s first error.
+fn in_batches(
+    inputs: &[PathBuf],
+    input: &InputOptions,
+    batch: usize,
+    outcome: &mut CommandOutcome,
+    flush: &mut Flush,
+) -> Result<(), IndexError> {
+    let batch = batch.max(1);
+    let mut pending = Vec::new();
+    let mut failure = None;
+    read_inputs(inputs, input, &mut |item| match item {
+        Item::Document(d) if failure.is_none() => {
+            pending.push(d);
+            if pending.len() >= batch {
+                if let Err(e) = flush(std::mem::take(&mut pending), outcome) {
+                    failure = Some(e);
+                }
+            }
+        }
+        Item::Document(_) => {}
+        Item::Problem(p) => outcome.problems.push(p),
+    })
+    .map_err(|e| IndexError::InvalidDocument(e.to_string()))?;
+    match failure {
+        Some(e) => Err(e),
+        None => flush(pending, outcome),
+    }
+}
+
+/// One document's line: its result with the pairs it found, or its
+/// refusal (a document the index will not take); other errors stop the
+/// command.
+fn report<T: Serialize>(
+    out: &mut dyn Write,
+    outcome: &mut CommandOutcome,
+    id: &str,
+    result: Result<(usize, T), IndexError>,
+) -> Result<(), IndexError> {
+    match result {
+        Ok((pairs, value)) => {
+            outcome.documents += 1;
+            outcome.pairs += pairs;
+            line(out, &value)
+        }
+        Err(e) if e.is_client_error() => {
+            outcome.refused += 1;
+            let error = e.to_string();
+            line(
+                out,
+                &Refused {
+                    id: Some(id),
+                    error,
+                },
+            )
+        }
+        Err(e) => Err(e),
+    }
 }
 
 fn line<T: Serialize>(out: &mut dyn Write, value: &T) -> Result<(), IndexError> {
