@@ -387,13 +387,11 @@ pub struct CorpusModelArgs {
 }
 
 impl CorpusModelArgs {
-    /// [`ModelArgs::load`], the lead tier off unless asked for: it embeds
-    /// a kilobyte of each uncertain pair's documents, 26x a scan's time on
-    /// the 20k bench corpus (docs/calibration.md).
+    /// [`ModelArgs::load`], the lead tier off unless asked for.
     pub fn load(&self) -> anyhow::Result<Option<unspun_compare::Meaning>> {
         let mut meaning = self.model.load()?;
         if let (Some(m), false) = (meaning.as_mut(), self.lead_tier) {
-            m.calibration.story_band = [1.0, 0.0];
+            m.calibration.turn_off_lead_tier();
         }
         Ok(meaning)
     }

@@ -61,6 +61,14 @@ fn no_rewrite_cosine() -> f64 {
 static CALIBRATION_JSON: &str = include_str!("../calibration.json");
 
 impl Calibration {
+    /// Turns the story's lead tier off (an empty band): what `scan`, the
+    /// index and the server do unless asked, as it embeds a kilobyte of
+    /// each uncertain pair's documents, 26x a scan's time on the 20k bench
+    /// corpus (docs/calibration.md).
+    pub fn turn_off_lead_tier(&mut self) {
+        self.story_band = [1.0, 0.0];
+    }
+
     /// The compiled-in calibration.
     pub fn builtin() -> Calibration {
         serde_json::from_str(CALIBRATION_JSON).unwrap_or_else(|_| Calibration::fallback())

@@ -135,7 +135,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     if args.meaning {
         let mut model = unspun_compare::Meaning::load(None)?;
         // No lead tier, as `unspun index add` without `--lead-tier`.
-        model.calibration.story_band = [1.0, 0.0];
+        model.calibration.turn_off_lead_tier();
         index = index.with_meaning(std::sync::Arc::new(model));
         println!("meaning layer on");
     }

@@ -51,7 +51,7 @@ pub fn load(py: Python<'_>, dir: Option<PathBuf>, lead_tier: bool) -> PyResult<A
             ))
         })?;
     if !lead_tier {
-        m.calibration.story_band = [1.0, 0.0];
+        m.calibration.turn_off_lead_tier();
     }
     let m = Arc::new(m);
     table.insert(key, m.clone());

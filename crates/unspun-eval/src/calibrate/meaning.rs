@@ -291,7 +291,7 @@ pub fn calibrate_meaning(
     let mut rows = Vec::new();
     let mut stories = Vec::new();
     // The grid sees the first tier alone; the lead tier is fitted after it.
-    meaning.calibration.story_band = [1.0, 0.0];
+    meaning.calibration.turn_off_lead_tier();
     for &gate in &grid.fast_gate {
         for &coverage in &grid.paraphrase_coverage {
             meaning.calibration.fast_gate = gate;
