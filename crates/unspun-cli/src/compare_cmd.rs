@@ -2,17 +2,16 @@ use crate::args::CompareArgs;
 use crate::progress::Bars;
 use crate::Outcome;
 use anyhow::{anyhow, bail, Context, Result};
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::io::{BufRead, Write};
 use std::path::Path;
 use unspun_compare::{
-    compare_batch, compare_with_meaning, Comparison, Meaning, Note, PairContext, PairInput,
+    compare_text_pairs, compare_with_meaning, content, Comparison, Meaning, Note, PairContext,
     Passage, Prepared, Relation, Scores, Side, Thresholds,
 };
 use unspun_ingest::{read_inputs, InputOptions, Item, Problem, ProblemKind};
 use unspun_scan::Progress;
-use unspun_text::{clean, Document, Span};
+use unspun_text::Document;
 
 pub fn run(args: CompareArgs) -> Result<Outcome> {
     let meaning = args.model.load()?;
@@ -77,14 +76,6 @@ fn read_one(path: &Path) -> Result<Document> {
     }
 }
 
-fn content(text: &str, keep_boilerplate: bool) -> Vec<Span> {
-    if keep_boilerplate {
-        vec![Span::new(0, text.len())]
-    } else {
-        clean(text, None, None).kept
-    }
-}
-
 fn compare_docs(
     a: &Document,
     b: &Document,
@@ -92,8 +83,8 @@ fn compare_docs(
     meaning: Option<&Meaning>,
 ) -> Result<Comparison> {
     let (ka, kb) = (
-        content(&a.text, keep_boilerplate),
-        content(&b.text, keep_boilerplate),
+        content(&a.text, !keep_boilerplate),
+        content(&b.text, !keep_boilerplate),
     );
     let (pa, pb) = (Prepared::new(&a.text, &ka), Prepared::new(&b.text, &kb));
     let ctx = PairContext {
@@ -191,15 +182,11 @@ fn write_chunk(
     keep_boilerplate: bool,
     meaning: Option<&Meaning>,
 ) -> Result<()> {
-    // Both texts of pair k are documents 2k and 2k + 1.
-    let docs: Vec<Prepared> = chunk
-        .par_iter()
-        .flat_map_iter(|p| [&p.a, &p.b].map(|t| Prepared::new(t, &content(t, keep_boilerplate))))
+    let pairs: Vec<(&str, &str, PairContext)> = chunk
+        .iter()
+        .map(|p| (p.a.as_str(), p.b.as_str(), PairContext::default()))
         .collect();
-    let pairs: Vec<PairInput> = (0..chunk.len())
-        .map(|k| (2 * k, 2 * k + 1, PairContext::default()))
-        .collect();
-    let compared = compare_batch(&docs, &pairs, &Thresholds::default(), meaning)?;
+    let compared = compare_text_pairs(&pairs, !keep_boilerplate, &Thresholds::default(), meaning)?;
     for (pair, c) in chunk.iter().zip(&compared) {
         let id = (!pair.id.is_null()).then_some(&pair.id);
         serde_json::to_writer(

@@ -9,6 +9,7 @@ use crate::relation::{
 };
 use rayon::prelude::*;
 use unspun_embed::EmbedError;
+use unspun_text::{clean, Span};
 
 /// Staged rounds before the rest is compared with whatever the model still
 /// needs: the aligned sentences first, then the leads (and the rewrite
@@ -18,6 +19,39 @@ const STAGED_ROUNDS: usize = 2;
 /// One pair of [`compare_batch`]: indices of its two documents, and their
 /// dates.
 pub type PairInput<'c> = (usize, usize, PairContext<'c>);
+
+/// What of a text is compared: what cleaning keeps once boilerplate is set
+/// aside (as `unspun compare` does by default), or all of it.
+pub fn content(text: &str, set_aside_boilerplate: bool) -> Vec<Span> {
+    if set_aside_boilerplate {
+        clean(text, None, None).kept
+    } else {
+        vec![Span::new(0, text.len())]
+    }
+}
+
+/// [`compare_batch`] of pairs of texts `(a, b, dates)` in input order, each
+/// text's [`content`] prepared on all threads.
+pub fn compare_text_pairs(
+    pairs: &[(&str, &str, PairContext)],
+    set_aside_boilerplate: bool,
+    th: &Thresholds,
+    meaning: Option<&Meaning>,
+) -> Result<Vec<Comparison>, EmbedError> {
+    // Both texts of pair k are documents 2k and 2k + 1.
+    let docs: Vec<Prepared> = pairs
+        .par_iter()
+        .flat_map_iter(|&(a, b, _)| {
+            [a, b].map(|t| Prepared::new(t, &content(t, set_aside_boilerplate)))
+        })
+        .collect();
+    let inputs: Vec<PairInput> = pairs
+        .iter()
+        .enumerate()
+        .map(|(k, &(_, _, ctx))| (2 * k, 2 * k + 1, ctx))
+        .collect();
+    compare_batch(&docs, &inputs, th, meaning)
+}
 
 /// [`crate::compare_with_meaning`] of every pair of `docs`, in input order,
 /// on all threads, with the full model's work batched across pairs. A

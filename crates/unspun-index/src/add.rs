@@ -3,7 +3,7 @@
 
 use crate::error::IndexError;
 use crate::family;
-use crate::index::Index;
+use crate::index::{only, Index};
 use crate::match_::{verify, Round, Verified};
 use crate::meaning::{close_in_meaning, Nearest};
 use crate::postings::MAX_SEQ;
@@ -39,9 +39,7 @@ impl Index {
     /// Adds one document and returns its relations to the documents already
     /// indexed. Committed (durably) before it returns.
     pub fn add(&self, doc: Document) -> Result<Added, IndexError> {
-        self.add_batch(vec![doc])?
-            .pop()
-            .unwrap_or_else(|| Err(IndexError::InvalidDocument("nothing added".into())))
+        only(self.add_batch(vec![doc])?)
     }
 
     /// Adds documents in one write transaction: all of them are durable when
@@ -199,6 +197,8 @@ impl Index {
             .filter(|n| !n.found.is_empty())
             .filter_map(|n| {
                 // A candidate removed since its postings were read is gone.
+                // `found` is ascending, as members are by number: so are the
+                // pairs.
                 let others = n.found.iter().filter_map(|c| member.get(c).copied());
                 Some((*member.get(&n.seq)?, others.collect()))
             })

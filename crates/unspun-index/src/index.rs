@@ -194,6 +194,15 @@ impl Index {
     }
 }
 
+/// The result of a batch of one document.
+pub(crate) fn only<T>(batch: Vec<Result<T, IndexError>>) -> Result<T, IndexError> {
+    batch.into_iter().next().unwrap_or_else(|| {
+        Err(IndexError::InvalidDocument(
+            "no result for the document".into(),
+        ))
+    })
+}
+
 /// Creates the tables of a new index, or checks the version and parameters
 /// of an existing one.
 fn init_or_check(db: &Database, dir: &Path, params: &SketchParams) -> Result<(), IndexError> {

@@ -115,7 +115,7 @@ impl<'a> Round<'a> {
 /// For each `(new, others)` of `wanted`, compares each member of `others`
 /// (as side `a`) with member `new` (side `b`), with the meaning layer where
 /// `close(other, new)`; keeps related pairs and near misses (unrelated,
-/// story score at least [`NEAR_MISS_STORY`]), ascending by member.
+/// story score at least [`NEAR_MISS_STORY`]), in the order of `others`.
 pub(crate) fn verify(
     round: &Round,
     wanted: &[(usize, Vec<usize>)],
@@ -124,10 +124,9 @@ pub(crate) fn verify(
     close: &(dyn Fn(usize, usize) -> bool + Sync),
 ) -> Result<Vec<Vec<Verified>>, IndexError> {
     let mut out: Vec<Vec<Verified>> = vec![Vec::new(); wanted.len()];
-    // All new documents' pairs in one batch: the model embeds the
-    // sentences of all of them together, where its time per sentence is
-    // least.
-    // Each pair as (its entry in `wanted`, other, new).
+    // All new documents' pairs in one batch, so that the model embeds the
+    // sentences of all of them together; each pair as (its entry in
+    // `wanted`, other, new).
     let listed: Vec<(usize, usize, usize)> = wanted
         .iter()
         .enumerate()
@@ -151,9 +150,6 @@ pub(crate) fn verify(
         {
             out[w].push((a, c));
         }
-    }
-    for v in &mut out {
-        v.sort_unstable_by_key(|(i, _)| *i);
     }
     Ok(out)
 }

@@ -1,7 +1,7 @@
 //! Matching documents against the index without storing them.
 
 use crate::error::IndexError;
-use crate::index::Index;
+use crate::index::{only, Index};
 use crate::match_::{verify, Round};
 use crate::meaning::close_in_meaning;
 use crate::schema::*;
@@ -17,9 +17,7 @@ use unspun_text::{Document, Token};
 impl Index {
     /// Matches a document against the index without storing it.
     pub fn query(&self, doc: Document) -> Result<Vec<Pair>, IndexError> {
-        self.query_batch(vec![doc])?
-            .pop()
-            .unwrap_or_else(|| Err(IndexError::InvalidDocument("nothing queried".into())))
+        only(self.query_batch(vec![doc])?)
     }
 
     /// Matches documents against the index without storing them, in one

@@ -5,13 +5,12 @@ use pyo3::exceptions::PyRuntimeError;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
-use rayon::prelude::*;
 use serde::Serialize;
 use unspun_compare::{
-    compare as compare_pair, compare_batch, compare_with_meaning, Comparison as Compared,
-    PairContext, PairInput, Prepared, Relation, Scores, Side, Thresholds,
+    compare as compare_pair, compare_text_pairs, compare_with_meaning, content,
+    Comparison as Compared, PairContext, Prepared, Relation, Scores, Side, Thresholds,
 };
-use unspun_text::{clean, Span};
+use unspun_text::Span;
 
 /// A passage both texts share (verbatim, small edits bridged).
 ///
@@ -123,14 +122,6 @@ impl Record {
     }
 }
 
-fn content(text: &str, boilerplate: bool) -> Vec<Span> {
-    if boilerplate {
-        clean(text, None, None).kept
-    } else {
-        vec![Span::new(0, text.len())]
-    }
-}
-
 /// Compares two prepared texts with the default thresholds.
 pub fn compare_spans(
     a: &str,
@@ -207,27 +198,22 @@ pub fn compare_many(
     }
     let compared = py
         .allow_threads(|| {
-            let kept: Vec<[Vec<Span>; 2]> = given
-                .par_iter()
-                .map(|p| [content(&p.a, boilerplate), content(&p.b, boilerplate)])
-                .collect();
-            let docs: Vec<Prepared> = given
-                .par_iter()
-                .zip(&kept)
-                .flat_map_iter(|(p, [ka, kb])| [Prepared::new(&p.a, ka), Prepared::new(&p.b, kb)])
-                .collect();
-            let inputs: Vec<PairInput> = given
+            let pairs: Vec<(&str, &str, PairContext)> = given
                 .iter()
-                .enumerate()
-                .map(|(i, p)| {
+                .map(|p| {
                     let ctx = PairContext {
                         date_a: p.date_a.as_deref(),
                         date_b: p.date_b.as_deref(),
                     };
-                    (2 * i, 2 * i + 1, ctx)
+                    (p.a.as_str(), p.b.as_str(), ctx)
                 })
                 .collect();
-            compare_batch(&docs, &inputs, &Thresholds::default(), model.as_deref())
+            compare_text_pairs(
+                &pairs,
+                boilerplate,
+                &Thresholds::default(),
+                model.as_deref(),
+            )
         })
         .map_err(|e| PyRuntimeError::new_err(e.to_string()))?;
     given
