@@ -546,6 +546,65 @@ fn jsonl_on_stdin() {
     }
 }
 
+/// Makes a named pipe at `path` (`mkfifo`).
+#[cfg(unix)]
+fn named_pipe(path: &std::path::Path) {
+    let made = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .unwrap();
+    assert!(made.success(), "mkfifo {}", path.display());
+}
+
+/// A pipe named on the command line (`unspun scan <(zcat crawl.jsonl.gz)`)
+/// is read once, whatever it holds; a pipe inside a folder is reported, not
+/// waited on for ever.
+#[cfg(unix)]
+#[test]
+fn named_pipes() {
+    use std::io::Write;
+    let fx = Fixture::new();
+    let text = other_article();
+    let input = format!(
+        "{}\n{}\n",
+        jsonl_line("wire-1", &text),
+        jsonl_line("wire-2", &near_copy(&text))
+    );
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    encoder.write_all(input.as_bytes()).unwrap();
+    let zipped = encoder.finish().unwrap();
+    // No extension, gzipped: its kind is told from its bytes.
+    let pipe = fx.join("pipe");
+    named_pipe(&pipe);
+    let writer = {
+        let pipe = pipe.clone();
+        std::thread::spawn(move || std::fs::write(pipe, zipped))
+    };
+    let run = fx.run(&["scan", "pipe", "--out", "out", "--no-meaning"]);
+    writer.join().unwrap().unwrap();
+    run.assert_code(0);
+    let docs = read_jsonl(&fx.join("out/documents.jsonl"));
+    assert_eq!(ids(&docs), ["wire-1", "wire-2"]);
+    assert_eq!(str_field(&docs[0], "path"), "pipe:1");
+    let pairs = read_jsonl(&fx.join("out/pairs.jsonl"));
+    assert_eq!(pairs.len(), 1, "{pairs:?}");
+    assert_eq!(pairs[0]["relation"], "near_duplicate");
+
+    // In a folder, with no writer: reported and skipped, the rest read.
+    fx.write("folder/a.txt", &text);
+    named_pipe(&fx.join("folder/b.jsonl"));
+    let run = fx.run(&["scan", "folder", "--out", "out2", "--no-meaning"]);
+    run.assert_code(1);
+    let docs = read_jsonl(&fx.join("out2/documents.jsonl"));
+    assert_eq!(ids(&docs), ["a.txt"]);
+    let summary = read_json(&fx.join("out2/summary.json"));
+    let problems = problems(&summary);
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(str_field(&problems[0], "source").ends_with("b.jsonl"));
+    assert_eq!(problems[0]["kind"], "unreadable");
+    assert!(run.stderr.contains("not a regular file"), "{}", run.stderr);
+}
+
 #[test]
 fn stdin_with_other_field_names() {
     let fx = Fixture::new();

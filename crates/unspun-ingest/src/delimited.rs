@@ -12,25 +12,20 @@ use crate::decode::{binary_reason, utf16_bom};
 use crate::jsonl::{deliver, Fields, LineOut, Row, Scalar};
 use crate::open::read_utf8;
 use crate::problem::{Problem, ProblemKind};
-use crate::{display_path, FieldNames, Out};
+use crate::{FieldNames, Out};
 
 /// Delimiters tried on the header line, in this order of preference.
 const DELIMITERS: [u8; 3] = [b',', b';', b'\t'];
 
 /// Reads a CSV (`tab`: TSV) file; `id_base` names it in fallback ids.
-pub(crate) fn read_file(path: &Path, id_base: &str, tab: bool, out: &mut Out) {
-    let label = display_path(path);
+pub(crate) fn read_file(path: &Path, label: &str, id_base: &str, tab: bool, out: &mut Out) {
     let result = read_utf8(path, &label, out, |reader, out| {
         let mut reader = BufReader::with_capacity(1 << 16, reader);
         let head = reader.fill_buf()?;
         if head.is_empty() {
-            out.problem(Problem::skip(
-                label.as_str(),
-                ProblemKind::Empty,
-                "empty file",
-            ));
+            out.problem(Problem::skip(label, ProblemKind::Empty, "empty file"));
         } else if let Some(reason) = binary_reason(head) {
-            out.problem(Problem::skip(label.as_str(), ProblemKind::Binary, reason));
+            out.problem(Problem::skip(label, ProblemKind::Binary, reason));
         } else {
             read_table(reader, &label, id_base, tab, out);
         }

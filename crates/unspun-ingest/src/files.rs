@@ -1,7 +1,7 @@
 //! One input argument: a directory or a single file, dispatched by kind.
 
 use std::fs::{self, File};
-use std::io::{BufReader, Read};
+use std::io::{self, BufReader, Read};
 use std::path::{Component, Path};
 
 use unspun_text::document::{leading_date_line, site_of_url};
@@ -44,16 +44,42 @@ pub(crate) fn read_input(input: &Path, out: &mut Out) {
                         }
                         _ => None,
                     };
-                    read_file(&path, kind, len, id, folder, out);
+                    read_file(&path, &display_path(&path), kind, len, id, folder, out);
                 }
                 Entry::Problem(problem) => out.problem(problem),
             }
         }
-    } else {
+    } else if meta.is_file() {
         // A file named explicitly is read even without a known extension.
         let kind = FileKind::of(input).unwrap_or_else(|| sniff_kind(input));
-        read_file(input, kind, meta.len(), display_path(input), None, out);
+        let label = display_path(input);
+        read_file(input, &label, kind, meta.len(), label.clone(), None, out);
+    } else {
+        read_pipe(input, out);
     }
+}
+
+/// A pipe or device named on the command line (`<(zcat crawl.jsonl.gz)`,
+/// `/dev/stdin`): it can be read only once, and the readers open a file
+/// more than once (to tell its kind, to find a table), so it is copied to
+/// a temporary file first, then read under its own name.
+fn read_pipe(input: &Path, out: &mut Out) {
+    let label = display_path(input);
+    let spooled = tempfile::NamedTempFile::new().and_then(|mut spool| {
+        io::copy(&mut File::open(input)?, spool.as_file_mut())?;
+        Ok(spool)
+    });
+    let spool = match spooled {
+        Ok(spool) => spool,
+        Err(err) => {
+            let message = format!("could not copy it to a temporary file: {err}");
+            return out.problem(Problem::skip(label, ProblemKind::Unreadable, message));
+        }
+    };
+    let path = spool.path();
+    let len = fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    let kind = FileKind::of(input).unwrap_or_else(|| sniff_kind(path));
+    read_file(path, &label, kind, len, label.clone(), None, out);
 }
 
 /// Bytes [`read_input`] would consume for this input.
@@ -105,8 +131,10 @@ fn sniff_kind(path: &Path) -> FileKind {
     }
 }
 
+/// Reads `path`, named `label` in problems and documents' `path`s.
 fn read_file(
     path: &Path,
+    label: &str,
     kind: FileKind,
     len: u64,
     id: String,
@@ -114,15 +142,17 @@ fn read_file(
     out: &mut Out,
 ) {
     match kind {
-        FileKind::Jsonl => jsonl::read_file(path, &id, out),
-        FileKind::Json => json_file::read_file(path, &id, out),
-        FileKind::Csv { tab } => delimited::read_file(path, &id, tab, out),
-        FileKind::Warc => warc::read_file(path, &id, out),
-        FileKind::Text | FileKind::Html => match read_whole(path, kind, len, &id, folder, out) {
-            Whole::Document(doc) => out.document(doc),
-            Whole::Table => delimited::read_file(path, &id, true, out),
-            Whole::Skipped => {}
-        },
+        FileKind::Jsonl => jsonl::read_file(path, label, &id, out),
+        FileKind::Json => json_file::read_file(path, label, &id, out),
+        FileKind::Csv { tab } => delimited::read_file(path, label, &id, tab, out),
+        FileKind::Warc => warc::read_file(path, label, &id, out),
+        FileKind::Text | FileKind::Html => {
+            match read_whole(path, label, kind, len, &id, folder, out) {
+                Whole::Document(doc) => out.document(doc),
+                Whole::Table => delimited::read_file(path, label, &id, true, out),
+                Whole::Skipped => {}
+            }
+        }
     }
 }
 
@@ -138,13 +168,13 @@ enum Whole {
 /// A text or HTML file (maybe compressed), read once into memory.
 fn read_whole(
     path: &Path,
+    source: &str,
     kind: FileKind,
     len: u64,
     id: &str,
     folder: Option<String>,
     out: &mut Out,
 ) -> Whole {
-    let source = display_path(path);
     let max = out.opts.max_doc_bytes as u64;
     let opts = out.opts;
     let table =
@@ -190,7 +220,7 @@ fn read_whole(
             return Whole::Skipped;
         }
         let msg = format!("{err}; the text ends after {} bytes", bytes.len());
-        out.problem(Problem::warning(source.clone(), truncated, msg));
+        out.problem(Problem::warning(source, truncated, msg));
     }
     if bytes.len() as u64 > max {
         let msg = if packing == Packing::Plain {
@@ -217,14 +247,14 @@ fn read_whole(
     }
     if let Some(problem) = decoded.problem {
         out.problem(Problem::warning(
-            source.clone(),
+            source,
             problem.kind(),
             problem.message(""),
         ));
     }
     let mut doc = Document {
         id: id.to_string(),
-        path: Some(source.clone()),
+        path: Some(source.to_string()),
         ..Default::default()
     };
     if kind == FileKind::Html {

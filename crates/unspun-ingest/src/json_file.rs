@@ -16,7 +16,7 @@ use crate::jsonl::{deliver, parse_line, Fields, LineOut};
 use crate::open::read_utf8;
 use crate::problem::{Problem, ProblemKind};
 use crate::wrapped::with_articles_unwrapped;
-use crate::{display_path, Out};
+use crate::Out;
 
 /// Bytes read at a time.
 const CHUNK: usize = 1 << 20;
@@ -24,8 +24,7 @@ const CHUNK: usize = 1 << 20;
 const BATCH_BYTES: usize = 8 << 20;
 
 /// Reads a `.json` file; `id_base` names it in fallback ids (`id_base:LINE`).
-pub(crate) fn read_file(path: &Path, id_base: &str, out: &mut Out) {
-    let label = display_path(path);
+pub(crate) fn read_file(path: &Path, label: &str, id_base: &str, out: &mut Out) {
     let result = read_utf8(path, &label, out, |reader, out| {
         read_json(reader, &label, id_base, out)
     });

@@ -19,7 +19,7 @@ use crate::decode::{binary_reason, first_invalid_utf8, is_blank};
 use crate::open::{read_utf8, unpacked};
 use crate::problem::{Problem, ProblemKind};
 use crate::wrapped::with_articles_unwrapped;
-use crate::{date_field, display_path, DateOrder, IngestError, InputOptions, Out};
+use crate::{date_field, DateOrder, IngestError, InputOptions, Out};
 
 /// Bytes read per chunk: big enough to keep both cores busy on a chunk.
 const CHUNK: usize = 8 << 20;
@@ -27,8 +27,7 @@ const CHUNK: usize = 8 << 20;
 const AHEAD: usize = 2;
 
 /// Reads a JSONL file; `id_base` names it in fallback ids (`id_base:LINE`).
-pub(crate) fn read_file(path: &Path, id_base: &str, out: &mut Out) {
-    let label = display_path(path);
+pub(crate) fn read_file(path: &Path, label: &str, id_base: &str, out: &mut Out) {
     let result = read_utf8(path, &label, out, |reader, out| {
         read_stream(reader, &label, id_base, false, out)
     });

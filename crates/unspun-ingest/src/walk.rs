@@ -161,6 +161,18 @@ fn walk_dir(
             if outputs.holds_file(&name, &path) {
                 continue;
             }
+            // Opening a FIFO with no writer blocks for ever, and a device may
+            // never end: a walk reads regular files only. Named on the
+            // command line, such a file is read (`<(zcat crawl.jsonl.gz)`).
+            if !meta.is_file() {
+                out.push(Entry::Problem(Problem::skip(
+                    crate::display_path(&path),
+                    ProblemKind::Unreadable,
+                    "not a regular file (a pipe, socket or device) inside a folder; \
+                     name it on the command line to read it",
+                )));
+                continue;
+            }
             out.push(Entry::File {
                 path,
                 rel,
@@ -296,6 +308,30 @@ mod tests {
         assert_eq!(problems.len(), 1);
         assert_eq!(problems[0].kind, ProblemKind::Unreadable);
         assert!(problems[0].source.ends_with("dangling.txt"));
+        Ok(())
+    }
+
+    /// A pipe in a folder would block the walk's reader for ever.
+    #[cfg(unix)]
+    #[test]
+    fn pipes_in_a_folder_are_reported_not_opened() -> std::io::Result<()> {
+        let dir = tempfile::tempdir()?;
+        let root = dir.path();
+        fs::write(root.join("a.txt"), "x")?;
+        let made = std::process::Command::new("mkfifo")
+            .arg(root.join("pipe.jsonl"))
+            .status()?;
+        assert!(made.success());
+        let entries = walk(root, &Outputs::default());
+        assert_eq!(rels(&entries), ["a.txt"]);
+        let problem = entries.iter().find_map(|e| match e {
+            Entry::Problem(p) => Some(p),
+            Entry::File { .. } => None,
+        });
+        let problem = problem.ok_or_else(|| std::io::Error::other("no problem reported"))?;
+        assert!(problem.source.ends_with("pipe.jsonl"));
+        assert!(problem.skipped);
+        assert!(problem.message.contains("not a regular file"));
         Ok(())
     }
 }

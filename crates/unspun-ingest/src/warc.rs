@@ -17,14 +17,13 @@ use crate::decode::{decode_text, is_blank};
 use crate::html::{self, extract_html};
 use crate::open::{unpacked, Counting, Packing};
 use crate::problem::{Problem, ProblemKind};
-use crate::{display_path, Out};
+use crate::Out;
 
 /// Longest header line accepted, so garbage cannot make us buffer a whole file.
 const MAX_LINE: u64 = 64 << 10;
 
 /// Reads a WARC file, plain or compressed; `id_base` names it in fallback ids (`id_base#N`).
-pub(crate) fn read_file(path: &Path, id_base: &str, out: &mut Out) {
-    let label = display_path(path);
+pub(crate) fn read_file(path: &Path, label: &str, id_base: &str, out: &mut Out) {
     let file = match File::open(path) {
         Ok(file) => file,
         Err(err) => {
