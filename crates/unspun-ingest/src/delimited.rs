@@ -19,7 +19,7 @@ const DELIMITERS: [u8; 3] = [b',', b';', b'\t'];
 
 /// Reads a CSV (`tab`: TSV) file; `id_base` names it in fallback ids.
 pub(crate) fn read_file(path: &Path, label: &str, id_base: &str, tab: bool, out: &mut Out) {
-    let result = read_utf8(path, &label, out, |reader, out| {
+    let result = read_utf8(path, label, out, |reader, out| {
         let mut reader = BufReader::with_capacity(1 << 16, reader);
         let head = reader.fill_buf()?;
         if head.is_empty() {
@@ -27,7 +27,7 @@ pub(crate) fn read_file(path: &Path, label: &str, id_base: &str, tab: bool, out:
         } else if let Some(reason) = binary_reason(head) {
             out.problem(Problem::skip(label, ProblemKind::Binary, reason));
         } else {
-            read_table(reader, &label, id_base, tab, out);
+            read_table(reader, label, id_base, tab, out);
         }
         Ok(())
     });

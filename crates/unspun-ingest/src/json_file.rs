@@ -25,8 +25,8 @@ const BATCH_BYTES: usize = 8 << 20;
 
 /// Reads a `.json` file; `id_base` names it in fallback ids (`id_base:LINE`).
 pub(crate) fn read_file(path: &Path, label: &str, id_base: &str, out: &mut Out) {
-    let result = read_utf8(path, &label, out, |reader, out| {
-        read_json(reader, &label, id_base, out)
+    let result = read_utf8(path, label, out, |reader, out| {
+        read_json(reader, label, id_base, out)
     });
     if let Err(err) = result {
         out.problem(Problem::skip(

@@ -28,8 +28,8 @@ const AHEAD: usize = 2;
 
 /// Reads a JSONL file; `id_base` names it in fallback ids (`id_base:LINE`).
 pub(crate) fn read_file(path: &Path, label: &str, id_base: &str, out: &mut Out) {
-    let result = read_utf8(path, &label, out, |reader, out| {
-        read_stream(reader, &label, id_base, false, out)
+    let result = read_utf8(path, label, out, |reader, out| {
+        read_stream(reader, label, id_base, false, out)
     });
     if let Err(err) = result {
         out.problem(Problem::skip(

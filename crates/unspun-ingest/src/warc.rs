@@ -53,14 +53,14 @@ pub(crate) fn read_file(path: &Path, label: &str, id_base: &str, out: &mut Out) 
     };
     let mut records = Records {
         reader: &mut *reader,
-        label: &label,
+        label,
         packing,
         number: 0,
         resyncing: false,
     };
     loop {
         match records.next_record(out) {
-            Step::Record(record) => handle_record(record, &label, id_base, out),
+            Step::Record(record) => handle_record(record, label, id_base, out),
             Step::Skipped => {}
             Step::Done => break,
             Step::Fatal(problem) => {
