@@ -3,6 +3,7 @@ use crate::progress::Bars;
 use crate::Outcome;
 use anyhow::{bail, Context, Result};
 use std::io::Write;
+use std::path::Path;
 use unspun_scan::{scan_with_meaning, ScanOptions, ScanResult};
 
 /// Pairs listed on the terminal; all of them are in pairs.jsonl.
@@ -38,6 +39,7 @@ pub fn run(args: ScanArgs) -> Result<Outcome> {
         .chain(args.report.clone())
         .collect();
 
+    check_destinations(&args.out, args.report.as_deref())?;
     let meaning = args.model.load()?;
     let bars = Bars::new(args.quiet);
     let started = std::time::Instant::now();
@@ -52,6 +54,32 @@ pub fn run(args: ScanArgs) -> Result<Outcome> {
     }
     report(&result, &args, started.elapsed().as_secs_f64())?;
     Ok(outcome_of(result))
+}
+
+/// Fails before the scan, not after an hour of it, when its results could
+/// not be written: makes the `--out` folder and checks the report's folder.
+fn check_destinations(out: &Path, report: Option<&Path>) -> Result<()> {
+    if out.exists() && !out.is_dir() {
+        bail!(
+            "--out {}: a file is there; --out names a folder",
+            out.display()
+        );
+    }
+    std::fs::create_dir_all(out)
+        .with_context(|| format!("creating the results folder {}", out.display()))?;
+    if let Some(report) = report {
+        let folder = report.parent().filter(|p| !p.as_os_str().is_empty());
+        if folder.is_some_and(|f| !f.is_dir()) {
+            bail!("--report {}: its folder does not exist", report.display());
+        }
+        if report.is_dir() {
+            bail!(
+                "--report {}: a folder is there; --report names a file",
+                report.display()
+            );
+        }
+    }
+    Ok(())
 }
 
 /// Partial when any input was skipped. The result is left to the OS: the

@@ -454,6 +454,55 @@ fn usage_errors_exit_with_2() {
         .assert_code(0);
 }
 
+/// Results that could not be written fail the command before the scan, not
+/// after it, with the flag and the path in the message.
+#[test]
+fn unwritable_destinations_fail_before_the_scan() {
+    let fx = Fixture::new();
+    fx.write("onlyone.txt", article());
+    fx.write("taken", "a file");
+    let run = fx.run(&["scan", "onlyone.txt", "--out", "taken", "--no-meaning"]);
+    run.assert_code(2);
+    assert!(
+        run.stderr.contains("--out taken: a file is there"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stdout.contains("Scanned"), "{}", run.stdout);
+    let args = [
+        "scan",
+        "onlyone.txt",
+        "--out",
+        "out",
+        "--report",
+        "nowhere/r.html",
+    ];
+    let run = fx.run(&args);
+    run.assert_code(2);
+    assert!(
+        run.stderr
+            .contains("nowhere/r.html: its folder does not exist"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stdout.contains("Scanned"), "{}", run.stdout);
+}
+
+/// A folder with no file unspun reads is reported, not scanned in silence.
+#[test]
+fn a_folder_with_nothing_to_read_is_reported() {
+    let fx = Fixture::new();
+    fx.write("feeds/items.xml", "<rss></rss>");
+    let run = fx.run(&["scan", "feeds", "--out", "out", "--no-meaning"]);
+    run.assert_code(1);
+    let summary = read_json(&fx.join("out/summary.json"));
+    let problems = problems(&summary);
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert_eq!(str_field(&problems[0], "source"), "feeds");
+    assert_eq!(problems[0]["kind"], "empty");
+    assert!(run.stderr.contains(".jsonl"), "{}", run.stderr);
+}
+
 #[test]
 fn a_30_mb_document_scans() {
     let fx = Fixture::new();

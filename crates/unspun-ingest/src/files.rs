@@ -14,6 +14,10 @@ use crate::problem::{Problem, ProblemKind};
 use crate::walk::{walk, Entry, FileKind, Outputs};
 use crate::{delimited, display_path, html, json_file, jsonl, warc, Out};
 
+/// The file names a folder's walk reads, for messages.
+const READ_KINDS: &str = ".txt, .md, .html, .htm, .jsonl, .ndjson, .json, .csv, .tsv, .warc; \
+                          each also gzipped or zstd-compressed";
+
 /// Reads one command-line input (not `-`).
 pub(crate) fn read_input(input: &Path, out: &mut Out) {
     let meta = match fs::metadata(input) {
@@ -28,7 +32,18 @@ pub(crate) fn read_input(input: &Path, out: &mut Out) {
         }
     };
     if meta.is_dir() {
-        for entry in walk(input, &Outputs::of(&out.opts.outputs)) {
+        let entries = walk(input, &Outputs::of(&out.opts.outputs));
+        if entries.is_empty() {
+            // Said, not silent: a folder of `.xml` or `.doc` files gives
+            // nothing, and the user should hear why.
+            let message = format!("no file of a kind unspun reads in this folder ({READ_KINDS})");
+            out.problem(Problem::skip(
+                display_path(input),
+                ProblemKind::Empty,
+                message,
+            ));
+        }
+        for entry in entries {
             match entry {
                 Entry::File {
                     path,
