@@ -159,6 +159,24 @@ fn serve_cmd(a: args::ServeArgs) -> anyhow::Result<Outcome> {
     Ok(Outcome::Complete)
 }
 
+/// The error and its causes, `: `-separated, each said once: library errors
+/// put their cause in their own message too (`index folder X: No such
+/// file`), which `{:#}` would repeat.
+fn error_message(e: &anyhow::Error) -> String {
+    let mut message = String::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        if message.ends_with(&text) {
+            continue;
+        }
+        if !message.is_empty() {
+            message.push_str(": ");
+        }
+        message.push_str(&text);
+    }
+    message
+}
+
 fn main() -> ExitCode {
     let cli = args::Cli::parse();
     let result = match cli.command {
@@ -181,8 +199,42 @@ fn main() -> ExitCode {
             }) {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("unspun: error: {e:#}");
+            eprintln!("unspun: error: {}", error_message(&e));
             ExitCode::from(2)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::error_message;
+    use anyhow::Context;
+
+    /// An error that says its cause and also gives it as its source, as
+    /// thiserror's `#[error("...: {source}")]` does.
+    #[derive(Debug)]
+    struct WithCause {
+        source: std::io::Error,
+    }
+
+    impl std::fmt::Display for WithCause {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            write!(f, "index folder idx: {}", self.source)
+        }
+    }
+
+    impl std::error::Error for WithCause {
+        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+            Some(&self.source)
+        }
+    }
+
+    #[test]
+    fn each_cause_is_said_once() {
+        let io = || std::io::Error::new(std::io::ErrorKind::NotFound, "not found");
+        let err = anyhow::Error::new(WithCause { source: io() });
+        assert_eq!(error_message(&err), "index folder idx: not found");
+        let err = Err::<(), _>(io()).context("opening a.txt").unwrap_err();
+        assert_eq!(error_message(&err), "opening a.txt: not found");
     }
 }
