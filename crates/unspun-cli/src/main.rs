@@ -208,7 +208,6 @@ fn main() -> ExitCode {
 #[cfg(test)]
 mod tests {
     use super::error_message;
-    use anyhow::Context;
 
     /// An error that says its cause and also gives it as its source, as
     /// thiserror's `#[error("...: {source}")]` does.
@@ -234,7 +233,7 @@ mod tests {
         let io = || std::io::Error::new(std::io::ErrorKind::NotFound, "not found");
         let err = anyhow::Error::new(WithCause { source: io() });
         assert_eq!(error_message(&err), "index folder idx: not found");
-        let err = Err::<(), _>(io()).context("opening a.txt").unwrap_err();
+        let err = anyhow::Error::new(io()).context("opening a.txt");
         assert_eq!(error_message(&err), "opening a.txt: not found");
     }
 }
