@@ -20,6 +20,29 @@ def test_scan_of_the_seeds_equals_the_cli(seeds, cli_scan, tmp_path):
     assert result.summary["documents"] == 5
 
 
+def test_scan_of_paths_writes_what_the_cli_writes(cli_scan, tmp_path):
+    # A folder, as a str and as a pathlib.Path, and a list of files.
+    out = cli_scan([SEEDS], tmp_path / "cli", "--no-meaning")
+    for documents in (str(SEEDS), SEEDS):
+        unspun.scan(documents).write(tmp_path / "py")
+        for name in ("documents.jsonl", "pairs.jsonl", "families.jsonl", "stories.jsonl"):
+            assert (tmp_path / "py" / name).read_bytes() == (out / name).read_bytes(), name
+    files = sorted(SEEDS.glob("*.txt"))[:3]
+    assert [d["path"] for d in unspun.scan([str(f) for f in files]).documents] == [str(f) for f in files]
+
+
+def test_scan_of_paths_raises_on_a_skipped_input_unless_told_to_skip(tmp_path):
+    (tmp_path / "empty.txt").write_text("")
+    text = (SEEDS / "002_4156b6fe17ca2892.txt").read_text(encoding="utf-8")
+    (tmp_path / "report.txt").write_text(text, encoding="utf-8")
+    with pytest.raises(ValueError, match=r"empty\.txt: empty \(skipped\)"):
+        unspun.scan(tmp_path)
+    result = unspun.scan([tmp_path / "empty.txt", tmp_path / "report.txt"], errors="skip")
+    assert [d["id"] for d in result.documents] == [str(tmp_path / "report.txt")]
+    assert result.summary["skipped"] == 1
+    assert result.summary["problems"][0]["kind"] == "empty"
+
+
 def test_scan_with_meaning_equals_the_cli_default(seeds, cli_scan, tmp_path):
     try:
         result = unspun.scan(({"id": n, "text": t} for n, t in seeds.items()), meaning=True)

@@ -172,7 +172,7 @@ def verify(
     """Verifies one candidate pair; ``relation`` may be ``"unrelated"``."""
 
 def scan(
-    documents: Iterable[Row],
+    documents: Union[Iterable[Row], str, PathLike[str], Sequence[Union[str, PathLike[str]]]],
     *,
     threshold: float = 0.5,
     text_field: str = "text",
@@ -186,7 +186,8 @@ def scan(
     lead_tier: bool = False,
     date_order: Optional[Literal["dmy", "mdy"]] = None,
 ) -> ScanResult:
-    """Scans rows as ``unspun scan`` scans a JSON Lines file of them.
+    """Scans rows as ``unspun scan`` scans a JSON Lines file of them; a path,
+    or a list of paths, scans those files and folders as ``unspun scan PATH...``.
 
     ``lead_tier=True`` is ``--lead-tier`` (the story's lead tier, as
     ``compare`` runs it; many times slower on a large corpus).

@@ -5,13 +5,14 @@ use crate::document::{document_from_row, Fields};
 use crate::sketch::Sketcher;
 use pyo3::exceptions::{PyOSError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList};
+use pyo3::types::{PyDict, PyList, PyTuple};
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::OnceLock;
 use unspun_ingest::{Problem, ProblemKind};
 use unspun_scan::{
-    scan_documents_with_meaning, DedupOptions, Quiet, ScanOptions, ScanResult as Scanned,
+    scan_documents_with_meaning, scan_with_meaning, DedupOptions, Quiet, ScanOptions,
+    ScanResult as Scanned,
 };
 use unspun_text::Document;
 
@@ -223,7 +224,9 @@ impl ScanResult {
 /// Scans documents given as dicts `{"id", "text", "title"?, "url"?, "date"?,
 /// "site"?}` (any iterable), as `unspun scan` scans a JSON Lines file of the
 /// same rows: boilerplate, sketches, LSH and anchor candidates, exact
-/// verification, passages and copy families.
+/// verification, passages and copy families. A path, or a list of paths,
+/// scans those files and folders as `unspun scan PATH...` does (text, HTML,
+/// JSON Lines, JSON, CSV/TSV, WARC, compressed or not).
 ///
 /// `meaning=True` adds the meaning layer as the CLI's default does
 /// (`paraphrase`, `same_story`; the embedding model is fetched on first use),
@@ -232,8 +235,9 @@ impl ScanResult {
 /// runs it, many times slower on a large corpus.
 ///
 /// `errors="raise"` (default) raises `ValueError` on the first row that is not
-/// a document (the CLI's message); `errors="skip"` skips it and lists it in
-/// `summary["problems"]`, as the CLI does.
+/// a document (the CLI's message), or for files on the first input skipped;
+/// `errors="skip"` skips it and lists it in `summary["problems"]`, as the CLI
+/// does.
 #[pyfunction]
 // Each argument is a Python keyword argument.
 #[allow(clippy::too_many_arguments)]
@@ -276,15 +280,33 @@ pub fn scan(
         Some(arg) => crate::meaning::from_arg(py, arg, lead_tier)?,
         None => None,
     };
-    let rows = read_rows(documents, &fields, strict)?;
-    let opts = ScanOptions {
+    let mut opts = ScanOptions {
         lsh_threshold: threshold,
         ..ScanOptions::default()
     };
-    let mut result = py
-        .allow_threads(|| scan_documents_with_meaning(rows.docs, &opts, model.as_deref(), &Quiet))
-        .map_err(|e| PyOSError::new_err(e.to_string()))?;
-    add_problems(&mut result, rows.problems);
+    let result = if let Some(paths) = paths_in(documents) {
+        opts.input.fields = fields.names;
+        opts.input.date_order = fields.date_order;
+        let result = py
+            .allow_threads(|| scan_with_meaning(&paths, &opts, model.as_deref(), &Quiet))
+            .map_err(|e| PyOSError::new_err(e.to_string()))?;
+        let skipped = result.summary.problems.iter().find(|p| p.skipped);
+        if let Some(problem) = skipped.filter(|_| strict) {
+            return Err(PyValueError::new_err(format!(
+                "{problem} (errors=\"skip\" scans the rest)"
+            )));
+        }
+        result
+    } else {
+        let rows = read_rows(documents, &fields, strict)?;
+        let mut result = py
+            .allow_threads(|| {
+                scan_documents_with_meaning(rows.docs, &opts, model.as_deref(), &Quiet)
+            })
+            .map_err(|e| PyOSError::new_err(e.to_string()))?;
+        add_problems(&mut result, rows.problems);
+        result
+    };
     Ok(ScanResult {
         inner: result,
         documents: OnceLock::new(),
@@ -292,6 +314,28 @@ pub fn scan(
         families: OnceLock::new(),
         stories: OnceLock::new(),
     })
+}
+
+/// The files to scan when `documents` names them: a path (`str` or
+/// `os.PathLike`), or a list or tuple of paths only; `None` for rows.
+fn paths_in(documents: &Bound<'_, PyAny>) -> Option<Vec<PathBuf>> {
+    if let Ok(path) = documents.extract::<PathBuf>() {
+        return Some(vec![path]);
+    }
+    let items: Vec<Bound<'_, PyAny>> = if let Ok(list) = documents.downcast::<PyList>() {
+        list.iter().collect()
+    } else if let Ok(tuple) = documents.downcast::<PyTuple>() {
+        tuple.iter().collect()
+    } else {
+        return None;
+    };
+    if items.is_empty() {
+        return None;
+    }
+    items
+        .iter()
+        .map(|item| item.extract::<PathBuf>().ok())
+        .collect()
 }
 
 /// Counts the row problems into the summary as the CLI counts its own.
