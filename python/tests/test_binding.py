@@ -45,6 +45,16 @@ def test_dates_decide_the_source(seeds):
     text = seeds[BBC_SCRAPED]
     c = unspun.compare(text, text, date_a="2023-03-18", date_b="2023-03-17")
     assert c.source == "b"
+    # Read as scan reads dates, not compared as strings: 17 March is earlier
+    # than 2023-03-16 as text, later as a date.
+    c = unspun.compare(text, text, date_a="17 March 2023", date_b="2023-03-16")
+    assert c.source == "b"
+    c = unspun.compare(text, text, date_a="03/04/2023", date_b="2023-03-20", date_order="dmy")
+    assert c.source == "b"
+    with pytest.raises(ValueError, match="date_a: date `03/04/2023` could be day or month first"):
+        unspun.compare(text, text, date_a="03/04/2023")
+    with pytest.raises(ValueError, match="date_b: date `soon` not understood"):
+        unspun.compare_many([{"a": text, "b": text, "date_b": "soon"}])
 
 
 def test_to_dict_is_the_pair_record_without_ids(seeds):

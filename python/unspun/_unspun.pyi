@@ -148,14 +148,18 @@ def compare(
     date_b: Optional[str] = None,
     boilerplate: bool = True,
     meaning: Meaning = None,
+    date_order: Optional[Literal["dmy", "mdy"]] = None,
 ) -> Comparison:
-    """Compares two texts as ``unspun compare`` does."""
+    """Compares two texts as ``unspun compare`` does. Dates are read as
+    ``scan`` reads them (``ValueError`` for one that is no date); when they
+    differ, the earlier text is the source."""
 
 def compare_many(
     pairs: Iterable[Union[tuple[str, str], Mapping[str, Optional[str]]]],
     *,
     boilerplate: bool = True,
     meaning: Meaning = None,
+    date_order: Optional[Literal["dmy", "mdy"]] = None,
 ) -> list[Comparison]:
     """Compares many pairs as ``unspun compare --pairs`` does, in their order:
     ``(a, b)`` tuples or dicts with ``a``, ``b`` and optionally ``date_a``,

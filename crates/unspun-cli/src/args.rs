@@ -70,9 +70,10 @@ pub enum Command {
         unspun compare demo/seeds/001_5b3ff33e69876255.txt demo/seeds/002_4156b6fe17ca2892.txt\n  \
         unspun compare a.html b.txt --json\n  \
         unspun compare --pairs pairs.jsonl > relations.jsonl\n\n\
-        --pairs reads JSON Lines {\"id\", \"a\", \"b\"} where a and b are texts, and writes one line\n\
-        per pair, in input order: id, relation, source, scores, passages (byte offsets into the\n\
-        given texts), and note where there is one. '-' reads the pairs from stdin. Pairs are\n\
+        --pairs reads JSON Lines {\"id\", \"a\", \"b\"} where a and b are texts (optional\n\
+        \"date_a\", \"date_b\": when they differ, the earlier text is the source), and writes one\n\
+        line per pair, in input order: id, relation, source, scores, passages (byte offsets into\n\
+        the given texts), and note where there is one. '-' reads the pairs from stdin. Pairs are\n\
         compared 256 at a time on all cores; malformed lines are skipped and reported (exit 1).")]
     Compare(CompareArgs),
     /// Measure quality on the labelled data in ../shared/data (and a bench corpus).
@@ -350,7 +351,7 @@ pub struct CompareArgs {
     /// Two articles (any input format unspun reads).
     #[arg(num_args = 0..=2, required_unless_present = "pairs")]
     pub files: Vec<PathBuf>,
-    /// Batch mode: JSON Lines of {"id", "a", "b"} with texts ('-' for stdin).
+    /// Batch mode: JSON Lines of {"id", "a", "b"} with texts, optionally "date_a" and "date_b" ('-' for stdin).
     #[arg(long, conflicts_with = "files")]
     pub pairs: Option<PathBuf>,
     /// Machine-readable output for a single pair.
@@ -359,6 +360,10 @@ pub struct CompareArgs {
     /// Compare the texts as given, without setting boilerplate aside.
     #[arg(long)]
     pub keep_boilerplate: bool,
+    /// Day or month first in dates written like 03/04/2023 (the files'
+    /// dates, or --pairs' date_a and date_b): `dmy` or `mdy`.
+    #[arg(long, value_name = "dmy|mdy")]
+    pub date_order: Option<unspun_ingest::DateOrder>,
     #[command(flatten)]
     pub model: ModelArgs,
 }

@@ -9,19 +9,19 @@ use unspun_compare::{
     compare_text_pairs, compare_with_meaning, content, Comparison, Meaning, Note, PairContext,
     Passage, Prepared, Relation, Scores, Side, Thresholds,
 };
-use unspun_ingest::{read_inputs, InputOptions, Item, Problem, ProblemKind};
+use unspun_ingest::{read_inputs, DateOrder, InputOptions, Item, Problem, ProblemKind};
 use unspun_scan::Progress;
 use unspun_text::Document;
 
 pub fn run(args: CompareArgs) -> Result<Outcome> {
     let meaning = args.model.load()?;
     if let Some(path) = &args.pairs {
-        return batch(path, args.keep_boilerplate, meaning.as_ref());
+        return batch(path, &args, meaning.as_ref());
     }
     let [a, b] = args.files.as_slice() else {
         bail!("compare needs two files (or --pairs FILE)");
     };
-    let (da, db) = (read_one(a)?, read_one(b)?);
+    let (da, db) = (read_one(a, &args)?, read_one(b, &args)?);
     let c = compare_docs(&da, &db, args.keep_boilerplate, meaning.as_ref())?;
     let mut out = std::io::stdout().lock();
     if args.json {
@@ -46,12 +46,15 @@ pub fn run(args: CompareArgs) -> Result<Outcome> {
 /// Reads the first document of an input, in any format unspun reads. An
 /// input with no text is compared as an empty text (the result says so)
 /// rather than refused: a pair always gets a relation.
-fn read_one(path: &Path) -> Result<Document> {
+fn read_one(path: &Path, args: &CompareArgs) -> Result<Document> {
     let mut doc = None;
     let mut problems = Vec::new();
     read_inputs(
         &[path.to_path_buf()],
-        &InputOptions::default(),
+        &InputOptions {
+            date_order: args.date_order,
+            ..InputOptions::default()
+        },
         &mut |item| match item {
             Item::Document(d) => {
                 doc.get_or_insert(d);
@@ -118,6 +121,30 @@ struct PairIn {
     id: serde_json::Value,
     a: String,
     b: String,
+    /// Publication dates, read as `scan` reads a JSONL `date`; when they
+    /// differ, the earlier text is the source.
+    #[serde(default)]
+    date_a: Option<String>,
+    #[serde(default)]
+    date_b: Option<String>,
+}
+
+impl PairIn {
+    /// The dates normalized to `YYYY-MM-DD`; a date that cannot be read is
+    /// left empty with a warning naming the line.
+    fn normalize_dates(&mut self, source: &str, order: Option<DateOrder>, bars: &Bars) {
+        for (field, date) in [("date_a", &mut self.date_a), ("date_b", &mut self.date_b)] {
+            let Some(raw) = date.take() else { continue };
+            match unspun_ingest::date_field(Ok(&raw), order) {
+                Ok(normalized) => *date = normalized,
+                Err(why) => bars.problem(&Problem::warning(
+                    source,
+                    ProblemKind::BadDate,
+                    format!("{field}: {why}"),
+                )),
+            }
+        }
+    }
 }
 
 /// Pairs compared together: enough for the model's batches to pay off (one
@@ -125,7 +152,8 @@ struct PairIn {
 /// results stream out of a long file.
 const CHUNK_PAIRS: usize = 256;
 
-fn batch(path: &Path, keep_boilerplate: bool, meaning: Option<&Meaning>) -> Result<Outcome> {
+fn batch(path: &Path, args: &CompareArgs, meaning: Option<&Meaning>) -> Result<Outcome> {
+    let keep_boilerplate = args.keep_boilerplate;
     let reader: Box<dyn BufRead> = if path.as_os_str() == "-" {
         Box::new(std::io::stdin().lock())
     } else {
@@ -143,10 +171,13 @@ fn batch(path: &Path, keep_boilerplate: bool, meaning: Option<&Meaning>) -> Resu
         if line.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
+        let source = format!("{}:{}", path.display(), n + 1);
         match serde_json::from_slice::<PairIn>(&line) {
-            Ok(p) => chunk.push(p),
+            Ok(mut p) => {
+                p.normalize_dates(&source, args.date_order, &bars);
+                chunk.push(p);
+            }
             Err(e) => {
-                let source = format!("{}:{}", path.display(), n + 1);
                 bars.problem(&Problem::skip(
                     source,
                     ProblemKind::MalformedJson,
@@ -184,7 +215,13 @@ fn write_chunk(
 ) -> Result<()> {
     let pairs: Vec<(&str, &str, PairContext)> = chunk
         .iter()
-        .map(|p| (p.a.as_str(), p.b.as_str(), PairContext::default()))
+        .map(|p| {
+            let ctx = PairContext {
+                date_a: p.date_a.as_deref(),
+                date_b: p.date_b.as_deref(),
+            };
+            (p.a.as_str(), p.b.as_str(), ctx)
+        })
         .collect();
     let compared = compare_text_pairs(&pairs, !keep_boilerplate, &Thresholds::default(), meaning)?;
     for (pair, c) in chunk.iter().zip(&compared) {

@@ -321,11 +321,52 @@ fn batch_without_problems_exits_0_and_missing_batch_file_exits_2() {
     run.assert_code(2);
 }
 
-/// The relation of a pair should not depend on which side is given first.
-/// Fails today: `unspun-compare`'s aligner (align.rs, `matching_runs`) drops
-/// every shingle that occurs more than 8 times in `a`, so a text that
-/// repeats its content many times finds no passage as `a` but a full one as
-/// `b`.
+#[test]
+fn batch_dates_decide_the_source_as_dates() {
+    let fx = Fixture::new();
+    let text = article();
+    // As text, "17 March 2023" sorts before "2023-03-16"; as a date, after.
+    let lines = [
+        json!({"id": 1, "a": text, "b": text, "date_a": "17 March 2023", "date_b": "2023-03-16"}),
+        json!({"id": 2, "a": text, "b": text, "date_a": "03/04/2023", "date_b": "2023-03-20"}),
+        json!({"id": 3, "a": text, "b": text, "date_a": "2023-03-16"}),
+    ];
+    let input: String = lines.iter().map(|l| l.to_string() + "\n").collect();
+    fx.write("dated.jsonl", &input);
+    let run = fx.run(&["compare", "--pairs", "dated.jsonl", "--no-meaning"]);
+    run.assert_code(0);
+    let sources: Vec<Value> = parse_jsonl(&run.stdout)
+        .iter()
+        .map(|l| l["source"].clone())
+        .collect();
+    // 03/04/2023 could be day or month first: left empty, with a warning.
+    assert_eq!(sources, [json!("b"), Value::Null, Value::Null]);
+    assert!(
+        run.stderr
+            .contains("dated.jsonl:2: bad_date (warning): date_a"),
+        "{}",
+        run.stderr
+    );
+    let args = [
+        "compare",
+        "--pairs",
+        "dated.jsonl",
+        "--no-meaning",
+        "--date-order",
+        "dmy",
+    ];
+    let run = fx.run(&args);
+    let sources: Vec<Value> = parse_jsonl(&run.stdout)
+        .iter()
+        .map(|l| l["source"].clone())
+        .collect();
+    assert_eq!(sources, [json!("b"), json!("b"), Value::Null]);
+}
+
+/// The relation of a pair does not depend on which side is given first.
+/// The aligner once dropped every shingle found more than 8 times in `a`
+/// (it now matches their first occurrences), so a text that repeats its
+/// content many times found no passage as `a` but a full one as `b`.
 #[test]
 fn relation_does_not_depend_on_argument_order_for_repeated_text() {
     let fx = Fixture::new();
@@ -342,8 +383,6 @@ fn relation_does_not_depend_on_argument_order_for_repeated_text() {
             .assert_code(0),
     );
     assert_eq!(ab["scores"]["lexical"], ba["scores"]["lexical"]);
-    // Today: `reuse` with one passage one way; no verbatim passage at all
-    // (coverage 0) the other way.
     assert_eq!(
         ab["scores"]["coverage_a"], ba["scores"]["coverage_b"],
         "\n{ab}\n{ba}"

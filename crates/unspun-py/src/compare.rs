@@ -10,6 +10,7 @@ use unspun_compare::{
     compare as compare_pair, compare_text_pairs, compare_with_meaning, content,
     Comparison as Compared, PairContext, Prepared, Relation, Scores, Side, Thresholds,
 };
+use unspun_ingest::{date_problem, normalize_date_in, DateOrder};
 use unspun_text::Span;
 
 /// A passage both texts share (verbatim, small edits bridged).
@@ -142,11 +143,16 @@ pub fn compare_spans(
 
 /// Compares two texts as `unspun compare` does: boilerplate set aside
 /// (unless `boilerplate=False`), exact shingle overlap, passages, relation.
-/// Dates (`YYYY-MM-DD`) decide the source when they differ. `meaning=True`
+/// Dates (read as `scan` reads a JSON Lines `date`: `YYYY-MM-DD`, ISO
+/// date-times, `17 Mar 2023`...; `date_order="dmy"` or `"mdy"` for
+/// `03/04/2023`; `ValueError` for one that is no date) decide the source
+/// when they differ. `meaning=True`
 /// (or a model folder) adds the meaning layer as the CLI's default does:
 /// `paraphrase` and `same_story`, and the `semantic` and `story` scores.
 #[pyfunction]
-#[pyo3(signature = (a, b, *, date_a=None, date_b=None, boilerplate=true, meaning=None))]
+#[pyo3(signature = (a, b, *, date_a=None, date_b=None, boilerplate=true, meaning=None, date_order=None))]
+// Each argument is a Python keyword argument.
+#[allow(clippy::too_many_arguments)]
 pub fn compare(
     py: Python<'_>,
     a: &str,
@@ -155,7 +161,11 @@ pub fn compare(
     date_b: Option<&str>,
     boilerplate: bool,
     meaning: Option<Bound<'_, PyAny>>,
+    date_order: Option<&str>,
 ) -> PyResult<Comparison> {
+    let order = date_order_of(date_order)?;
+    let date_a = normalized_date("date_a", date_a, order)?;
+    let date_b = normalized_date("date_b", date_b, order)?;
     let model = match &meaning {
         Some(arg) => crate::meaning::from_arg(py, arg, true)?,
         None => None,
@@ -164,7 +174,10 @@ pub fn compare(
         .allow_threads(|| {
             let (ka, kb) = (content(a, boilerplate), content(b, boilerplate));
             let (pa, pb) = (Prepared::new(a, &ka), Prepared::new(b, &kb));
-            let ctx = PairContext { date_a, date_b };
+            let ctx = PairContext {
+                date_a: date_a.as_deref(),
+                date_b: date_b.as_deref(),
+            };
             compare_with_meaning(&pa, &pb, ctx, &Thresholds::default(), model.as_deref())
         })
         .map_err(|e| PyRuntimeError::new_err(e.to_string()))?;
@@ -174,23 +187,25 @@ pub fn compare(
 /// Compares many pairs as `unspun compare --pairs` does: on all threads,
 /// with the meaning layer's model batched across pairs (much faster than a
 /// `compare` per pair). `pairs` holds `(a, b)` tuples or dicts with `"a"`,
-/// `"b"` and optionally `"date_a"`, `"date_b"`; the results are in their
-/// order.
+/// `"b"` and optionally `"date_a"`, `"date_b"` (read as `compare` reads
+/// them, with `date_order`); the results are in their order.
 #[pyfunction]
-#[pyo3(signature = (pairs, *, boilerplate=true, meaning=None))]
+#[pyo3(signature = (pairs, *, boilerplate=true, meaning=None, date_order=None))]
 pub fn compare_many(
     py: Python<'_>,
     pairs: &Bound<'_, PyAny>,
     boilerplate: bool,
     meaning: Option<Bound<'_, PyAny>>,
+    date_order: Option<&str>,
 ) -> PyResult<Vec<Comparison>> {
+    let order = date_order_of(date_order)?;
     let model = match &meaning {
         Some(arg) => crate::meaning::from_arg(py, arg, true)?,
         None => None,
     };
     let mut given: Vec<PairArg> = Vec::new();
     for (i, item) in pairs.try_iter()?.enumerate() {
-        given.push(PairArg::extract(&item?).map_err(|e| {
+        given.push(PairArg::extract(&item?, order).map_err(|e| {
             PyValueError::new_err(format!(
                 "pair {i}: {e} (give (a, b) or {{\"a\": ..., \"b\": ...}})"
             ))
@@ -232,7 +247,7 @@ struct PairArg {
 }
 
 impl PairArg {
-    fn extract(item: &Bound<'_, PyAny>) -> PyResult<PairArg> {
+    fn extract(item: &Bound<'_, PyAny>, order: Option<DateOrder>) -> PyResult<PairArg> {
         if let Ok((a, b)) = item.extract::<(String, String)>() {
             return Ok(PairArg {
                 a,
@@ -249,7 +264,9 @@ impl PairArg {
         };
         let date = |key: &str| -> PyResult<Option<String>> {
             match dict.get_item(key)? {
-                Some(v) if !v.is_none() => Ok(Some(v.extract()?)),
+                Some(v) if !v.is_none() => {
+                    normalized_date(key, Some(&v.extract::<String>()?), order)
+                }
                 _ => Ok(None),
             }
         };
@@ -260,6 +277,29 @@ impl PairArg {
             date_b: date("date_b")?,
         })
     }
+}
+
+/// `"dmy"`, `"mdy"` or `None`, as `scan` takes it.
+fn date_order_of(given: Option<&str>) -> PyResult<Option<DateOrder>> {
+    given
+        .map(str::parse)
+        .transpose()
+        .map_err(PyValueError::new_err)
+}
+
+/// A date argument as `YYYY-MM-DD`; blank is none, and one that is no date
+/// is refused with the reason `scan` would give.
+fn normalized_date(
+    field: &str,
+    raw: Option<&str>,
+    order: Option<DateOrder>,
+) -> PyResult<Option<String>> {
+    let Some(raw) = raw.map(str::trim).filter(|r| !r.is_empty()) else {
+        return Ok(None);
+    };
+    normalize_date_in(raw, order)
+        .map(Some)
+        .ok_or_else(|| PyValueError::new_err(format!("{field}: {}", date_problem(raw, order))))
 }
 
 /// The Python view of a comparison of `a` and `b`.
