@@ -5,6 +5,7 @@
 
 use rayon::prelude::*;
 use std::cmp::Ordering;
+use std::collections::BTreeMap;
 use std::ops::Range;
 use unspun_compare::meaning::{cosine_i8, quantize};
 use unspun_compare::Meaning;
@@ -50,13 +51,6 @@ impl DocVector {
         cosine_i8(&self.v, &other.v)
     }
 
-    fn within_window(&self, other: &DocVector) -> bool {
-        match (self.day, other.day) {
-            (Some(x), Some(y)) => (x - y).abs() <= WINDOW_DAYS,
-            _ => true,
-        }
-    }
-
     pub fn encode(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(8 + DIM);
         out.extend_from_slice(&self.day.unwrap_or(NO_DAY).to_le_bytes());
@@ -81,20 +75,42 @@ impl DocVector {
 #[derive(Debug, Default)]
 pub struct Vectors {
     rows: Vec<Option<DocVector>>,
+    /// The dated rows' sequence numbers by day, and the undated ones, each
+    /// ascending: a dated document's search reads only the rows its date
+    /// window can admit (in a year of news, a twentieth of them), not all.
+    by_day: BTreeMap<i64, Vec<u32>>,
+    undated: Vec<u32>,
 }
 
 impl Vectors {
     pub fn insert(&mut self, seq: u32, v: DocVector) {
+        self.remove(seq);
         let k = seq as usize;
         if self.rows.len() <= k {
             self.rows.resize(k + 1, None);
+        }
+        let bucket = match v.day {
+            Some(day) => self.by_day.entry(day).or_default(),
+            None => &mut self.undated,
+        };
+        if let Err(at) = bucket.binary_search(&seq) {
+            bucket.insert(at, seq);
         }
         self.rows[k] = Some(v);
     }
 
     pub fn remove(&mut self, seq: u32) {
-        if let Some(r) = self.rows.get_mut(seq as usize) {
-            *r = None;
+        let Some(old) = self.rows.get_mut(seq as usize).and_then(Option::take) else {
+            return;
+        };
+        let bucket = match old.day {
+            Some(day) => self.by_day.get_mut(&day),
+            None => Some(&mut self.undated),
+        };
+        if let Some(bucket) = bucket {
+            if let Ok(at) = bucket.binary_search(&seq) {
+                bucket.remove(at);
+            }
         }
     }
 
@@ -143,19 +159,30 @@ impl Vectors {
     }
 
     /// Documents of `seqs` within the date window of `v` and at least
-    /// [`MIN_COSINE`] from it, but those in `known`; on all threads.
+    /// [`MIN_COSINE`] from it, but those in `known`, in no set order; on all
+    /// threads.
     fn scored(&self, v: &DocVector, seqs: Range<usize>, known: &[u32]) -> Vec<(f32, u32)> {
-        let first = seqs.start;
-        self.rows
-            .get(seqs)
-            .unwrap_or_default()
-            .par_iter()
-            .enumerate()
-            .filter_map(|(k, r)| Some(((first + k) as u32, r.as_ref()?)))
-            .filter(|(k, r)| known.binary_search(k).is_err() && v.within_window(r))
-            .map(|(k, r)| (v.cosine(r), k))
-            .filter(|&(c, _)| c >= MIN_COSINE)
-            .collect()
+        let score = |k: u32| {
+            let r = self.rows.get(k as usize)?.as_ref()?;
+            if known.binary_search(&k).is_ok() {
+                return None;
+            }
+            let c = v.cosine(r);
+            (c >= MIN_COSINE).then_some((c, k))
+        };
+        let Some(day) = v.day else {
+            // Undated: every row is in its window.
+            let (start, end) = (seqs.start as u32, seqs.end.min(self.rows.len()) as u32);
+            return (start..end).into_par_iter().filter_map(score).collect();
+        };
+        let window = day.saturating_sub(WINDOW_DAYS)..=day.saturating_add(WINDOW_DAYS);
+        let in_seqs = |k: &&u32| seqs.contains(&(**k as usize));
+        let admitted: Vec<u32> = (self.by_day.range(window).flat_map(|(_, s)| s))
+            .chain(&self.undated)
+            .filter(in_seqs)
+            .copied()
+            .collect();
+        admitted.into_par_iter().filter_map(score).collect()
     }
 }
 
@@ -211,6 +238,47 @@ mod tests {
             day,
             v: quantize(&unit, DIM).into_boxed_slice(),
         }
+    }
+
+    /// The search by day buckets against every row read and filtered: the
+    /// same neighbours, dated or not, after removals and a re-insert.
+    #[test]
+    fn the_date_window_admits_what_a_full_search_admits() {
+        let within_window = |x: &DocVector, y: &DocVector| match (x.day, y.day) {
+            (Some(a), Some(b)) => (a - b).abs() <= WINDOW_DAYS,
+            _ => true,
+        };
+        let day_of = |seq: u64| (seq % 7 != 3).then_some((seq * 37 % 200) as i64);
+        let mut vectors = Vectors::default();
+        for seq in 0..1_500u32 {
+            vectors.insert(seq, vector(u64::from(seq), day_of(u64::from(seq))));
+        }
+        for seq in (0..1_500u32).step_by(11) {
+            vectors.remove(seq);
+        }
+        // Moved to another day (and another bucket).
+        vectors.insert(44, vector(44, Some(100)));
+        let full = |v: &DocVector, known: &[u32]| {
+            let scored: Vec<(f32, u32)> = (0..vectors.rows.len() as u32)
+                .filter_map(|k| Some((k, vectors.get(k)?)))
+                .filter(|(k, r)| known.binary_search(k).is_err() && within_window(v, r))
+                .map(|(k, r)| (v.cosine(r), k))
+                .filter(|&(c, _)| c >= MIN_COSINE)
+                .collect();
+            nearest_of(scored)
+        };
+        let mut found = 0;
+        for probe in 5_000..5_040u64 {
+            let v = vector(probe, day_of(probe));
+            let want = full(&v, &[]);
+            found += want.len();
+            assert_eq!(vectors.neighbours(&v, &[]), want, "probe {probe}");
+            let known: Vec<u32> = want.iter().take(2).copied().collect::<Vec<_>>();
+            let mut known = known;
+            known.sort_unstable();
+            assert_eq!(vectors.neighbours(&v, &known), full(&v, &known));
+        }
+        assert!(found > 100, "too few neighbours to tell: {found}");
     }
 
     #[test]
