@@ -97,18 +97,22 @@ fn read_pipe(input: &Path, out: &mut Out) {
     read_file(path, &label, kind, len, label.clone(), None, out);
 }
 
-/// Bytes [`read_input`] would consume for this input.
-pub(crate) fn input_bytes(input: &Path, outputs: &Outputs) -> u64 {
+/// Bytes [`read_input`] would consume for this input; `None` for a pipe,
+/// whose length is not known before it is read.
+pub(crate) fn input_bytes(input: &Path, outputs: &Outputs) -> Option<u64> {
     match fs::metadata(input) {
-        Ok(meta) if meta.is_dir() => walk(input, outputs)
-            .iter()
-            .map(|e| match e {
-                Entry::File { len, .. } => *len,
-                Entry::Problem(_) => 0,
-            })
-            .sum(),
-        Ok(meta) => meta.len(),
-        Err(_) => 0,
+        Ok(meta) if meta.is_dir() => Some(
+            walk(input, outputs)
+                .iter()
+                .map(|e| match e {
+                    Entry::File { len, .. } => *len,
+                    Entry::Problem(_) => 0,
+                })
+                .sum(),
+        ),
+        Ok(meta) if meta.is_file() => Some(meta.len()),
+        Ok(_) => None,
+        Err(_) => Some(0),
     }
 }
 

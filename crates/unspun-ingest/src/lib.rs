@@ -178,7 +178,8 @@ pub fn read_inputs(
     Ok(())
 }
 
-/// Total bytes of the inputs (for a progress bar); `None` when stdin is among them.
+/// Total bytes of the inputs (for a progress bar); `None` when stdin or a
+/// pipe is among them.
 pub fn total_input_bytes(inputs: &[PathBuf], opts: &InputOptions) -> Option<u64> {
     let outputs = walk::Outputs::of(&opts.outputs);
     let mut total = 0u64;
@@ -186,7 +187,7 @@ pub fn total_input_bytes(inputs: &[PathBuf], opts: &InputOptions) -> Option<u64>
         if input.as_os_str() == "-" {
             return None;
         }
-        total += files::input_bytes(input, &outputs);
+        total += files::input_bytes(input, &outputs)?;
     }
     Some(total)
 }
