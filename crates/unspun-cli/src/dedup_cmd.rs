@@ -2,7 +2,7 @@
 
 use crate::args::DedupArgs;
 use crate::progress::Bars;
-use crate::scan_cmd::{counted, outcome_of, skipped_summary, start};
+use crate::scan_cmd::{counted, outcome_of, same_file, skipped_summary, start};
 use crate::Outcome;
 use anyhow::{bail, Context, Result};
 use flate2::write::GzEncoder;
@@ -85,14 +85,6 @@ pub fn run(args: DedupArgs) -> Result<Outcome> {
     }
     summarize(&result, &dropped, started.elapsed().as_secs_f64())?;
     Ok(outcome_of(result))
-}
-
-/// Whether two paths name one existing file.
-fn same_file(a: &Path, b: &Path) -> bool {
-    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => false,
-    }
 }
 
 /// Where a list goes: a file ('-' is standard output), gzipped when its

@@ -3,7 +3,7 @@ use crate::progress::Bars;
 use crate::Outcome;
 use anyhow::{bail, Context, Result};
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use unspun_scan::{scan_with_meaning, ScanOptions, ScanResult};
 
 /// Pairs listed on the terminal; all of them are in pairs.jsonl.
@@ -39,7 +39,7 @@ pub fn run(args: ScanArgs) -> Result<Outcome> {
         .chain(args.report.clone())
         .collect();
 
-    check_destinations(&args.out, args.report.as_deref())?;
+    check_destinations(&args.inputs, &args.out, args.report.as_deref())?;
     let meaning = args.model.load()?;
     let bars = Bars::new(args.quiet);
     let started = std::time::Instant::now();
@@ -56,9 +56,18 @@ pub fn run(args: ScanArgs) -> Result<Outcome> {
     Ok(outcome_of(result))
 }
 
+/// Whether two paths name one existing file (shared with dedup).
+pub fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
 /// Fails before the scan, not after an hour of it, when its results could
-/// not be written: makes the `--out` folder and checks the report's folder.
-fn check_destinations(out: &Path, report: Option<&Path>) -> Result<()> {
+/// not be written: makes the `--out` folder and checks the report's folder,
+/// and that the report would not overwrite an input.
+fn check_destinations(inputs: &[PathBuf], out: &Path, report: Option<&Path>) -> Result<()> {
     if out.exists() && !out.is_dir() {
         bail!(
             "--out {}: a file is there; --out names a folder",
@@ -71,6 +80,12 @@ fn check_destinations(out: &Path, report: Option<&Path>) -> Result<()> {
         let folder = report.parent().filter(|p| !p.as_os_str().is_empty());
         if folder.is_some_and(|f| !f.is_dir()) {
             bail!("--report {}: its folder does not exist", report.display());
+        }
+        if let Some(input) = inputs.iter().find(|i| same_file(i, report)) {
+            bail!(
+                "{} is both an input and the report: writing it would destroy it",
+                input.display()
+            );
         }
         if report.is_dir() {
             bail!(

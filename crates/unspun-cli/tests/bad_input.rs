@@ -486,6 +486,25 @@ fn unwritable_destinations_fail_before_the_scan() {
         run.stderr
     );
     assert!(!run.stdout.contains("Scanned"), "{}", run.stdout);
+    // The report named as an input would overwrite it.
+    let run = fx.run(&[
+        "scan",
+        "onlyone.txt",
+        "--out",
+        "out",
+        "--report",
+        "./onlyone.txt",
+    ]);
+    run.assert_code(2);
+    assert!(
+        run.stderr.contains("both an input and the report"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        std::fs::read_to_string(fx.join("onlyone.txt")).unwrap(),
+        article()
+    );
 }
 
 /// A folder with no file unspun reads is reported, not scanned in silence.
