@@ -292,18 +292,58 @@ fn show(out: &mut impl Write, a: &Document, b: &Document, c: &Comparison) -> Res
 
 /// One line, at most about 100 characters, for the terminal.
 fn snippet(s: &str) -> String {
-    let flat: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let words: Vec<&str> = s.split_whitespace().collect();
+    let flat = words.join(" ");
     if flat.chars().count() <= 100 {
         return flat;
     }
-    let head: String = flat.chars().take(60).collect();
-    let tail: String = flat
-        .chars()
-        .rev()
-        .take(35)
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect();
+    // Whole words from each end, about 60 and 35 characters' worth.
+    let fits = |budget: usize, words: &mut dyn Iterator<Item = &&str>| {
+        let mut used = 0;
+        let mut taken = 0;
+        for w in words {
+            used += w.chars().count() + 1;
+            if taken > 0 && used > budget + 1 {
+                break;
+            }
+            taken += 1;
+        }
+        taken
+    };
+    let head = fits(60, &mut words.iter());
+    let tail = fits(35, &mut words.iter().rev()).min(words.len() - head);
+    let cut = format!(
+        "{} … {}",
+        words[..head].join(" "),
+        words[words.len() - tail..].join(" ")
+    );
+    if cut.chars().count() <= 110 {
+        return cut;
+    }
+    // Words too long to keep whole (a script written without spaces).
+    let chars: Vec<char> = flat.chars().collect();
+    let head: String = chars[..60].iter().collect();
+    let tail: String = chars[chars.len() - 35..].iter().collect();
     format!("{head} … {tail}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::snippet;
+
+    #[test]
+    fn snippets_cut_between_words() {
+        let text = "President Xi Jinping will travel to Moscow next week to hold talks \
+            with Russian President Vladimir Putin, the Kremlin and Beijing said on Friday.";
+        let cut = snippet(text);
+        assert_eq!(
+            cut,
+            "President Xi Jinping will travel to Moscow next week to hold … \
+             Kremlin and Beijing said on Friday."
+        );
+        assert_eq!(snippet("A short passage."), "A short passage.");
+        let unspaced = "新华社北京电".repeat(30);
+        let cut = snippet(&unspaced);
+        assert_eq!(cut.chars().count(), 60 + 3 + 35);
+    }
 }
