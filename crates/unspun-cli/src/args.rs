@@ -23,6 +23,7 @@ pub enum Command {
         unspun scan crawl.warc.gz articles.jsonl --out results/ --threads 2\n  \
         unspun scan demo/seeds --out results/ --report report.html\n  \
         cat feed.jsonl | unspun scan - --out results/ --text-field body\n  \
+        unspun scan <(curl -s https://example.org/feed.warc.gz) --out results/   # any pipe\n  \
         unspun scan export.csv --out results/ --text-field body --id-field article_id\n  \
         unspun scan us-export.csv --out results/ --date-order mdy   # 03/04/2023 is 4 March\n  \
         unspun scan news-please.jsonl --text-field maintext --date-field date_publish \\\n      \
