@@ -671,6 +671,16 @@ fn named_pipes() {
     assert!(str_field(&problems[0], "source").ends_with("b.jsonl"));
     assert_eq!(problems[0]["kind"], "unreadable");
     assert!(run.stderr.contains("not a regular file"), "{}", run.stderr);
+
+    // A device is no pipe: `/dev/zero` would never end.
+    let run = fx.run(&["scan", "/dev/zero", "--out", "out3", "--no-meaning"]);
+    run.assert_code(1);
+    assert!(
+        run.stderr
+            .contains("/dev/zero: unreadable (skipped): a device"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]

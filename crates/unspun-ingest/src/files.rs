@@ -69,13 +69,32 @@ pub(crate) fn read_input(input: &Path, out: &mut Out) {
         let kind = FileKind::of(input).unwrap_or_else(|| sniff_kind(input));
         let label = display_path(input);
         read_file(input, &label, kind, meta.len(), label.clone(), None, out);
+    } else if is_device(&meta) {
+        // `/dev/zero` would be copied until the disk is full.
+        let message = "a device, not a file or a pipe";
+        out.problem(Problem::skip(
+            display_path(input),
+            ProblemKind::Unreadable,
+            message,
+        ));
     } else {
         read_pipe(input, out);
     }
 }
 
-/// A pipe or device named on the command line (`<(zcat crawl.jsonl.gz)`,
-/// `/dev/stdin`): it can be read only once, and the readers open a file
+#[cfg(unix)]
+fn is_device(meta: &fs::Metadata) -> bool {
+    use std::os::unix::fs::FileTypeExt;
+    meta.file_type().is_char_device() || meta.file_type().is_block_device()
+}
+
+#[cfg(not(unix))]
+fn is_device(_: &fs::Metadata) -> bool {
+    false
+}
+
+/// A pipe named on the command line (`<(zcat crawl.jsonl.gz)`,
+/// `/dev/stdin` when piped): it can be read only once, and the readers open a file
 /// more than once (to tell its kind, to find a table), so it is copied to
 /// a temporary file first, then read under its own name.
 fn read_pipe(input: &Path, out: &mut Out) {
