@@ -7,7 +7,7 @@ use std::io::{BufRead, Write};
 use std::path::Path;
 use unspun_compare::{
     compare_text_pairs, compare_with_meaning, content, Comparison, Meaning, Note, PairContext,
-    Passage, Prepared, Relation, Scores, Side, Thresholds,
+    Passage, Prepared, Relation, Scores, Side, TextPair, Thresholds,
 };
 use unspun_ingest::{read_inputs, DateOrder, InputOptions, Item, Problem, ProblemKind};
 use unspun_scan::Progress;
@@ -130,19 +130,25 @@ struct PairIn {
 }
 
 impl PairIn {
-    /// The dates normalized to `YYYY-MM-DD`; a date that cannot be read is
-    /// left empty with a warning naming the line.
-    fn normalize_dates(&mut self, source: &str, order: Option<DateOrder>, bars: &Bars) {
-        for (field, date) in [("date_a", &mut self.date_a), ("date_b", &mut self.date_b)] {
-            let Some(raw) = date.take() else { continue };
-            match unspun_ingest::date_field(Ok(&raw), order) {
-                Ok(normalized) => *date = normalized,
-                Err(why) => bars.problem(&Problem::warning(
-                    source,
-                    ProblemKind::BadDate,
-                    format!("{field}: {why}"),
-                )),
+    /// The pair to compare, its dates normalized to `YYYY-MM-DD`; a date
+    /// that cannot be read is left empty with a warning naming the line.
+    fn into_pair(self, source: &str, order: Option<DateOrder>, bars: &Bars) -> TextPair {
+        let date = |field: &str, raw: Option<String>| match unspun_ingest::date_field(
+            Ok(raw.as_deref()?),
+            order,
+        ) {
+            Ok(normalized) => normalized,
+            Err(why) => {
+                let message = format!("{field}: {why}");
+                bars.problem(&Problem::warning(source, ProblemKind::BadDate, message));
+                None
             }
+        };
+        TextPair {
+            date_a: date("date_a", self.date_a),
+            date_b: date("date_b", self.date_b),
+            a: self.a,
+            b: self.b,
         }
     }
 }
@@ -165,7 +171,8 @@ fn batch(path: &Path, args: &CompareArgs, meaning: Option<&Meaning>) -> Result<O
     let bars = Bars::new(false);
     bars.stage("compare", None);
     let mut skipped = 0usize;
-    let mut chunk: Vec<PairIn> = Vec::with_capacity(CHUNK_PAIRS);
+    let mut chunk: Vec<TextPair> = Vec::with_capacity(CHUNK_PAIRS);
+    let mut ids: Vec<serde_json::Value> = Vec::with_capacity(CHUNK_PAIRS);
     for (n, line) in reader.split(b'\n').enumerate() {
         let line = line.with_context(|| format!("reading {}", path.display()))?;
         if line.iter().all(u8::is_ascii_whitespace) {
@@ -173,9 +180,9 @@ fn batch(path: &Path, args: &CompareArgs, meaning: Option<&Meaning>) -> Result<O
         }
         let source = format!("{}:{}", path.display(), n + 1);
         match serde_json::from_slice::<PairIn>(&line) {
-            Ok(mut p) => {
-                p.normalize_dates(&source, args.date_order, &bars);
-                chunk.push(p);
+            Ok(p) => {
+                ids.push(p.id.clone());
+                chunk.push(p.into_pair(&source, args.date_order, &bars));
             }
             Err(e) => {
                 bars.problem(&Problem::skip(
@@ -187,12 +194,13 @@ fn batch(path: &Path, args: &CompareArgs, meaning: Option<&Meaning>) -> Result<O
             }
         }
         if chunk.len() == CHUNK_PAIRS {
-            write_chunk(&mut out, &chunk, keep_boilerplate, meaning)?;
+            write_chunk(&mut out, &ids, &chunk, keep_boilerplate, meaning)?;
             bars.advance(chunk.len() as u64);
             chunk.clear();
+            ids.clear();
         }
     }
-    write_chunk(&mut out, &chunk, keep_boilerplate, meaning)?;
+    write_chunk(&mut out, &ids, &chunk, keep_boilerplate, meaning)?;
     bars.finish();
     out.flush()?;
     if skipped > 0 {
@@ -209,23 +217,14 @@ fn batch(path: &Path, args: &CompareArgs, meaning: Option<&Meaning>) -> Result<O
 /// input order.
 fn write_chunk(
     out: &mut impl Write,
-    chunk: &[PairIn],
+    ids: &[serde_json::Value],
+    chunk: &[TextPair],
     keep_boilerplate: bool,
     meaning: Option<&Meaning>,
 ) -> Result<()> {
-    let pairs: Vec<(&str, &str, PairContext)> = chunk
-        .iter()
-        .map(|p| {
-            let ctx = PairContext {
-                date_a: p.date_a.as_deref(),
-                date_b: p.date_b.as_deref(),
-            };
-            (p.a.as_str(), p.b.as_str(), ctx)
-        })
-        .collect();
-    let compared = compare_text_pairs(&pairs, !keep_boilerplate, &Thresholds::default(), meaning)?;
-    for (pair, c) in chunk.iter().zip(&compared) {
-        let id = (!pair.id.is_null()).then_some(&pair.id);
+    let compared = compare_text_pairs(chunk, !keep_boilerplate, &Thresholds::default(), meaning)?;
+    for (id, c) in ids.iter().zip(&compared) {
+        let id = (!id.is_null()).then_some(id);
         serde_json::to_writer(
             &mut *out,
             &PairOut {

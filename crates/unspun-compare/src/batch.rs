@@ -30,10 +30,29 @@ pub fn content(text: &str, set_aside_boilerplate: bool) -> Vec<Span> {
     }
 }
 
-/// [`compare_batch`] of pairs of texts `(a, b, dates)` in input order, each
-/// text's [`content`] prepared on all threads.
+/// Two texts to compare, with their dates (`YYYY-MM-DD`) where known: a
+/// line of `unspun compare --pairs`, an item of Python's `compare_many`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TextPair {
+    pub a: String,
+    pub b: String,
+    pub date_a: Option<String>,
+    pub date_b: Option<String>,
+}
+
+impl TextPair {
+    pub fn context(&self) -> PairContext<'_> {
+        PairContext {
+            date_a: self.date_a.as_deref(),
+            date_b: self.date_b.as_deref(),
+        }
+    }
+}
+
+/// [`compare_batch`] of pairs of texts in input order, each text's
+/// [`content`] prepared on all threads.
 pub fn compare_text_pairs(
-    pairs: &[(&str, &str, PairContext)],
+    pairs: &[TextPair],
     set_aside_boilerplate: bool,
     th: &Thresholds,
     meaning: Option<&Meaning>,
@@ -41,14 +60,14 @@ pub fn compare_text_pairs(
     // Both texts of pair k are documents 2k and 2k + 1.
     let docs: Vec<Prepared> = pairs
         .par_iter()
-        .flat_map_iter(|&(a, b, _)| {
-            [a, b].map(|t| Prepared::new(t, &content(t, set_aside_boilerplate)))
+        .flat_map_iter(|p| {
+            [&p.a, &p.b].map(|t| Prepared::new(t, &content(t, set_aside_boilerplate)))
         })
         .collect();
     let inputs: Vec<PairInput> = pairs
         .iter()
         .enumerate()
-        .map(|(k, &(_, _, ctx))| (2 * k, 2 * k + 1, ctx))
+        .map(|(k, p)| (2 * k, 2 * k + 1, p.context()))
         .collect();
     compare_batch(&docs, &inputs, th, meaning)
 }

@@ -23,7 +23,9 @@ pub mod rewrite;
 pub mod verify;
 
 pub use align::{align, token_index, Passage, PassageKind};
-pub use batch::{compare_batch, compare_batch_with, compare_text_pairs, content, PairInput};
+pub use batch::{
+    compare_batch, compare_batch_with, compare_text_pairs, content, PairInput, TextPair,
+};
 pub use meaning::{Meaning, MeaningResult, Sentences};
 pub use prepare::Prepared;
 pub use relation::{

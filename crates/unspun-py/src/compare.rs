@@ -8,7 +8,7 @@ use pyo3::types::PyDict;
 use serde::Serialize;
 use unspun_compare::{
     compare as compare_pair, compare_text_pairs, compare_with_meaning, content,
-    Comparison as Compared, PairContext, Prepared, Relation, Scores, Side, Thresholds,
+    Comparison as Compared, PairContext, Prepared, Relation, Scores, Side, TextPair, Thresholds,
 };
 use unspun_ingest::{date_problem, normalize_date_in, DateOrder};
 use unspun_text::Span;
@@ -203,9 +203,9 @@ pub fn compare_many(
         Some(arg) => crate::meaning::from_arg(py, arg, true)?,
         None => None,
     };
-    let mut given: Vec<PairArg> = Vec::new();
+    let mut given: Vec<TextPair> = Vec::new();
     for (i, item) in pairs.try_iter()?.enumerate() {
-        given.push(PairArg::extract(&item?, order).map_err(|e| {
+        given.push(text_pair(&item?, order).map_err(|e| {
             PyValueError::new_err(format!(
                 "pair {i}: {e} (give (a, b) or {{\"a\": ..., \"b\": ...}})"
             ))
@@ -213,18 +213,8 @@ pub fn compare_many(
     }
     let compared = py
         .allow_threads(|| {
-            let pairs: Vec<(&str, &str, PairContext)> = given
-                .iter()
-                .map(|p| {
-                    let ctx = PairContext {
-                        date_a: p.date_a.as_deref(),
-                        date_b: p.date_b.as_deref(),
-                    };
-                    (p.a.as_str(), p.b.as_str(), ctx)
-                })
-                .collect();
             compare_text_pairs(
-                &pairs,
+                &given,
                 boilerplate,
                 &Thresholds::default(),
                 model.as_deref(),
@@ -238,45 +228,33 @@ pub fn compare_many(
         .collect()
 }
 
-/// One pair of `compare_many`.
-struct PairArg {
-    a: String,
-    b: String,
-    date_a: Option<String>,
-    date_b: Option<String>,
-}
-
-impl PairArg {
-    fn extract(item: &Bound<'_, PyAny>, order: Option<DateOrder>) -> PyResult<PairArg> {
-        if let Ok((a, b)) = item.extract::<(String, String)>() {
-            return Ok(PairArg {
-                a,
-                b,
-                date_a: None,
-                date_b: None,
-            });
-        }
-        let dict = item.downcast::<PyDict>()?;
-        let text = |key: &str| -> PyResult<String> {
-            dict.get_item(key)?
-                .ok_or_else(|| PyValueError::new_err(format!("no {key:?}")))?
-                .extract()
-        };
-        let date = |key: &str| -> PyResult<Option<String>> {
-            match dict.get_item(key)? {
-                Some(v) if !v.is_none() => {
-                    normalized_date(key, Some(&v.extract::<String>()?), order)
-                }
-                _ => Ok(None),
-            }
-        };
-        Ok(PairArg {
-            a: text("a")?,
-            b: text("b")?,
-            date_a: date("date_a")?,
-            date_b: date("date_b")?,
-        })
+/// One pair of `compare_many`: an `(a, b)` tuple or a dict.
+fn text_pair(item: &Bound<'_, PyAny>, order: Option<DateOrder>) -> PyResult<TextPair> {
+    if let Ok((a, b)) = item.extract::<(String, String)>() {
+        return Ok(TextPair {
+            a,
+            b,
+            ..TextPair::default()
+        });
     }
+    let dict = item.downcast::<PyDict>()?;
+    let text = |key: &str| -> PyResult<String> {
+        dict.get_item(key)?
+            .ok_or_else(|| PyValueError::new_err(format!("no {key:?}")))?
+            .extract()
+    };
+    let date = |key: &str| -> PyResult<Option<String>> {
+        match dict.get_item(key)? {
+            Some(v) if !v.is_none() => normalized_date(key, Some(&v.extract::<String>()?), order),
+            _ => Ok(None),
+        }
+    };
+    Ok(TextPair {
+        a: text("a")?,
+        b: text("b")?,
+        date_a: date("date_a")?,
+        date_b: date("date_b")?,
+    })
 }
 
 /// `"dmy"`, `"mdy"` or `None`, as `scan` takes it.
