@@ -78,7 +78,7 @@ fn read_table(mut reader: impl BufRead, label: &str, id_base: &str, tab: bool, o
     let mut csv = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .flexible(true)
-        .from_reader(reader);
+        .from_reader(QuoteWatch::new(reader, delimiter));
     let columns = match csv.byte_headers() {
         Ok(header) => Columns::of(header, &out.opts.fields),
         Err(err) => {
@@ -161,12 +161,82 @@ fn read_table(mut reader: impl BufRead, label: &str, id_base: &str, tab: bool, o
         let result = row.into_document(line_no, &fields, warnings);
         deliver(LineOut { line_no, result }, label, out);
     }
+    if let Some(line) = csv.get_ref().open_quote_line() {
+        let message = "a quoted field opened on this line is never closed: \
+                       the rest of the file was read as that field";
+        let at = format!("{label}:{line}");
+        out.problem(Problem::warning(at, ProblemKind::MalformedCsv, message));
+    }
     if records == 0 {
         out.problem(Problem::skip(
             label,
             ProblemKind::Empty,
             "no records under the header",
         ));
+    }
+}
+
+/// Follows the quoting of the bytes the csv crate reads, which ends a
+/// quoted field at the end of the file without saying so: one stray quote
+/// then swallows every record after it into one field.
+struct QuoteWatch<R> {
+    inner: R,
+    delimiter: u8,
+    state: Quoting,
+    /// Lines ended so far, and the line the open quoted field started on.
+    lines: u64,
+    opened_on: u64,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Quoting {
+    FieldStart,
+    Bare,
+    Quoted,
+    /// A quote inside a quoted field: its end, or the first of `""`.
+    QuoteInQuoted,
+}
+
+impl<R> QuoteWatch<R> {
+    fn new(inner: R, delimiter: u8) -> Self {
+        QuoteWatch {
+            inner,
+            delimiter,
+            state: Quoting::FieldStart,
+            lines: 0,
+            opened_on: 0,
+        }
+    }
+
+    fn follow(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            let ends_field = b == self.delimiter || b == b'\n' || b == b'\r';
+            self.state = match (self.state, b) {
+                (Quoting::Quoted, b'"') => Quoting::QuoteInQuoted,
+                (Quoting::Quoted, _) => Quoting::Quoted,
+                (Quoting::FieldStart, b'"') => {
+                    self.opened_on = self.lines + 1;
+                    Quoting::Quoted
+                }
+                (Quoting::QuoteInQuoted, b'"') => Quoting::Quoted,
+                (_, _) if ends_field => Quoting::FieldStart,
+                (_, _) => Quoting::Bare,
+            };
+            self.lines += u64::from(b == b'\n');
+        }
+    }
+
+    /// The line (from 1) of a quoted field still open where the bytes end.
+    fn open_quote_line(&self) -> Option<u64> {
+        (self.state == Quoting::Quoted).then_some(self.opened_on)
+    }
+}
+
+impl<R: std::io::Read> std::io::Read for QuoteWatch<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.follow(&buf[..n]);
+        Ok(n)
     }
 }
 
@@ -239,5 +309,26 @@ mod tests {
         assert_eq!(delimiter(b"id\ttext\n", "text", false), b'\t');
         assert_eq!(delimiter(b"id\tbody\n", "text", true), b'\t');
         assert_eq!(delimiter(b"id;body\n", "text", false), b',');
+    }
+
+    fn open_quote(csv: &[u8]) -> Option<u64> {
+        let mut watch = QuoteWatch::new(csv, b',');
+        // In pieces, as the csv crate reads: state carries across reads.
+        let mut buf = [0u8; 3];
+        while std::io::Read::read(&mut watch, &mut buf).is_ok_and(|n| n > 0) {}
+        watch.open_quote_line()
+    }
+
+    #[test]
+    fn a_quoted_field_left_open_at_the_end_is_found_with_its_line() {
+        let closed = b"id,text\n1,\"a \"\"quoted\"\" word,\nover lines\"\n2,b\"c\"\n3,\"\"\n";
+        assert_eq!(open_quote(closed), None);
+        assert_eq!(
+            open_quote(b"id,text\n1,\"fine\"\n2,\"never closed\n3,x\n"),
+            Some(3)
+        );
+        // A quote inside a bare field is text, not an opening.
+        assert_eq!(open_quote(b"id,text\n1,5\" screen\n"), None);
+        assert_eq!(open_quote(b"id,text\r\n1,\"a\"\"\r\n"), Some(2));
     }
 }

@@ -393,6 +393,33 @@ fn csv_and_tsv_records_are_documents() {
     );
 }
 
+/// A table cut short inside a quoted field (a truncated export): the csv
+/// crate ends the field at the end of the file in silence. The record is
+/// kept, and a warning names the line where its quote opened.
+#[test]
+fn a_table_cut_inside_quotes_is_read_and_reported() {
+    let path = fixtures().join("broken-tables/cut-short.csv");
+    let items = read_all(&[&path], &InputOptions::default());
+    let base = format!("{}/", fixtures().join("broken-tables").display());
+    assert_eq!(
+        trace(&items, &base),
+        [
+            "doc w-1",
+            "doc w-2",
+            "doc w-3",
+            "malformed_csv cut-short.csv:6 warning"
+        ]
+    );
+    let docs = docs(&items);
+    assert!(docs[1].text.ends_with("The Kremlin called them \"frank\"."));
+    assert!(
+        docs[2].text.ends_with("and will meet ag"),
+        "{}",
+        docs[2].text
+    );
+    assert!(problems(&items)[0].message.contains("never closed"));
+}
+
 #[test]
 fn slash_dates_follow_the_given_order_or_only_the_possible_one() {
     let dir = fixtures().join("dates");
