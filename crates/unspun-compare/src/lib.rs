@@ -14,6 +14,7 @@
 
 pub mod align;
 mod batch;
+mod dot;
 pub mod lead;
 pub mod meaning;
 mod plan;

@@ -10,6 +10,7 @@
 //! `unspun eval --calibrate-meaning` on the dev data and compiled in.
 
 use crate::align::{token_index, Passage, PassageKind};
+pub use crate::dot::{dot_i8, each_dot_i8};
 pub use crate::lead::LeadFeatures;
 use crate::lead::{in_band, lead_features_of, lead_pair_texts};
 pub use crate::plan::Plan;
@@ -113,28 +114,12 @@ pub fn quantize(v: &[f32], dim: usize) -> Vec<i8> {
 
 /// Approximate cosine of two [`quantize`]d unit vectors.
 pub fn cosine_i8(a: &[i8], b: &[i8]) -> f32 {
-    dot_i8(a, b) as f32 / (127.0 * 127.0)
+    cosine_of_dot(dot_i8(a, b))
 }
 
-/// Lanes of [`dot_i8`]'s accumulators.
-const DOT_LANES: usize = 32;
-
-/// The dot product of two `i8` vectors. Summed in 32 lanes over chunks of
-/// 32: the compiler then keeps whole registers of products (2.6x faster on
-/// this machine's baseline x86-64 than one running sum, which it widened a
-/// few bytes at a time), with the same integer result.
-pub fn dot_i8(a: &[i8], b: &[i8]) -> i32 {
-    let (ca, cb) = (a.chunks_exact(DOT_LANES), b.chunks_exact(DOT_LANES));
-    let rest: i32 = (ca.remainder().iter().zip(cb.remainder()))
-        .map(|(&x, &y)| i32::from(x) * i32::from(y))
-        .sum();
-    let mut lanes = [0i32; DOT_LANES];
-    for (x, y) in ca.zip(cb) {
-        for k in 0..DOT_LANES {
-            lanes[k] += i32::from(x[k]) * i32::from(y[k]);
-        }
-    }
-    lanes.iter().sum::<i32>() + rest
+/// The cosine of two [`quantize`]d unit vectors from their [`dot_i8`].
+pub fn cosine_of_dot(dot: i32) -> f32 {
+    dot as f32 / (127.0 * 127.0)
 }
 
 /// `v` with the background direction projected out, unit length: what is
@@ -858,32 +843,6 @@ pub(crate) fn paraphrase_passages(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// The laned dot product against one running sum: every length around
-    /// the lane width, the extremes of `i8` included.
-    #[test]
-    fn dot_i8_equals_a_running_sum() {
-        let mut x: u32 = 12_345;
-        for len in [0usize, 1, 31, 32, 33, 64, 95, 384, 400] {
-            let mut next = || {
-                x = x.wrapping_mul(1_103_515_245).wrapping_add(12_345);
-                (x >> 16) as u8 as i8
-            };
-            let mut a: Vec<i8> = (0..len).map(|_| next()).collect();
-            let b: Vec<i8> = (0..len).map(|_| next()).collect();
-            if len > 2 {
-                (a[0], a[1]) = (i8::MIN, i8::MAX);
-            }
-            let want: i32 = a
-                .iter()
-                .zip(&b)
-                .map(|(&p, &q)| i32::from(p) * i32::from(q))
-                .sum();
-            assert_eq!(dot_i8(&a, &b), want, "length {len}");
-        }
-        let min = vec![i8::MIN; 384];
-        assert_eq!(dot_i8(&min, &min), 384 * 128 * 128);
-    }
 
     #[test]
     fn alignment_keeps_order_and_takes_the_best_chain() {

@@ -106,10 +106,10 @@ impl Index {
         let nearest: Vec<Option<Nearest>> = match &self.meaning {
             Some(_) => {
                 let vectors = self.vectors.read().unwrap_or_else(|p| p.into_inner());
-                chunk
-                    .par_iter()
-                    .map(|s| Some(vectors.nearest_now(s.as_ref().ok()?.vector.as_ref()?)))
-                    .collect()
+                let vs: Vec<_> = (chunk.iter())
+                    .map(|s| s.as_ref().ok().and_then(|s| s.vector.as_ref()))
+                    .collect();
+                vectors.nearest_now_all(&vs)
             }
             None => vec![None; chunk.len()],
         };

@@ -28,8 +28,10 @@
 //!   neighbours in meaning (at most 5, cosine ≥ 0.45, within 7 days: scan's
 //!   defaults) join its candidates, and pairs close in meaning are compared
 //!   with the meaning layer (paraphrase, same_story), as scan does. Search
-//!   is exhaustive over the stored vectors (about 80 MB and tens of ms at
-//!   200,000 documents); only the meaning path pays it. The documents of
+//!   is exact: a dated document scores the rows of its date window, an
+//!   undated one every row (about 77 MB at 200,000 documents), the undated
+//!   documents of a batch together, each block of rows read once for all
+//!   of them; only the meaning path pays it. The documents of
 //!   an [`Index::add_batch`] are compared in one round (each with what came
 //!   before it, as if added one by one), so the model embeds their
 //!   sentences together. The story's lead tier runs as the [`unspun_compare::Meaning`]'s

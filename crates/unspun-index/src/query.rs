@@ -83,7 +83,10 @@ impl Index {
         let vectors = self.vectors.read().unwrap_or_else(|p| p.into_inner());
         let close = |a: usize, b: usize| {
             let new = queried[b - stored.len()].1;
-            close_in_meaning(new.vector.as_ref(), vectors.get(round.seqs[a]))
+            close_in_meaning(
+                new.vector.as_ref().map(|v| &*v.v),
+                vectors.get(round.seqs[a]),
+            )
         };
         let verified = verify(
             &round,
