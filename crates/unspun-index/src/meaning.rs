@@ -47,10 +47,6 @@ impl DocVector {
         }
     }
 
-    pub fn cosine(&self, other: &DocVector) -> f32 {
-        cosine_i8(&self.v, &other.v)
-    }
-
     pub fn encode(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(8 + DIM);
         out.extend_from_slice(&self.day.unwrap_or(NO_DAY).to_le_bytes());
