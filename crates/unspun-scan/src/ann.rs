@@ -13,7 +13,12 @@ use unspun_embed::dot;
 
 /// Below this many documents every pair is scored exactly.
 const EXHAUSTIVE_BELOW: usize = 4000;
-const PROBES: usize = 3;
+/// Lists searched per document. Measured on the 100k bench corpus's
+/// vectors against an exact search of 1,000 documents (the five nearest at
+/// cosine 0.45 or more, a pair found from either end): 3 probes found 52%
+/// of them (82% of those at 0.8 or more) in 3.4 s, 6 found 65% in 5.2 s,
+/// 8 found 71% (92%) in 6.1 s, on 2 threads.
+const PROBES: usize = 8;
 const LLOYD_ROUNDS: usize = 5;
 const SAMPLE: usize = 20_000;
 
