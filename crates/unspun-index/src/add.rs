@@ -5,7 +5,7 @@ use crate::error::IndexError;
 use crate::family;
 use crate::index::{only, Index};
 use crate::match_::{verify, Round, Verified};
-use crate::meaning::{close_in_meaning, Nearest};
+use crate::meaning::close_in_meaning;
 use crate::postings::MAX_SEQ;
 use crate::schema::*;
 use crate::sketch::Sketched;
@@ -103,16 +103,7 @@ impl Index {
         let first_seq = next_seq;
         // Each new document's search by meaning among the stored ones, on
         // all threads, before any goes in.
-        let nearest: Vec<Option<Nearest>> = match &self.meaning {
-            Some(_) => {
-                let vectors = self.vectors.read().unwrap_or_else(|p| p.into_inner());
-                let vs: Vec<_> = (chunk.iter())
-                    .map(|s| s.as_ref().ok().and_then(|s| s.vector.as_ref()))
-                    .collect();
-                vectors.nearest_now_all(&vs)
-            }
-            None => vec![None; chunk.len()],
-        };
+        let nearest = self.nearest_now_all(&chunk);
         let mut ids = HashSet::new();
         let mut slots: Vec<Result<Numbered, IndexError>> = Vec::with_capacity(chunk.len());
         // Each numbered document's content tokens, for its preparation.

@@ -176,6 +176,22 @@ impl Index {
         self.vectors.write().unwrap_or_else(|p| p.into_inner())
     }
 
+    /// The search by meaning of each sketched document among the documents
+    /// stored now (none without the meaning layer), all searched together.
+    pub(crate) fn nearest_now_all(
+        &self,
+        sketched: &[Result<Sketched, IndexError>],
+    ) -> Vec<Option<Nearest>> {
+        if self.meaning.is_none() {
+            return vec![None; sketched.len()];
+        }
+        let vs: Vec<Option<&DocVector>> = (sketched.iter())
+            .map(|s| s.as_ref().ok().and_then(|s| s.vector.as_ref()))
+            .collect();
+        let vectors = self.vectors.read().unwrap_or_else(|p| p.into_inner());
+        vectors.nearest_now_all(&vs)
+    }
+
     /// Stored documents that may relate to `s`: by shingles, and with the
     /// meaning layer its nearest neighbours by meaning too (from `before`,
     /// its search done ahead, where given); ascending.

@@ -30,11 +30,11 @@ impl Index {
     ) -> Result<Vec<Result<Vec<Pair>, IndexError>>, IndexError> {
         let mut sketched: Vec<Result<Sketched, IndexError>> =
             docs.into_par_iter().map(|d| self.sketch(d)).collect();
-        let found: Vec<Vec<u32>> = sketched
-            .par_iter()
-            .map(|s| {
+        let nearest = self.nearest_now_all(&sketched);
+        let found: Vec<Vec<u32>> = (sketched.par_iter().zip(&nearest))
+            .map(|(s, near)| {
                 s.as_ref()
-                    .map_or(Vec::new(), |s| self.candidates_of(s, None))
+                    .map_or(Vec::new(), |s| self.candidates_of(s, near.as_ref()))
             })
             .collect();
         let txn = self.db.begin_read()?;
