@@ -2,9 +2,7 @@
 //! vector is scored against each new one, so this is the inner loop of
 //! the index's and the scan's nearest-neighbour search.
 
-use std::sync::OnceLock;
-
-/// The dot product of two `i8` vectors (over the shorter length). With
+/// The dot product of two `i8` vectors of the same length. With
 /// AVX2, detected once at run time, 16 bytes at a time widened to `i16`
 /// and multiplied in pairs; otherwise in 32 lanes that the compiler keeps
 /// in registers. Integer sums, so both give the same result.
@@ -41,7 +39,7 @@ pub fn each_dot_i8<'r>(
 /// The CPU's AVX2 (with the rest of x86-64-v3), if it has it.
 #[cfg(target_arch = "x86_64")]
 fn avx2() -> Option<pulp::x86::V3> {
-    static DETECTED: OnceLock<Option<pulp::x86::V3>> = OnceLock::new();
+    static DETECTED: std::sync::OnceLock<Option<pulp::x86::V3>> = std::sync::OnceLock::new();
     *DETECTED.get_or_init(pulp::x86::V3::try_new)
 }
 
@@ -51,13 +49,12 @@ fn avx2() -> Option<pulp::x86::V3> {
 #[cfg(target_arch = "x86_64")]
 #[inline(always)]
 fn dot_avx2(simd: pulp::x86::V3, a: &[i8], b: &[i8]) -> i32 {
-    use std::arch::x86_64::__m128i;
+    use std::arch::x86_64::__m256i;
     let avx2 = simd.avx2;
     let len = a.len().min(b.len());
     let (ca, _) = a[..len].as_chunks::<16>();
     let (cb, _) = b[..len].as_chunks::<16>();
-    let zero: __m128i = pulp::cast([0i8; 16]);
-    let mut acc = avx2._mm256_cvtepi8_epi16(zero);
+    let mut acc: __m256i = pulp::cast([0i32; 8]);
     for (x, y) in ca.iter().zip(cb) {
         let x = avx2._mm256_cvtepi8_epi16(pulp::cast(*x));
         let y = avx2._mm256_cvtepi8_epi16(pulp::cast(*y));
