@@ -476,3 +476,38 @@ fn a_second_scan_of_a_folder_does_not_read_the_first_ones_results() {
     assert_eq!(second["warnings"], 0);
     assert_eq!(first["pairs"], second["pairs"]);
 }
+
+/// Two independent reports of one event (seeds 003 and 004), each
+/// syndicated to six outlets: every copy's nearest documents in meaning are
+/// its own copies, already candidates by shingles. The search by meaning
+/// looks past them, so the two families are linked as one story.
+#[test]
+fn syndicated_copies_do_not_hide_the_same_story_from_the_search_by_meaning() {
+    let fx = Fixture::new();
+    let mut jsonl = String::new();
+    for (prefix, outlet) in [("003", "ap"), ("004", "rt")] {
+        let text = seed_text(prefix);
+        for n in 1..=6 {
+            let copy = format!("{text}\n\nRepublished by partner outlet number {n}.\n");
+            let line = serde_json::json!({"id": format!("{outlet}-{n}"), "text": copy});
+            jsonl.push_str(&format!("{line}\n"));
+        }
+    }
+    fx.write("wires.jsonl", jsonl);
+    fx.run(&["scan", "wires.jsonl", "--out", "out", "-q"])
+        .assert_code(0);
+    let pairs = read_jsonl(&fx.join("out/pairs.jsonl"));
+    let across = |p: &&Value| str_field(p, "a")[..2] != str_field(p, "b")[..2];
+    let linked: Vec<&Value> = pairs.iter().filter(across).collect();
+    assert!(
+        linked.len() >= 30,
+        "{} pairs between the families",
+        linked.len()
+    );
+    assert!(linked
+        .iter()
+        .all(|p| str_field(p, "relation") == "same_story"));
+    let stories = read_jsonl(&fx.join("out/stories.jsonl"));
+    assert_eq!(stories.len(), 1, "{stories:?}");
+    assert_eq!(stories[0]["size"], 12);
+}

@@ -92,10 +92,10 @@ pub fn neighbours(
     // Each document's best neighbours among `pool`, as sorted pairs.
     let best_of = |i: usize, pool: &mut dyn Iterator<Item = (usize, &[i8])>| {
         let row = v.row(i);
+        // The cosine first: few rows pass it, so `allowed` runs rarely.
         let mut best: Vec<(f32, usize)> = pool
-            .filter(|&(j, _)| j != i && allowed(i, j))
             .map(|(j, other)| (cosine_i8(row, other), j))
-            .filter(|(c, _)| *c >= min_cosine)
+            .filter(|&(c, j)| c >= min_cosine && j != i && allowed(i, j))
             .collect();
         best.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
         best.truncate(per_doc);

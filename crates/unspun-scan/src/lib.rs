@@ -64,7 +64,9 @@ pub struct ScanOptions {
     /// of the SemEval dev data and one in ten unrelated ones, see
     /// crates/unspun-compare/examples/background.rs)...
     pub meaning_min_cosine: f32,
-    /// ...at most this many per document...
+    /// ...at most this many per document, its nearest among the documents
+    /// it is not a candidate with already (copies would crowd out the
+    /// other reports of their story)...
     pub meaning_neighbours: usize,
     /// ...published at most this many days apart when both dates are known
     /// (also the longest span of dates inside one story).
@@ -382,15 +384,20 @@ impl Corpus {
         if meaning.is_some() {
             let dates: Vec<Option<&str>> =
                 self.metas.iter().map(|m| m.doc.date.as_deref()).collect();
-            let window =
-                |i: usize, j: usize| within_days(dates[i], dates[j], opts.story_window_days);
-            let mut meaning_pairs = ann::neighbours(
+            // Each document's nearest in meaning among those it shares no
+            // candidate with yet, as the index picks them.
+            let allowed = |i: usize, j: usize| {
+                within_days(dates[i], dates[j], opts.story_window_days)
+                    && candidates
+                        .binary_search(&(i.min(j) as u32, i.max(j) as u32))
+                        .is_err()
+            };
+            let meaning_pairs = ann::neighbours(
                 &vectors,
                 opts.meaning_min_cosine,
                 opts.meaning_neighbours,
-                &window,
+                &allowed,
             );
-            meaning_pairs.retain(|p| candidates.binary_search(p).is_err());
             candidates.extend_from_slice(&meaning_pairs);
             candidates.par_sort_unstable();
             counts.meaning = meaning_pairs.len();
