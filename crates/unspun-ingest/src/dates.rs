@@ -66,15 +66,20 @@ pub fn date_field(
     given: Result<&str, &str>,
     order: Option<DateOrder>,
 ) -> Result<Option<String>, String> {
-    let raw = given
-        .map_err(|why| format!("field `date` is {why}; left empty"))?
-        .trim();
+    let raw = given.map_err(|why| format!("field `date` is {why}; left empty"))?;
+    read_date(raw, order).map_err(|why| format!("{why}; left empty"))
+}
+
+/// A date as given by a user or a row: `Ok(None)` when blank, the date
+/// normalized to `YYYY-MM-DD`, or `Err` saying why it is no date.
+pub fn read_date(raw: &str, order: Option<DateOrder>) -> Result<Option<String>, String> {
+    let raw = raw.trim();
     if raw.is_empty() {
         return Ok(None);
     }
     normalize_date_in(raw, order)
         .map(Some)
-        .ok_or_else(|| format!("{}; left empty", date_problem(raw, order)))
+        .ok_or_else(|| date_problem(raw, order))
 }
 
 /// Why `raw` is no date under `order`: the message a refused date gets.

@@ -57,7 +57,9 @@ use std::sync::Arc;
 use unspun_text::Document;
 use xxhash_rust::xxh3::xxh3_128;
 
-pub use dates::{date_field, date_problem, normalize_date, normalize_date_in, DateOrder};
+pub use dates::{
+    date_field, date_problem, normalize_date, normalize_date_in, read_date, DateOrder,
+};
 pub use html::{extract_html, HtmlPage};
 pub use jsonl::missing_text_message;
 pub use lines::RecordLines;

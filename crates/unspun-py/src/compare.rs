@@ -10,7 +10,7 @@ use unspun_compare::{
     compare as compare_pair, compare_text_pairs, compare_with_meaning, content,
     Comparison as Compared, PairContext, Prepared, Relation, Scores, Side, TextPair, Thresholds,
 };
-use unspun_ingest::{date_problem, normalize_date_in, DateOrder};
+use unspun_ingest::{read_date, DateOrder};
 use unspun_text::Span;
 
 /// A passage both texts share (verbatim, small edits bridged).
@@ -272,12 +272,8 @@ fn normalized_date(
     raw: Option<&str>,
     order: Option<DateOrder>,
 ) -> PyResult<Option<String>> {
-    let Some(raw) = raw.map(str::trim).filter(|r| !r.is_empty()) else {
-        return Ok(None);
-    };
-    normalize_date_in(raw, order)
-        .map(Some)
-        .ok_or_else(|| PyValueError::new_err(format!("{field}: {}", date_problem(raw, order))))
+    read_date(raw.unwrap_or(""), order)
+        .map_err(|why| PyValueError::new_err(format!("{field}: {why}")))
 }
 
 /// The Python view of a comparison of `a` and `b`.

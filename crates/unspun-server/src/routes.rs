@@ -16,7 +16,7 @@ use std::borrow::Cow;
 use std::sync::atomic::Ordering::Relaxed;
 use tokio::sync::oneshot;
 use unspun_index::{Index, IndexError};
-use unspun_ingest::{date_problem, inflate, normalize_date_in, DateOrder};
+use unspun_ingest::{inflate, read_date, DateOrder};
 use unspun_text::document::site_of_url;
 use unspun_text::Document;
 
@@ -83,21 +83,8 @@ impl DocIn {
     /// (`03/04/2023` by the request's date order), the site from the URL when
     /// not given.
     fn into_document(self, order: Option<DateOrder>) -> Result<Document, ApiError> {
-        let date = match self
-            .date
-            .as_deref()
-            .map(str::trim)
-            .filter(|d| !d.is_empty())
-        {
-            None => None,
-            Some(d) => Some(normalize_date_in(d, order).ok_or_else(|| {
-                ApiError::bad_request(format!(
-                    "document `{}`: {}",
-                    self.id,
-                    date_problem(d, order)
-                ))
-            })?),
-        };
+        let date = read_date(self.date.as_deref().unwrap_or(""), order)
+            .map_err(|why| ApiError::bad_request(format!("document `{}`: {why}", self.id)))?;
         let site = self
             .site
             .or_else(|| self.url.as_deref().and_then(site_of_url));
